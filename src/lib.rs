@@ -1,0 +1,1 @@
+//! Attune: frame-exact video micro-analysis for perinatal and infant mental health.
