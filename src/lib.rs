@@ -1,1 +1,4 @@
 //! Attune: frame-exact video micro-analysis for perinatal and infant mental health.
+
+pub mod cli;
+pub mod media;

@@ -1,0 +1,35 @@
+//! The command line: `attune [PROJECT | CLIP]` opens the app; subcommands do
+//! batch work, benchmarks and the checks tests rely on.
+
+mod probe;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "attune",
+    version,
+    about = "Frame-exact video micro-analysis and shared-review reels for parent-infant work",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// A project (.attune.json) or a single clip to open in the app.
+    pub path: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print a clip's media facts (frames, rate, size, rotation, codecs).
+    Probe(probe::ProbeArgs),
+}
+
+/// Runs a subcommand; `Ok(code)` is the process exit code.
+pub fn run(command: Command) -> anyhow::Result<i32> {
+    match command {
+        Command::Probe(args) => probe::run(&args),
+    }
+}

@@ -1,0 +1,321 @@
+//! Media facts through ffmpeg-next: what `attune probe` prints and what a
+//! clip records when it is added to a project.
+//!
+//! The frame count must equal what a decoder will actually deliver, because
+//! every position in Attune is a frame index. MP4 and MOV carry an exact
+//! sample count; other containers (Matroska, MPEG-TS from camcorders) do not,
+//! so there we count the video packets, which needs no decoding.
+
+use std::path::{Path, PathBuf};
+
+use ffmpeg_next as ffmpeg;
+use serde::Serialize;
+
+/// How many packet timestamps we read to decide whether a clip is
+/// variable-frame-rate. Phone footage shows its jitter within seconds.
+const VFR_SAMPLE_PACKETS: usize = 600;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProbeError {
+    #[error("{path}: no such file")]
+    Missing { path: PathBuf },
+    #[error("{path}: cannot read the file: {source}")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: the file is empty")]
+    Empty { path: PathBuf },
+    #[error("{path}: not a media file FFmpeg can read ({reason})")]
+    NotMedia { path: PathBuf, reason: String },
+    #[error("{path}: has no video stream")]
+    NoVideo { path: PathBuf },
+    #[error("{path}: the video stream has no usable frame rate")]
+    NoFrameRate { path: PathBuf },
+    #[error("{path}: the file is truncated ({detail})")]
+    Truncated { path: PathBuf, detail: String },
+    #[error("{path}: cannot decode the video ({reason})")]
+    Undecodable { path: PathBuf, reason: String },
+}
+
+/// What `attune probe --json` prints: the keys are a public contract.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeReport {
+    pub frames: u32,
+    pub fps_num: u32,
+    pub fps_den: u32,
+    pub width: u32,
+    pub height: u32,
+    /// Clockwise degrees the picture must be turned for display (0, 90, 180, 270).
+    pub rotation: u16,
+    pub duration_s: f64,
+    pub video_codec: String,
+    pub audio_codec: Option<String>,
+    pub variable_frame_rate: bool,
+    /// Microseconds, exact; `duration_s` is only for people.
+    #[serde(skip)]
+    pub duration_us: u64,
+}
+
+pub fn init() {
+    // Initialising twice is harmless; an error here only means FFmpeg could
+    // not register devices, which probing does not need.
+    let _ = ffmpeg::init();
+    ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Fatal);
+}
+
+pub fn probe(path: &Path) -> Result<ProbeReport, ProbeError> {
+    init();
+    let meta = std::fs::metadata(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            ProbeError::Missing { path: path.into() }
+        } else {
+            ProbeError::Unreadable {
+                path: path.into(),
+                source,
+            }
+        }
+    })?;
+    if meta.is_dir() {
+        return Err(ProbeError::NotMedia {
+            path: path.into(),
+            reason: "it is a folder".into(),
+        });
+    }
+    if meta.len() == 0 {
+        return Err(ProbeError::Empty { path: path.into() });
+    }
+    let not_media = |e: ffmpeg::Error| ProbeError::NotMedia {
+        path: path.into(),
+        reason: e.to_string(),
+    };
+    let mut input = ffmpeg::format::input(path).map_err(not_media)?;
+
+    let video = input
+        .streams()
+        .best(ffmpeg::media::Type::Video)
+        .ok_or_else(|| ProbeError::NoVideo { path: path.into() })?;
+    let video_index = video.index();
+    let time_base = video.time_base();
+    let rate = pick_frame_rate(video.avg_frame_rate(), video.rate())
+        .ok_or_else(|| ProbeError::NoFrameRate { path: path.into() })?;
+    let params = video.parameters();
+    let video_codec = params.id().name().to_string();
+    let (width, height) = coded_size(&params, path)?;
+    let rotation = rotation_of(&video);
+    let declared_frames = u32::try_from(video.frames()).unwrap_or(0);
+    let audio_codec = input
+        .streams()
+        .best(ffmpeg::media::Type::Audio)
+        .map(|s| s.parameters().id().name().to_string());
+
+    let scan = scan_packets(&mut input, video_index, declared_frames == 0);
+    if let Some(err) = scan.read_error.as_ref()
+        && declared_frames == 0
+    {
+        return Err(ProbeError::Truncated {
+            path: path.into(),
+            detail: err.clone(),
+        });
+    }
+    let frames = if declared_frames > 0 {
+        check_tail(&mut input, video_index, declared_frames, path)?;
+        declared_frames
+    } else {
+        scan.packets
+    };
+    if frames == 0 {
+        return Err(ProbeError::Undecodable {
+            path: path.into(),
+            reason: "the video stream holds no frames".into(),
+        });
+    }
+    let variable_frame_rate = is_variable(&scan.pts, time_base, rate);
+    let duration_us = frames_to_us(frames, rate);
+    Ok(ProbeReport {
+        frames,
+        fps_num: rate.0,
+        fps_den: rate.1,
+        width,
+        height,
+        rotation,
+        duration_s: duration_us as f64 / 1e6,
+        video_codec,
+        audio_codec,
+        variable_frame_rate,
+        duration_us,
+    })
+}
+
+/// avg_frame_rate is what a player presents on average; r_frame_rate is the
+/// container's guess at the base rate. Prefer the average when it is sane.
+fn pick_frame_rate(avg: ffmpeg::Rational, r: ffmpeg::Rational) -> Option<(u32, u32)> {
+    [avg, r].into_iter().find_map(|q| {
+        let (n, d) = (q.numerator(), q.denominator());
+        (n > 0 && d > 0 && n / d < 1000).then_some((n as u32, d as u32))
+    })
+}
+
+fn coded_size(
+    params: &ffmpeg::codec::Parameters,
+    path: &Path,
+) -> Result<(u32, u32), ProbeError> {
+    let ctx = ffmpeg::codec::context::Context::from_parameters(params.clone()).map_err(|e| {
+        ProbeError::Undecodable {
+            path: path.into(),
+            reason: e.to_string(),
+        }
+    })?;
+    let decoder = ctx.decoder().video().map_err(|e| ProbeError::Undecodable {
+        path: path.into(),
+        reason: e.to_string(),
+    })?;
+    let (w, h) = (decoder.width(), decoder.height());
+    if w == 0 || h == 0 {
+        return Err(ProbeError::Undecodable {
+            path: path.into(),
+            reason: "the video stream has no picture size".into(),
+        });
+    }
+    Ok((w, h))
+}
+
+/// Phone footage is stored sideways with a display matrix saying how to
+/// turn it. Returns the clockwise turn, snapped to a quarter.
+fn rotation_of(stream: &ffmpeg::format::stream::Stream) -> u16 {
+    use ffmpeg::codec::packet::side_data::Type;
+    for side in stream.side_data() {
+        if side.kind() != Type::DisplayMatrix {
+            continue;
+        }
+        let data = side.data();
+        if data.len() < 36 {
+            continue;
+        }
+        let m = |i: usize| {
+            let b = [data[4 * i], data[4 * i + 1], data[4 * i + 2], data[4 * i + 3]];
+            f64::from(i32::from_ne_bytes(b)) / 65536.0
+        };
+        let (s0, s1) = (m(0).hypot(m(3)), m(1).hypot(m(4)));
+        if s0 == 0.0 || s1 == 0.0 {
+            continue;
+        }
+        // Same maths as av_display_rotation_get, whose result is
+        // counter-clockwise; negate it for the clockwise turn.
+        let ccw = -(m(1) / s1).atan2(m(0) / s0).to_degrees();
+        let cw = (-ccw).rem_euclid(360.0);
+        return ((cw / 90.0).round() as u16 % 4) * 90;
+    }
+    stream
+        .metadata()
+        .get("rotate")
+        .and_then(|r| r.parse::<i32>().ok())
+        .map(|r| (r.rem_euclid(360) as u16 / 90) * 90)
+        .unwrap_or(0)
+}
+
+struct PacketScan {
+    packets: u32,
+    pts: Vec<i64>,
+    read_error: Option<String>,
+}
+
+/// Reads video packets: all of them when the container has no frame count,
+/// otherwise only enough timestamps to judge the frame rate's regularity.
+fn scan_packets(input: &mut ffmpeg::format::context::Input, video: usize, all: bool) -> PacketScan {
+    let mut scan = PacketScan {
+        packets: 0,
+        pts: Vec::new(),
+        read_error: None,
+    };
+    let mut packet = ffmpeg::Packet::empty();
+    loop {
+        match packet.read(input) {
+            Ok(()) => {}
+            Err(ffmpeg::Error::Eof) => break,
+            Err(e) => {
+                scan.read_error = Some(e.to_string());
+                break;
+            }
+        }
+        if packet.stream() != video {
+            continue;
+        }
+        scan.packets += 1;
+        if scan.pts.len() < VFR_SAMPLE_PACKETS {
+            if let Some(pts) = packet.pts() {
+                scan.pts.push(pts);
+            }
+        } else if !all {
+            break;
+        }
+    }
+    scan
+}
+
+/// A faststart MP4 cut short still has its whole index at the front, so the
+/// header promises frames whose bytes are gone. Reading from the last second
+/// catches that without reading the whole file.
+fn check_tail(
+    input: &mut ffmpeg::format::context::Input,
+    video: usize,
+    declared: u32,
+    path: &Path,
+) -> Result<(), ProbeError> {
+    let duration = input.duration();
+    if duration <= 0 {
+        return Ok(());
+    }
+    let target = (duration - 1_000_000).max(0);
+    if input.seek(target, ..target).is_err() {
+        return Err(ProbeError::Truncated {
+            path: path.into(),
+            detail: format!("cannot reach the end of the {declared} frames the index lists"),
+        });
+    }
+    let mut packet = ffmpeg::Packet::empty();
+    let mut seen_video = 0u32;
+    loop {
+        match packet.read(input) {
+            Ok(()) => {
+                if packet.stream() == video {
+                    seen_video += 1;
+                }
+            }
+            Err(ffmpeg::Error::Eof) => break,
+            Err(e) => {
+                return Err(ProbeError::Truncated {
+                    path: path.into(),
+                    detail: format!("the index lists {declared} frames but reading the end fails: {e}"),
+                });
+            }
+        }
+    }
+    if seen_video == 0 {
+        return Err(ProbeError::Truncated {
+            path: path.into(),
+            detail: format!("the index lists {declared} frames but the last second has none"),
+        });
+    }
+    Ok(())
+}
+
+/// A clip is variable-rate when presentation intervals differ from the
+/// nominal frame duration by more than a quarter frame.
+fn is_variable(pts: &[i64], tb: ffmpeg::Rational, rate: (u32, u32)) -> bool {
+    if pts.len() < 3 || tb.denominator() <= 0 {
+        return false;
+    }
+    let mut sorted = pts.to_vec();
+    sorted.sort_unstable();
+    // nominal frame duration in time-base ticks = tb.den * rate.den / (tb.num * rate.num)
+    let nominal = f64::from(tb.denominator()) * f64::from(rate.1)
+        / (f64::from(tb.numerator().max(1)) * f64::from(rate.0));
+    sorted
+        .windows(2)
+        .any(|w| ((w[1] - w[0]) as f64 - nominal).abs() > nominal / 4.0)
+}
+
+fn frames_to_us(frames: u32, rate: (u32, u32)) -> u64 {
+    (u128::from(frames) * u128::from(rate.1) * 1_000_000 / u128::from(rate.0)) as u64
+}
