@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => run(command),
-        None => Ok(0),
+        None => attune::ui::run_app(cli.path).map(|()| 0),
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

@@ -1,0 +1,31 @@
+//! The eframe app. It draws state and emits edits and commands; loading,
+//! decoding and saving happen on other threads so the window never freezes.
+
+mod app;
+mod opening;
+mod style;
+
+pub use app::AttuneApp;
+pub use opening::{Opened, open_path};
+
+use std::path::PathBuf;
+
+/// Opens the window on a project or clip (or empty) and runs until closed.
+pub fn run_app(path: Option<PathBuf>) -> anyhow::Result<()> {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Attune")
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([720.0, 480.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "Attune",
+        options,
+        Box::new(move |cc| {
+            style::apply(&cc.egui_ctx);
+            Ok(Box::new(AttuneApp::new(&cc.egui_ctx, path)))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))
+}

@@ -1,0 +1,92 @@
+//! Opening a project or a single clip, off the UI thread.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use crate::model::{Clip, ClipId, Consent, FrameRate, MediaFacts, Project};
+use crate::store::{self, LockOutcome, ProjectLock};
+
+/// What the app works on once opening succeeded.
+pub struct Opened {
+    pub project: Project,
+    /// None for a clip opened on its own (not yet saved as a project).
+    pub project_path: Option<PathBuf>,
+    /// Held while the project is open; None when read-only or unsaved.
+    pub lock: Option<ProjectLock>,
+    /// Who holds the project when we could only open it read-only.
+    pub read_only_because: Option<String>,
+    /// Set when the file was written by an older Attune and was upgraded.
+    pub migrated_from: Option<u32>,
+}
+
+/// Opens a project file (`*.json`) or, for anything else, a clip as a new
+/// unsaved project with that one clip.
+pub fn open_path(path: &Path) -> anyhow::Result<Opened> {
+    let is_project = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_project {
+        open_project(path)
+    } else {
+        open_clip(path)
+    }
+}
+
+fn open_project(path: &Path) -> anyhow::Result<Opened> {
+    let loaded = store::load(path)?;
+    let (lock, read_only_because) = match ProjectLock::acquire(path) {
+        Ok(LockOutcome::Acquired(lock)) => (Some(lock), None),
+        Ok(LockOutcome::ReadOnly(holder)) => (None, Some(format!("open by {holder}"))),
+        // A folder we cannot write to: still show the work, read-only.
+        Err(e) => (None, Some(e.to_string())),
+    };
+    Ok(Opened {
+        project: loaded.project,
+        project_path: Some(path.to_path_buf()),
+        lock,
+        read_only_because,
+        migrated_from: loaded.migrated_from,
+    })
+}
+
+fn open_clip(path: &Path) -> anyhow::Result<Opened> {
+    let report = crate::media::probe::probe(path)?;
+    let fingerprint =
+        store::fingerprint(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "Clip".into());
+    let frame_rate = FrameRate::new(report.fps_num, report.fps_den)
+        .with_context(|| format!("{}: frame rate is zero", path.display()))?;
+    let clip = Clip {
+        id: ClipId(1),
+        name: name.clone(),
+        path: absolute.to_string_lossy().replace('\\', "/"),
+        fingerprint,
+        media: MediaFacts {
+            frame_rate,
+            frames: report.frames,
+            duration_us: report.duration_us,
+            width: report.width,
+            height: report.height,
+            rotation: report.rotation,
+            video_codec: report.video_codec,
+            audio_codec: report.audio_codec,
+            variable_frame_rate: report.variable_frame_rate,
+        },
+        consent: Consent::default(),
+    };
+    let mut project = Project::new(name);
+    project.clips.push(clip);
+    project.codebooks = crate::model::codebook::bundled()?;
+    Ok(Opened {
+        project,
+        project_path: None,
+        lock: None,
+        read_only_because: None,
+        migrated_from: None,
+    })
+}
