@@ -132,6 +132,7 @@ impl Scene {
         fill_ellipse(img, x, y, self.d(ru), self.d(rv), c);
     }
 
+    #[allow(clippy::too_many_arguments)] // a rectangle, its radius and colour
     fn round_rect(
         &self,
         img: &mut RgbaImage,

@@ -18,6 +18,8 @@ pub struct ClipFacts {
     pub keyframes: Vec<u32>,
     pub audio_codec: Option<codec::Id>,
     pub audio_rate: Option<u32>,
+    /// Frames whose timestamp is not exactly `index / fps` seconds.
+    pub misplaced: Vec<u32>,
 }
 
 /// Decodes every video frame of `path` in presentation order, calling
@@ -38,6 +40,8 @@ pub fn decode_each(path: &Path, mut each: impl FnMut(u32, &RgbaImage)) -> ClipFa
     }
     let stream = ictx.streams().best(media::Type::Video).unwrap();
     let index = stream.index();
+    let tb = stream.time_base();
+    let rate = stream.avg_frame_rate();
     let mut decoder = codec::context::Context::from_parameters(stream.parameters())
         .unwrap()
         .decoder()
@@ -64,6 +68,16 @@ pub fn decode_each(path: &Path, mut each: impl FnMut(u32, &RgbaImage)) -> ClipFa
             let data = rgba.data(0);
             for (y, row) in img.chunks_exact_mut(w as usize * 4).enumerate() {
                 row.copy_from_slice(&data[y * stride..y * stride + w as usize * 4]);
+            }
+            // pts * tb == index / rate, compared exactly in integers.
+            let expected = i64::from(facts.frames)
+                * i64::from(tb.denominator())
+                * i64::from(rate.denominator());
+            let got = decoded
+                .timestamp()
+                .map(|p| p * i64::from(tb.numerator()) * i64::from(rate.numerator()));
+            if got != Some(expected) {
+                facts.misplaced.push(facts.frames);
             }
             if decoded.is_key() {
                 facts.keyframes.push(facts.frames);
