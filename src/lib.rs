@@ -1,1 +1,4 @@
 //! Attune: frame-exact video micro-analysis for perinatal and infant mental health.
+
+pub mod model;
+pub mod store;
