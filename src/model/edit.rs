@@ -80,6 +80,7 @@ pub enum EditError {
 
 /// Applies `edit` and returns its inverse, or changes nothing and says why.
 pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
+    check_removal(project, &edit)?;
     let inverse = apply_unchecked(project, edit)?;
     if let Err(problem) = project.validate() {
         // The inverse restores the previous, valid state; it only fails if
@@ -90,21 +91,59 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     Ok(inverse)
 }
 
-/// Makes the change with the cheap reference checks that give clearer
-/// messages than validation would; `apply` validates the result.
+/// Clearer messages than validation would give for the common mistake of
+/// removing something still in use. Only for a single edit: inside a batch
+/// the parts may pass through such states, and validating the end result is
+/// what counts.
+fn check_removal(project: &Project, edit: &Edit) -> Result<(), EditError> {
+    match edit {
+        Edit::RemoveClip(id) => {
+            let count = project.moments.iter().filter(|m| m.clip == *id).count();
+            if count > 0 {
+                return Err(EditError::ClipHasMoments { clip: *id, count });
+            }
+        }
+        Edit::RemoveCodebook(id) => {
+            if let Some(m) = project
+                .moments
+                .iter()
+                .find(|m| m.codes.iter().any(|c| c.codebook == *id))
+            {
+                return Err(EditError::CodebookInUse {
+                    codebook: id.clone(),
+                    moment: m.id,
+                });
+            }
+        }
+        Edit::RemoveMoment(id) => {
+            if let Some(reel) = project.reels_using(*id).next() {
+                return Err(EditError::MomentInReel {
+                    moment: *id,
+                    reel: reel.id,
+                    reel_name: reel.name.clone(),
+                });
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Makes the change without checking the result (`apply` validates it).
+/// Refuses duplicate ids up front, because removal by id is how an insert is
+/// undone and must find exactly the inserted thing.
 fn apply_unchecked(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     Ok(match edit {
         Edit::SetTitle(title) => Edit::SetTitle(std::mem::replace(&mut project.title, title)),
         Edit::InsertClip { index, clip } => {
             let id = clip.id;
+            if project.clip(id).is_some() {
+                return Err(ValidationError::DuplicateClip(id).into());
+            }
             insert(&mut project.clips, index, clip);
             Edit::RemoveClip(id)
         }
         Edit::RemoveClip(id) => {
-            let count = project.moments.iter().filter(|m| m.clip == id).count();
-            if count > 0 {
-                return Err(EditError::ClipHasMoments { clip: id, count });
-            }
             let index = position(&project.clips, |c| c.id == id).ok_or(EditError::NoClip(id))?;
             let clip = project.clips.remove(index);
             Edit::InsertClip { index, clip }
@@ -120,20 +159,13 @@ fn apply_unchecked(project: &mut Project, edit: Edit) -> Result<Edit, EditError>
         }
         Edit::InsertCodebook { index, codebook } => {
             let id = codebook.id.clone();
+            if project.codebook(&id).is_some() {
+                return Err(ValidationError::DuplicateCodebook(id).into());
+            }
             insert(&mut project.codebooks, index, codebook);
             Edit::RemoveCodebook(id)
         }
         Edit::RemoveCodebook(id) => {
-            if let Some(m) = project
-                .moments
-                .iter()
-                .find(|m| m.codes.iter().any(|c| c.codebook == id))
-            {
-                return Err(EditError::CodebookInUse {
-                    codebook: id,
-                    moment: m.id,
-                });
-            }
             let index = position(&project.codebooks, |c| c.id == id)
                 .ok_or_else(|| EditError::NoCodebook(id.clone()))?;
             let codebook = project.codebooks.remove(index);
@@ -149,17 +181,13 @@ fn apply_unchecked(project: &mut Project, edit: Edit) -> Result<Edit, EditError>
         }
         Edit::InsertMoment { index, moment } => {
             let id = moment.id;
+            if project.moment(id).is_some() {
+                return Err(ValidationError::DuplicateMoment(id).into());
+            }
             insert(&mut project.moments, index, moment);
             Edit::RemoveMoment(id)
         }
         Edit::RemoveMoment(id) => {
-            if let Some(reel) = project.reels_using(id).next() {
-                return Err(EditError::MomentInReel {
-                    moment: id,
-                    reel: reel.id,
-                    reel_name: reel.name.clone(),
-                });
-            }
             let index =
                 position(&project.moments, |m| m.id == id).ok_or(EditError::NoMoment(id))?;
             let moment = project.moments.remove(index);
@@ -176,6 +204,9 @@ fn apply_unchecked(project: &mut Project, edit: Edit) -> Result<Edit, EditError>
         }
         Edit::InsertReel { index, reel } => {
             let id = reel.id;
+            if project.reel(id).is_some() {
+                return Err(ValidationError::DuplicateReel(id).into());
+            }
             insert(&mut project.reels, index, reel);
             Edit::RemoveReel(id)
         }
