@@ -32,6 +32,7 @@ fn assert_load_fails(name: &str, text: &str, expected: &[&str]) -> String {
     let path = dir.path().join(format!("{name}.attune.json"));
     fs::write(&path, text).unwrap();
     let message = load_error(&path);
+    eprintln!("{message}");
     for piece in expected {
         assert!(message.contains(piece), "{name}: {message:?} should contain {piece:?}");
     }
@@ -68,7 +69,7 @@ fn not_json() {
 #[test]
 fn truncated_json() {
     let text = pretty(&good_value());
-    let cut = &text[..text.len() / 2];
+    let cut = text[..text.len() / 2].trim_end();
     let lines = cut.lines().count();
     assert_load_fails(
         "truncated",
