@@ -32,14 +32,17 @@ fn day(offset: u16) -> NaiveDate {
 
 fn grant() -> impl Strategy<Value = Option<ConsentGrant>> {
     proptest::option::of(
-        (any::<u16>(), text(), proptest::option::of((any::<u16>(), text()))).prop_map(
-            |(given, by, withdrawn)| ConsentGrant {
+        (
+            any::<u16>(),
+            text(),
+            proptest::option::of((any::<u16>(), text())),
+        )
+            .prop_map(|(given, by, withdrawn)| ConsentGrant {
                 given_on: day(given),
                 recorded_by: by,
                 withdrawn_on: withdrawn.as_ref().map(|(d, _)| day(*d)),
                 withdrawn_recorded_by: withdrawn.map(|(_, w)| w),
-            },
-        ),
+            }),
     )
 }
 
@@ -54,12 +57,27 @@ fn consent() -> impl Strategy<Value = Consent> {
 fn clip(id: u32) -> impl Strategy<Value = Clip> {
     (
         (text(), text(), any::<u64>(), any::<[u8; 32]>()),
-        (0..RATES.len(), 1u32..5000, any::<u64>(), 1u32..4000, 1u32..4000),
-        (0u16..4, "[a-z0-9]{1,8}", proptest::option::of("[a-z0-9]{1,8}")),
+        (
+            0..RATES.len(),
+            1u32..5000,
+            any::<u64>(),
+            1u32..4000,
+            1u32..4000,
+        ),
+        (
+            0u16..4,
+            "[a-z0-9]{1,8}",
+            proptest::option::of("[a-z0-9]{1,8}"),
+        ),
         (any::<bool>(), consent()),
     )
         .prop_map(
-            move |((name, path, size, hash), (rate, frames, dur, w, h), (rot, v, a), (vfr, consent))| {
+            move |(
+                (name, path, size, hash),
+                (rate, frames, dur, w, h),
+                (rot, v, a),
+                (vfr, consent),
+            )| {
                 let (num, den) = RATES[rate];
                 Clip {
                     id: ClipId(id),
@@ -91,7 +109,12 @@ fn colour() -> impl Strategy<Value = Colour> {
 }
 
 fn codebook(index: usize) -> impl Strategy<Value = Codebook> {
-    let item = (text(), text(), proptest::option::of(colour()), any::<bool>());
+    let item = (
+        text(),
+        text(),
+        proptest::option::of(colour()),
+        any::<bool>(),
+    );
     let category = (text(), colour(), vec(item, 0..5));
     (text(), text(), text(), vec(category, 1..4)).prop_map(
         move |(name, method, description, categories)| {
@@ -134,7 +157,12 @@ type MomentSeed = (
 
 fn moment_seed() -> impl Strategy<Value = MomentSeed> {
     (
-        (any::<u32>(), any::<u32>(), 0u32..200, vec(any::<(usize, usize)>(), 0..4)),
+        (
+            any::<u32>(),
+            any::<u32>(),
+            0u32..200,
+            vec(any::<(usize, usize)>(), 0..4),
+        ),
         (text(), text(), text()),
         (0i64..4_000_000_000, 0u32..1_000_000_000, any::<u32>()),
     )
@@ -163,7 +191,10 @@ fn reel_seed() -> impl Strategy<Value = ReelSeed> {
 fn all_items(codebooks: &[Codebook]) -> Vec<CodeRef> {
     codebooks
         .iter()
-        .flat_map(|b| b.items().map(|(_, i)| CodeRef::new(b.id.clone(), i.id.clone())))
+        .flat_map(|b| {
+            b.items()
+                .map(|(_, i)| CodeRef::new(b.id.clone(), i.id.clone()))
+        })
         .collect()
 }
 
@@ -181,7 +212,10 @@ fn build_moment(id: u32, clips: &[Clip], codes: &[CodeRef], seed: MomentSeed) ->
         codes: if codes.is_empty() {
             vec![]
         } else {
-            code_picks.iter().map(|(a, _)| codes[a % codes.len()].clone()).collect()
+            code_picks
+                .iter()
+                .map(|(a, _)| codes[a % codes.len()].clone())
+                .collect()
         },
         note,
         caption,
@@ -193,8 +227,11 @@ fn build_moment(id: u32, clips: &[Clip], codes: &[CodeRef], seed: MomentSeed) ->
 
 fn build_reel(id: u32, project: &Project, seed: ReelSeed) -> Reel {
     let (name, purpose, card, items) = seed;
-    let purpose = [ReelPurpose::Review, ReelPurpose::Supervision, ReelPurpose::Teaching]
-        [purpose as usize % 3];
+    let purpose = [
+        ReelPurpose::Review,
+        ReelPurpose::Supervision,
+        ReelPurpose::Teaching,
+    ][purpose as usize % 3];
     let items = if project.moments.is_empty() {
         vec![]
     } else {
@@ -348,7 +385,11 @@ fn edit_for(p: &Project, (kind, a, b, s): Op, now: DateTime<Utc>) -> Option<Edit
                 })
                 .collect();
             parts.push(Edit::RemoveMoment(m.id));
-            if parts.len() == 1 { parts.pop()? } else { Edit::Batch(parts) }
+            if parts.len() == 1 {
+                parts.pop()?
+            } else {
+                Edit::Batch(parts)
+            }
         }
         4 => Edit::InsertReel {
             index: b,
@@ -395,7 +436,10 @@ fn edit_for(p: &Project, (kind, a, b, s): Op, now: DateTime<Utc>) -> Option<Edit
             bad.end = p.clip(bad.clip)?.media.frames;
             Edit::Batch(vec![
                 Edit::SetTitle(s),
-                Edit::InsertMoment { index: 0, moment: bad },
+                Edit::InsertMoment {
+                    index: 0,
+                    moment: bad,
+                },
             ])
         }
         11 => Edit::Batch(vec![

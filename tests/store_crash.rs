@@ -72,7 +72,7 @@ fn killed_mid_save_the_project_is_always_the_old_or_the_new_state() {
             .split_inclusive('\n')
             .filter(|line| line.ends_with('\n'))
             .filter_map(|line| line.trim().strip_prefix("saved ")?.parse().ok())
-            .last();
+            .next_back();
 
         let found = state_number(&path);
         let allowed = match last_reported {

@@ -34,14 +34,25 @@ fn assert_load_fails(name: &str, text: &str, expected: &[&str]) -> String {
     let message = load_error(&path);
     eprintln!("{message}");
     for piece in expected {
-        assert!(message.contains(piece), "{name}: {message:?} should contain {piece:?}");
+        assert!(
+            message.contains(piece),
+            "{name}: {message:?} should contain {piece:?}"
+        );
     }
-    assert_eq!(fs::read_to_string(&path).unwrap(), text, "{name}: file untouched");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        text,
+        "{name}: file untouched"
+    );
     let leftovers: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(leftovers.len(), 1, "{name}: nothing written beside it: {leftovers:?}");
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "{name}: nothing written beside it: {leftovers:?}"
+    );
     message
 }
 
@@ -153,7 +164,10 @@ fn code_from_a_missing_codebook() {
     assert_load_fails(
         "missing-codebook",
         &pretty(&v),
-        &["moment 3 uses codebook 'nbo', which is not in the project", "rooting"],
+        &[
+            "moment 3 uses codebook 'nbo', which is not in the project",
+            "rooting",
+        ],
     );
     v["moments"][2]["codes"] = json!([{"codebook": "crash", "item": "rooting"}]);
     assert_load_fails(
@@ -170,7 +184,10 @@ fn moment_past_the_end_of_its_clip() {
     assert_load_fails(
         "past-end",
         &pretty(&v),
-        &["moment 1 ends at frame 100000", "'Floor play' has only 100000 frames"],
+        &[
+            "moment 1 ends at frame 100000",
+            "'Floor play' has only 100000 frames",
+        ],
     );
 }
 
@@ -208,7 +225,11 @@ fn duplicate_ids() {
     let mut v = good_value();
     let clip = v["clips"][0].clone();
     v["clips"].as_array_mut().unwrap().push(clip);
-    assert_load_fails("duplicate-clip", &pretty(&v), &["clip id 1 is used by more than one clip"]);
+    assert_load_fails(
+        "duplicate-clip",
+        &pretty(&v),
+        &["clip id 1 is used by more than one clip"],
+    );
 }
 
 #[test]
@@ -284,11 +305,17 @@ fn save_keeps_the_previous_version_and_leaves_no_temporary_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("p.attune.json");
     save(&path, &crash_state(1)).unwrap();
-    assert!(!store::backup_path(&path).exists(), "nothing to back up on first save");
+    assert!(
+        !store::backup_path(&path).exists(),
+        "nothing to back up on first save"
+    );
     save(&path, &crash_state(2)).unwrap();
     save(&path, &crash_state(3)).unwrap();
     assert_eq!(load(&path).unwrap().project, crash_state(3));
-    assert_eq!(load(&store::backup_path(&path)).unwrap().project, crash_state(2));
+    assert_eq!(
+        load(&store::backup_path(&path)).unwrap().project,
+        crash_state(2)
+    );
     let mut names: Vec<_> = fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -311,7 +338,13 @@ fn a_failed_save_leaves_the_project_untouched() {
     assert_eq!(fs::read(&path).unwrap(), before);
     let temps = fs::read_dir(dir.path())
         .unwrap()
-        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        })
         .count();
     assert_eq!(temps, 0, "temporary files are cleaned up");
 }
@@ -341,7 +374,10 @@ fn a_second_opener_gets_read_only_naming_the_holder() {
         LockOutcome::ReadOnly(holder) => {
             assert_eq!(&holder, lock.holder());
             let text = holder.to_string();
-            assert!(text.contains(&format!("(process {})", std::process::id())), "{text}");
+            assert!(
+                text.contains(&format!("(process {})", std::process::id())),
+                "{text}"
+            );
             assert!(text.contains(" on host "), "{text}");
         }
         LockOutcome::Acquired(_) => panic!("two holders at once"),
@@ -401,7 +437,8 @@ fn dropping_a_lock_that_was_taken_over_leaves_the_new_holders_lock() {
     let dir = tempfile::tempdir().unwrap();
     let path = project_in(dir.path());
     let ours = acquired(ProjectLock::acquire(&path).unwrap());
-    let theirs = r#"{"user":"colleague","host":"clinic-9","pid":77,"since":"2026-11-22T10:00:00Z"}"#;
+    let theirs =
+        r#"{"user":"colleague","host":"clinic-9","pid":77,"since":"2026-11-22T10:00:00Z"}"#;
     fs::write(lock_path(&path), theirs).unwrap();
     drop(ours);
     assert_eq!(fs::read_to_string(lock_path(&path)).unwrap(), theirs);
@@ -421,11 +458,19 @@ fn recovery_is_offered_when_newer_and_gone_after_save_and_discard() {
     write_recovery(&path, &unsaved).unwrap();
     assert_eq!(recovery_if_newer(&path), Some(recovery_path(&path)));
     assert_eq!(load(&recovery_path(&path)).unwrap().project, unsaved);
-    assert_eq!(load(&path).unwrap().project, good(), "the project is untouched");
+    assert_eq!(
+        load(&path).unwrap().project,
+        good(),
+        "the project is untouched"
+    );
     assert!(!store::backup_path(&path).exists() || load(&store::backup_path(&path)).is_ok());
 
     save(&path, &unsaved).unwrap();
-    assert_eq!(recovery_if_newer(&path), None, "the save holds the same work");
+    assert_eq!(
+        recovery_if_newer(&path),
+        None,
+        "the save holds the same work"
+    );
     discard_recovery(&path).unwrap();
     assert!(!recovery_path(&path).exists());
     discard_recovery(&path).unwrap();

@@ -15,7 +15,10 @@ use std::time::{Duration, Instant};
 fn wait_for_write(autosaver: &mut Autosaver, revision: u64) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while autosaver.last_written_revision() != Some(revision) {
-        assert!(Instant::now() < deadline, "autosave never wrote revision {revision}");
+        assert!(
+            Instant::now() < deadline,
+            "autosave never wrote revision {revision}"
+        );
         std::thread::sleep(Duration::from_millis(2));
     }
 }
@@ -43,7 +46,11 @@ fn autosave_writes_dirty_work_once_per_interval_off_the_caller_thread() {
     wait_for_write(&mut autosaver, doc.revision());
     assert_eq!(load(&recovery_path(&path)).unwrap().project, *doc.project());
     assert_eq!(recovery_if_newer(&path), Some(recovery_path(&path)));
-    assert_eq!(load(&path).unwrap().project, crash_state(2), "the project is untouched");
+    assert_eq!(
+        load(&path).unwrap().project,
+        crash_state(2),
+        "the project is untouched"
+    );
 
     // Same revision: not written again even after the interval.
     fs::remove_file(recovery_path(&path)).unwrap();
@@ -52,10 +59,16 @@ fn autosave_writes_dirty_work_once_per_interval_off_the_caller_thread() {
     doc.apply(Edit::SetTitle("second change".into())).unwrap();
     autosaver.tick(&doc, t1 + interval / 2);
     std::thread::sleep(Duration::from_millis(20));
-    assert!(!recovery_path(&path).exists(), "nothing written too early or twice");
+    assert!(
+        !recovery_path(&path).exists(),
+        "nothing written too early or twice"
+    );
     autosaver.tick(&doc, t1 + interval);
     wait_for_write(&mut autosaver, doc.revision());
-    assert_eq!(load(&recovery_path(&path)).unwrap().project.title, "second change");
+    assert_eq!(
+        load(&recovery_path(&path)).unwrap().project.title,
+        "second change"
+    );
     assert!(autosaver.drain_errors().is_empty());
 
     // Undo back to the saved state: clean again, so no autosave.
@@ -69,7 +82,10 @@ fn autosave_writes_dirty_work_once_per_interval_off_the_caller_thread() {
 
     let stopping = Instant::now();
     drop(autosaver);
-    assert!(stopping.elapsed() < Duration::from_secs(2), "drop stops the thread promptly");
+    assert!(
+        stopping.elapsed() < Duration::from_secs(2),
+        "drop stops the thread promptly"
+    );
 }
 
 #[test]
@@ -87,14 +103,22 @@ fn autosave_failures_are_reported_not_lost() {
     }
     let errors = autosaver.drain_errors();
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].to_string().contains("family.attune.json.recovery"), "{}", errors[0]);
+    assert!(
+        errors[0]
+            .to_string()
+            .contains("family.attune.json.recovery"),
+        "{}",
+        errors[0]
+    );
     assert!(autosaver.last_error().is_none());
 }
 
 // ---- media ----
 
 fn write_clip(path: &Path, len: usize, seed: u8) {
-    let bytes: Vec<u8> = (0..len).map(|i| (i as u8).wrapping_mul(31) ^ seed).collect();
+    let bytes: Vec<u8> = (0..len)
+        .map(|i| (i as u8).wrapping_mul(31) ^ seed)
+        .collect();
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(path, bytes).unwrap();
 }
@@ -123,14 +147,27 @@ fn missing_and_changed_media_are_named() {
     bytes[10] ^= 0xff;
     fs::write(&clip_file, &bytes).unwrap();
     let problems = check_media(&project_path, &project);
-    assert!(matches!(problems.as_slice(), [MediaProblem::Changed { .. }]));
+    assert!(matches!(
+        problems.as_slice(),
+        [MediaProblem::Changed { .. }]
+    ));
     let text = problems[0].to_string();
-    assert!(text.contains("'Floor play'") && text.contains("floor play.mp4"), "{text}");
+    assert!(
+        text.contains("'Floor play'") && text.contains("floor play.mp4"),
+        "{text}"
+    );
 
     fs::remove_file(&clip_file).unwrap();
     let problems = check_media(&project_path, &project);
-    assert!(matches!(problems.as_slice(), [MediaProblem::Missing { .. }]));
-    assert!(problems[0].to_string().contains("is missing"), "{}", problems[0]);
+    assert!(matches!(
+        problems.as_slice(),
+        [MediaProblem::Missing { .. }]
+    ));
+    assert!(
+        problems[0].to_string().contains("is missing"),
+        "{}",
+        problems[0]
+    );
 }
 
 #[test]
@@ -142,11 +179,18 @@ fn a_moved_clip_is_found_by_its_fingerprint() {
     fs::create_dir_all(moved.parent().unwrap()).unwrap();
     fs::rename(&original, &moved).unwrap();
     // Decoys: same size different content, and different size.
-    write_clip(&dir.path().join("archive").join("a-decoy.mp4"), 2 * 1024 * 1024 + 4096, 9);
+    write_clip(
+        &dir.path().join("archive").join("a-decoy.mp4"),
+        2 * 1024 * 1024 + 4096,
+        9,
+    );
     write_clip(&dir.path().join("archive").join("b-small.mp4"), 100, 7);
 
     let wanted = &project.clips[0].fingerprint;
-    assert_eq!(find_by_fingerprint(dir.path(), wanted, 2), Some(moved.clone()));
+    assert_eq!(
+        find_by_fingerprint(dir.path(), wanted, 2),
+        Some(moved.clone())
+    );
     assert_eq!(find_by_fingerprint(dir.path(), wanted, 1), None, "too deep");
     assert_eq!(fingerprint(&moved).unwrap(), *wanted);
 }
@@ -179,10 +223,17 @@ fn a_schema_1_file_migrates_with_teaching_consent_and_no_reels() {
     assert_eq!(teaching.given_on.to_string(), "2025-09-14");
     assert_eq!(teaching.recorded_by, "(migrated from schema 1)");
     assert!(p.clips[0].consent.allows(ConsentUse::Teaching));
-    assert!(!p.clips[0].consent.allows(ConsentUse::Therapy), "no consent is invented");
+    assert!(
+        !p.clips[0].consent.allows(ConsentUse::Therapy),
+        "no consent is invented"
+    );
     assert!(!p.clips[1].consent.allows(ConsentUse::Teaching));
     assert_eq!(p.moments[0].codes[0].item, "waiting");
-    assert_eq!(fs::read(&path).unwrap(), before, "loading never rewrites the file");
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        before,
+        "loading never rewrites the file"
+    );
     // The migrated project was valid and a Document for it starts dirty.
     assert!(Document::unsaved(p.clone()).is_dirty());
 
@@ -203,10 +254,19 @@ fn a_broken_schema_1_file_names_the_migration_problem() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/v1_project.attune.json"),
     )
     .unwrap()
-    .replace("\"consent_teaching\": true", "\"consent_teaching\": \"yes\"");
+    .replace(
+        "\"consent_teaching\": true",
+        "\"consent_teaching\": \"yes\"",
+    );
     fs::write(&path, &text).unwrap();
     let message = load(&path).unwrap_err().to_string();
-    assert!(message.starts_with(&path.display().to_string()), "{message}");
-    assert!(message.contains("schema 1") && message.contains("clips[0].consent_teaching"), "{message}");
+    assert!(
+        message.starts_with(&path.display().to_string()),
+        "{message}"
+    );
+    assert!(
+        message.contains("schema 1") && message.contains("clips[0].consent_teaching"),
+        "{message}"
+    );
     assert_eq!(fs::read_to_string(&path).unwrap(), text);
 }

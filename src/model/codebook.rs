@@ -169,15 +169,24 @@ pub fn bundled() -> Result<Vec<Codebook>, BundledCodebookError> {
     const FILES: [(&str, &str); 3] = [
         (
             "vig.json",
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/codebooks/vig.json")),
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/assets/codebooks/vig.json"
+            )),
         ),
         (
             "www.json",
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/codebooks/www.json")),
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/assets/codebooks/www.json"
+            )),
         ),
         (
             "nbo.json",
-            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/codebooks/nbo.json")),
+            include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/assets/codebooks/nbo.json"
+            )),
         ),
     ];
     FILES
@@ -240,7 +249,13 @@ mod tests {
         let c: Colour = serde_json::from_str("\"#7FA7c9\"").unwrap();
         assert_eq!(c, Colour::new(0x7f, 0xa7, 0xc9));
         assert_eq!(serde_json::to_string(&c).unwrap(), "\"#7fa7c9\"");
-        for bad in ["\"7fa7c9\"", "\"#7fa7c\"", "\"#7fa7cg\"", "\"#7fa7c9ff\"", "\"#ééé\""] {
+        for bad in [
+            "\"7fa7c9\"",
+            "\"#7fa7c\"",
+            "\"#7fa7cg\"",
+            "\"#7fa7c9ff\"",
+            "\"#ééé\"",
+        ] {
             let err = serde_json::from_str::<Colour>(bad).unwrap_err().to_string();
             assert!(err.contains("#rrggbb"), "{bad}: {err}");
         }
@@ -248,9 +263,18 @@ mod tests {
 
     #[test]
     fn validation_catches_duplicates_and_shared_hotkeys() {
-        assert!(book(vec![item("a", Some('1')), item("b", Some('2'))]).validate().is_ok());
-        let dup = book(vec![item("a", None), item("a", None)]).validate().unwrap_err();
-        assert!(dup.to_string().contains("item id 'a' is used twice"), "{dup}");
+        assert!(
+            book(vec![item("a", Some('1')), item("b", Some('2'))])
+                .validate()
+                .is_ok()
+        );
+        let dup = book(vec![item("a", None), item("a", None)])
+            .validate()
+            .unwrap_err();
+        assert!(
+            dup.to_string().contains("item id 'a' is used twice"),
+            "{dup}"
+        );
         let keys = book(vec![item("a", Some('1')), item("b", Some('1'))])
             .validate()
             .unwrap_err();
@@ -289,7 +313,12 @@ mod tests {
         assert!(books[2].description.contains("three-point"));
         for b in &books {
             let colours: HashSet<_> = b.categories.iter().map(|c| c.colour).collect();
-            assert_eq!(colours.len(), b.categories.len(), "{} colours are distinct", b.id);
+            assert_eq!(
+                colours.len(),
+                b.categories.len(),
+                "{} colours are distinct",
+                b.id
+            );
         }
     }
 }

@@ -103,14 +103,23 @@ mod tests {
     fn a_withdrawn_grant_allows_nothing_but_stays_on_record() {
         let mut consent = Consent::default();
         assert!(!consent.allows(ConsentUse::Teaching));
-        consent.set(ConsentUse::Teaching, Some(ConsentGrant::new(day(1), "Dr Okafor")));
-        consent.set(ConsentUse::Therapy, Some(ConsentGrant::new(day(1), "Dr Okafor")));
+        consent.set(
+            ConsentUse::Teaching,
+            Some(ConsentGrant::new(day(1), "Dr Okafor")),
+        );
+        consent.set(
+            ConsentUse::Therapy,
+            Some(ConsentGrant::new(day(1), "Dr Okafor")),
+        );
         assert!(consent.allows(ConsentUse::Teaching));
         assert!(!consent.allows(ConsentUse::Supervision));
 
         assert!(consent.withdraw(ConsentUse::Teaching, day(9), "Sam Reid"));
         assert!(!consent.allows(ConsentUse::Teaching));
-        assert!(consent.allows(ConsentUse::Therapy), "other uses are unaffected");
+        assert!(
+            consent.allows(ConsentUse::Therapy),
+            "other uses are unaffected"
+        );
         let grant = consent.get(ConsentUse::Teaching).unwrap();
         assert_eq!(grant.given_on, day(1));
         assert_eq!(grant.withdrawn_recorded_by.as_deref(), Some("Sam Reid"));
@@ -119,7 +128,10 @@ mod tests {
 
     #[test]
     fn consent_uses_are_lowercase_and_missing_grants_default() {
-        assert_eq!(serde_json::to_string(&ConsentUse::Supervision).unwrap(), "\"supervision\"");
+        assert_eq!(
+            serde_json::to_string(&ConsentUse::Supervision).unwrap(),
+            "\"supervision\""
+        );
         let c: Consent = serde_json::from_str(
             r#"{"therapy":{"given_on":"2026-03-01","recorded_by":"A","withdrawn_on":null}}"#,
         )

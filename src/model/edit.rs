@@ -13,16 +13,28 @@ use super::reel::Reel;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
     SetTitle(String),
-    InsertClip { index: usize, clip: Clip },
+    InsertClip {
+        index: usize,
+        clip: Clip,
+    },
     RemoveClip(ClipId),
     UpdateClip(Clip),
-    InsertCodebook { index: usize, codebook: Codebook },
+    InsertCodebook {
+        index: usize,
+        codebook: Codebook,
+    },
     RemoveCodebook(String),
     UpdateCodebook(Codebook),
-    InsertMoment { index: usize, moment: Moment },
+    InsertMoment {
+        index: usize,
+        moment: Moment,
+    },
     RemoveMoment(MomentId),
     UpdateMoment(Moment),
-    InsertReel { index: usize, reel: Reel },
+    InsertReel {
+        index: usize,
+        reel: Reel,
+    },
     RemoveReel(ReelId),
     UpdateReel(Reel),
     /// Applied all together or not at all; undone as one step.
@@ -319,7 +331,10 @@ mod tests {
             },
         )
         .unwrap_err();
-        assert!(matches!(err, EditError::Invalid(ValidationError::DuplicateMoment(_))));
+        assert!(matches!(
+            err,
+            EditError::Invalid(ValidationError::DuplicateMoment(_))
+        ));
         assert_eq!(project, before);
     }
 

@@ -31,7 +31,9 @@ pub enum ValidationError {
         clip_name: String,
         frames: u32,
     },
-    #[error("moment {moment} uses codebook '{codebook}', which is not in the project (item '{item}')")]
+    #[error(
+        "moment {moment} uses codebook '{codebook}', which is not in the project (item '{item}')"
+    )]
     MissingCodebook {
         moment: MomentId,
         codebook: String,
@@ -55,7 +57,9 @@ pub enum ValidationError {
         position: usize,
         speed: u8,
     },
-    #[error("reel {reel} item {position} is trimmed so much that nothing of moment {moment} is left")]
+    #[error(
+        "reel {reel} item {position} is trimmed so much that nothing of moment {moment} is left"
+    )]
     TrimmedAway {
         reel: ReelId,
         position: usize,

@@ -195,7 +195,10 @@ mod tests {
         retitle(&mut doc, "a");
         let r1 = doc.revision();
         assert_ne!(r0, r1);
-        assert!(doc.apply(Edit::RemoveClip(crate::model::ClipId(1))).is_err());
+        assert!(
+            doc.apply(Edit::RemoveClip(crate::model::ClipId(1)))
+                .is_err()
+        );
         assert_eq!(doc.revision(), r1);
         assert_eq!(doc.undo_label(), Some("Rename project"));
         doc.undo();

@@ -161,14 +161,13 @@ fn validate_moment(
         });
     }
     for code in &moment.codes {
-        let codebook =
-            codebooks
-                .get(code.codebook.as_str())
-                .ok_or_else(|| ValidationError::MissingCodebook {
-                    moment: moment.id,
-                    codebook: code.codebook.clone(),
-                    item: code.item.clone(),
-                })?;
+        let codebook = codebooks.get(code.codebook.as_str()).ok_or_else(|| {
+            ValidationError::MissingCodebook {
+                moment: moment.id,
+                codebook: code.codebook.clone(),
+                item: code.item.clone(),
+            }
+        })?;
         if codebook.item(&code.item).is_none() {
             return Err(ValidationError::MissingItem {
                 moment: moment.id,

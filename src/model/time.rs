@@ -94,8 +94,7 @@ impl FrameRate {
 
     /// The frame's start in seconds with two decimals, e.g. "12.40 s".
     pub fn seconds_label(&self, frame: u64) -> String {
-        let centis =
-            u128::from(frame) * u128::from(self.den) * 100 / u128::from(self.num);
+        let centis = u128::from(frame) * u128::from(self.den) * 100 / u128::from(self.num);
         format!("{}.{:02} s", centis / 100, centis % 100)
     }
 }

@@ -82,11 +82,7 @@ impl fmt::Display for MediaProblem {
             ),
             MediaProblem::Unreadable {
                 name, path, reason, ..
-            } => write!(
-                f,
-                "clip '{name}': cannot read {}: {reason}",
-                path.display()
-            ),
+            } => write!(f, "clip '{name}': cannot read {}: {reason}", path.display()),
         }
     }
 }
@@ -104,9 +100,19 @@ fn check_clip(project_path: &Path, clip: &Clip) -> Option<MediaProblem> {
     let (id, name) = (clip.id, clip.name.clone());
     let size = match fs::metadata(&path) {
         Ok(m) if m.is_file() => m.len(),
-        Ok(_) => return Some(MediaProblem::Missing { clip: id, name, path }),
+        Ok(_) => {
+            return Some(MediaProblem::Missing {
+                clip: id,
+                name,
+                path,
+            });
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Some(MediaProblem::Missing { clip: id, name, path });
+            return Some(MediaProblem::Missing {
+                clip: id,
+                name,
+                path,
+            });
         }
         Err(reason) => {
             return Some(MediaProblem::Unreadable {
@@ -118,11 +124,19 @@ fn check_clip(project_path: &Path, clip: &Clip) -> Option<MediaProblem> {
         }
     };
     if size != clip.fingerprint.size {
-        return Some(MediaProblem::Changed { clip: id, name, path });
+        return Some(MediaProblem::Changed {
+            clip: id,
+            name,
+            path,
+        });
     }
     match fingerprint(&path) {
         Ok(found) if found == clip.fingerprint => None,
-        Ok(_) => Some(MediaProblem::Changed { clip: id, name, path }),
+        Ok(_) => Some(MediaProblem::Changed {
+            clip: id,
+            name,
+            path,
+        }),
         Err(reason) => Some(MediaProblem::Unreadable {
             clip: id,
             name,
@@ -140,7 +154,9 @@ pub fn find_by_fingerprint(dir: &Path, wanted: &Fingerprint, max_depth: usize) -
     entries.sort_by_key(|e| e.file_name());
     let mut folders = Vec::new();
     for entry in entries {
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         let path = entry.path();
         if kind.is_dir() {
             folders.push(path);

@@ -105,7 +105,10 @@ mod tests {
         let v2 = migrate(v1, 1).unwrap();
         assert_eq!(v2["schema_version"], 2);
         assert_eq!(v2["reels"], json!([]));
-        assert_eq!(v2["clips"][0]["consent"]["teaching"]["given_on"], "2025-04-03");
+        assert_eq!(
+            v2["clips"][0]["consent"]["teaching"]["given_on"],
+            "2025-04-03"
+        );
         assert!(v2["clips"][0]["consent"].get("therapy").is_none());
         assert_eq!(v2["clips"][1]["consent"], json!({}));
         assert!(v2["clips"][0].get("consent_teaching").is_none());

@@ -107,7 +107,11 @@ fn write_atomically(path: &Path, bytes: &[u8], keep_backup: bool) -> Result<(), 
     let bad_path = || SaveError::BadPath {
         path: path.to_path_buf(),
     };
-    let name = path.file_name().ok_or_else(bad_path)?.to_string_lossy().into_owned();
+    let name = path
+        .file_name()
+        .ok_or_else(bad_path)?
+        .to_string_lossy()
+        .into_owned();
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
