@@ -1,0 +1,27 @@
+//! What probing a clip told us, stored so the project opens without media.
+
+use super::time::FrameRate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaFacts {
+    pub frame_rate: FrameRate,
+    pub frames: u32,
+    pub duration_us: u64,
+    pub width: u32,
+    pub height: u32,
+    /// Clockwise display rotation: 0, 90, 180 or 270 (phones film portrait).
+    pub rotation: u16,
+    pub video_codec: String,
+    pub audio_codec: Option<String>,
+    pub variable_frame_rate: bool,
+}
+
+/// Identifies a clip's content cheaply, to notice a changed file and to find a
+/// moved one again.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Fingerprint {
+    pub size: u64,
+    /// Hex BLAKE3 of the first MiB followed by the last MiB.
+    pub hash: String,
+}

@@ -1,0 +1,126 @@
+//! Older project files are upgraded step by step on the JSON value, before
+//! typed deserialisation, so each step only knows two adjacent formats.
+//! A later schema adds one function to `STEPS`.
+
+use crate::model::SCHEMA_VERSION;
+use serde_json::{Map, Value, json};
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot migrate from schema {from}: {problem}")]
+pub struct MigrationError {
+    pub from: u32,
+    pub problem: String,
+}
+
+type Step = fn(Value) -> Result<Value, MigrationError>;
+
+/// `STEPS[i]` turns schema `i + 1` into schema `i + 2`.
+const STEPS: [Step; (SCHEMA_VERSION - 1) as usize] = [v1_to_v2];
+
+/// Brings a project value of schema `from` up to `SCHEMA_VERSION`.
+pub fn migrate(mut value: Value, from: u32) -> Result<Value, MigrationError> {
+    if from == 0 {
+        return Err(MigrationError {
+            from,
+            problem: "there has never been a schema 0".into(),
+        });
+    }
+    for (index, step) in STEPS.iter().enumerate().skip(from as usize - 1) {
+        value = step(value)?;
+        let reached = index as u32 + 2;
+        if let Some(object) = value.as_object_mut() {
+            object.insert("schema_version".into(), json!(reached));
+        }
+    }
+    Ok(value)
+}
+
+/// Schema 1 (the draft before reels) had one consent flag for teaching.
+/// Other uses were never recorded, so no therapy or supervision grant is
+/// invented: the clinician must record them.
+fn v1_to_v2(mut value: Value) -> Result<Value, MigrationError> {
+    let problem = |p: &str| MigrationError {
+        from: 1,
+        problem: p.to_owned(),
+    };
+    let object = value
+        .as_object_mut()
+        .ok_or_else(|| problem("the project is not a JSON object"))?;
+    let created_on = object
+        .get("created")
+        .and_then(Value::as_str)
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|d| d.date_naive().to_string())
+        .ok_or_else(|| problem("'created' is missing or not a date-time"))?;
+    if let Some(clips) = object.get_mut("clips") {
+        let clips = clips
+            .as_array_mut()
+            .ok_or_else(|| problem("'clips' is not a list"))?;
+        for (index, clip) in clips.iter_mut().enumerate() {
+            let clip = clip
+                .as_object_mut()
+                .ok_or_else(|| problem(&format!("clips[{index}] is not an object")))?;
+            let teaching = match clip.remove("consent_teaching") {
+                None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+                Some(Value::Bool(true)) => true,
+                Some(other) => {
+                    return Err(problem(&format!(
+                        "clips[{index}].consent_teaching should be true or false, not {other}"
+                    )));
+                }
+            };
+            let mut consent = Map::new();
+            if teaching {
+                consent.insert(
+                    "teaching".into(),
+                    json!({
+                        "given_on": created_on,
+                        "recorded_by": "(migrated from schema 1)",
+                        "withdrawn_on": null,
+                    }),
+                );
+            }
+            clip.insert("consent".into(), Value::Object(consent));
+        }
+    }
+    object.entry("reels").or_insert_with(|| json!([]));
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn teaching_flags_become_grants_dated_at_project_creation() {
+        let v1 = json!({
+            "schema_version": 1,
+            "title": "t",
+            "created": "2025-04-03T10:00:00Z",
+            "clips": [
+                {"id": 1, "consent_teaching": true},
+                {"id": 2, "consent_teaching": false}
+            ]
+        });
+        let v2 = migrate(v1, 1).unwrap();
+        assert_eq!(v2["schema_version"], 2);
+        assert_eq!(v2["reels"], json!([]));
+        assert_eq!(
+            v2["clips"][0]["consent"]["teaching"]["given_on"],
+            "2025-04-03"
+        );
+        assert!(v2["clips"][0]["consent"].get("therapy").is_none());
+        assert_eq!(v2["clips"][1]["consent"], json!({}));
+        assert!(v2["clips"][0].get("consent_teaching").is_none());
+    }
+
+    #[test]
+    fn nonsense_is_an_error_not_a_guess() {
+        let v1 = json!({"schema_version": 1, "created": "2025-04-03T10:00:00Z",
+                        "clips": [{"consent_teaching": "yes"}]});
+        let err = migrate(v1, 1).unwrap_err();
+        assert!(err.to_string().contains("consent_teaching"), "{err}");
+        assert!(migrate(json!({"schema_version": 1}), 1).is_err());
+        assert!(migrate(json!({}), 0).is_err());
+    }
+}

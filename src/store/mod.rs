@@ -1,0 +1,21 @@
+//! Loading and saving projects so that work is never lost: atomic saves with
+//! a backup, autosave to a recovery file, a lock naming who has the project
+//! open, and migrations from older schema versions.
+
+pub mod autosave;
+pub mod dev;
+pub mod load;
+pub mod lock;
+pub mod media_check;
+pub mod migrate;
+pub mod save;
+
+pub use autosave::{Autosaver, DEFAULT_AUTOSAVE_INTERVAL};
+pub use load::{LoadError, Loaded, load};
+pub use lock::{LockError, LockHolder, LockOutcome, ProjectLock, lock_path};
+pub use media_check::{MediaProblem, check_media, clip_path, find_by_fingerprint, fingerprint};
+pub use migrate::MigrationError;
+pub use save::{
+    SaveError, backup_path, discard_recovery, recovery_if_newer, recovery_path, save,
+    write_recovery,
+};
