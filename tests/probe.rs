@@ -24,7 +24,10 @@ fn attune(args: &[&str]) -> std::process::Output {
 fn decoded_frames(path: &Path) -> u32 {
     attune::media::probe::init();
     let mut input = ffmpeg::format::input(path).expect("open");
-    let stream = input.streams().best(ffmpeg::media::Type::Video).expect("video");
+    let stream = input
+        .streams()
+        .best(ffmpeg::media::Type::Video)
+        .expect("video");
     let index = stream.index();
     let ctx = ffmpeg::codec::context::Context::from_parameters(stream.parameters()).unwrap();
     let mut decoder = ctx.decoder().video().unwrap();
@@ -71,8 +74,16 @@ fn sample_clips_report_their_facts_and_true_frame_counts() {
 
 #[test]
 fn probe_json_has_the_documented_keys() {
-    let out = attune(&["probe", "--json", sample("play-mat-landscape.mp4").to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = attune(&[
+        "probe",
+        "--json",
+        sample("play-mat-landscape.mp4").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for key in [
         "frames",
@@ -90,7 +101,11 @@ fn probe_json_has_the_documented_keys() {
     }
     assert_eq!(v["frames"], 720);
     assert_eq!(v["audio_codec"], "aac");
-    let out = attune(&["probe", "--json", sample("bath-no-audio.mp4").to_str().unwrap()]);
+    let out = attune(&[
+        "probe",
+        "--json",
+        sample("bath-no-audio.mp4").to_str().unwrap(),
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["audio_codec"].is_null());
 }
@@ -122,8 +137,15 @@ fn bad_files_fail_with_one_clear_line() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{}: {stderr}", path.display());
         assert_eq!(stderr.lines().count(), 1, "one line expected: {stderr}");
-        assert!(stderr.contains(&*path.to_string_lossy()), "names the file: {stderr}");
-        assert!(stderr.contains(says), "{}: expected '{says}' in: {stderr}", path.display());
+        assert!(
+            stderr.contains(&*path.to_string_lossy()),
+            "names the file: {stderr}"
+        );
+        assert!(
+            stderr.contains(says),
+            "{}: expected '{says}' in: {stderr}",
+            path.display()
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
@@ -158,7 +180,11 @@ fn rotation_from_the_display_matrix() {
     std::fs::write(&phone, &bytes).unwrap();
     let r = probe(&phone).unwrap();
     assert_eq!(r.rotation, 90);
-    assert_eq!((r.width, r.height), (480, 270), "stored size is reported as stored");
+    assert_eq!(
+        (r.width, r.height),
+        (480, 270),
+        "stored size is reported as stored"
+    );
     let still = attune::media::still::first_frame(&phone, 480, r.rotation).unwrap();
     assert_eq!((still.width(), still.height()), (270, 480), "shown upright");
 }

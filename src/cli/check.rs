@@ -22,10 +22,15 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     for problem in &problems {
         let advice = match problem {
             MediaProblem::Missing { .. } => "relink it in the app, or put the file back",
-            MediaProblem::Changed { .. } => "the file differs from the one the moments were tagged on",
+            MediaProblem::Changed { .. } => {
+                "the file differs from the one the moments were tagged on"
+            }
             MediaProblem::Unreadable { .. } => "",
         };
-        println!("{name}: {problem}{}{advice}", if advice.is_empty() { "" } else { " — " });
+        println!(
+            "{name}: {problem}{}{advice}",
+            if advice.is_empty() { "" } else { " — " }
+        );
     }
     println!(
         "{name}: {} clip(s), {} moment(s), {} reel(s), {} codebook(s); {}",

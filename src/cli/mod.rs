@@ -1,6 +1,8 @@
 //! The command line: `attune [PROJECT | CLIP]` opens the app; subcommands do
 //! batch work, benchmarks and the checks tests rely on.
 
+mod check;
+mod dev;
 mod probe;
 
 use std::path::PathBuf;
@@ -25,11 +27,18 @@ pub struct Cli {
 pub enum Command {
     /// Print a clip's media facts (frames, rate, size, rotation, codecs).
     Probe(probe::ProbeArgs),
+    /// Load and validate a project and check its media; exit 0 only when all is well.
+    Check(check::CheckArgs),
+    /// Tools for developers and tests.
+    #[command(subcommand, hide = true)]
+    Dev(dev::DevCommand),
 }
 
 /// Runs a subcommand; `Ok(code)` is the process exit code.
 pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Probe(args) => probe::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Dev(command) => dev::run(command).map(|()| 0),
     }
 }

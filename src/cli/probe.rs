@@ -33,7 +33,11 @@ fn human(r: &ProbeReport) -> String {
         r.frames,
         r.fps_num,
         r.fps_den,
-        if r.variable_frame_rate { ", variable" } else { "" },
+        if r.variable_frame_rate {
+            ", variable"
+        } else {
+            ""
+        },
         r.width,
         r.height,
         if r.rotation != 0 {

@@ -156,10 +156,7 @@ fn pick_frame_rate(avg: ffmpeg::Rational, r: ffmpeg::Rational) -> Option<(u32, u
     })
 }
 
-fn coded_size(
-    params: &ffmpeg::codec::Parameters,
-    path: &Path,
-) -> Result<(u32, u32), ProbeError> {
+fn coded_size(params: &ffmpeg::codec::Parameters, path: &Path) -> Result<(u32, u32), ProbeError> {
     let ctx = ffmpeg::codec::context::Context::from_parameters(params.clone()).map_err(|e| {
         ProbeError::Undecodable {
             path: path.into(),
@@ -193,7 +190,12 @@ fn rotation_of(stream: &ffmpeg::format::stream::Stream) -> u16 {
             continue;
         }
         let m = |i: usize| {
-            let b = [data[4 * i], data[4 * i + 1], data[4 * i + 2], data[4 * i + 3]];
+            let b = [
+                data[4 * i],
+                data[4 * i + 1],
+                data[4 * i + 2],
+                data[4 * i + 3],
+            ];
             f64::from(i32::from_ne_bytes(b)) / 65536.0
         };
         let (s0, s1) = (m(0).hypot(m(3)), m(1).hypot(m(4)));
@@ -286,7 +288,9 @@ fn check_tail(
             Err(e) => {
                 return Err(ProbeError::Truncated {
                     path: path.into(),
-                    detail: format!("the index lists {declared} frames but reading the end fails: {e}"),
+                    detail: format!(
+                        "the index lists {declared} frames but reading the end fails: {e}"
+                    ),
                 });
             }
         }

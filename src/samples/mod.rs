@@ -6,6 +6,7 @@
 //! `bench` makes a large clip of the same scene for the engine benchmark.
 
 pub mod bench;
+pub mod project;
 mod raster;
 pub mod scene;
 pub mod script;
@@ -206,10 +207,12 @@ pub fn write_clip(clip: SampleClip, out_dir: &Path) -> anyhow::Result<PathBuf> {
 pub fn make_samples(out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     fs::create_dir_all(out_dir)
         .with_context(|| format!("creating the folder {}", out_dir.display()))?;
-    SampleClip::ALL
+    let mut written = SampleClip::ALL
         .iter()
         .map(|&clip| write_clip(clip, out_dir))
-        .collect()
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    written.push(project::write_sample_project(out_dir)?);
+    Ok(written)
 }
 
 /// `attune dev make-samples`: regenerate the committed sample clips.

@@ -135,7 +135,10 @@ impl Workspace {
                 (clip.id, path, clip.media.rotation)
             })
             .collect();
-        let previews = jobs.iter().map(|(id, _, _)| (*id, Preview::Pending)).collect();
+        let previews = jobs
+            .iter()
+            .map(|(id, _, _)| (*id, Preview::Pending))
+            .collect();
         let ctx = ctx.clone();
         // One worker decodes the previews in turn: the UI thread never waits on a decoder.
         let _ = std::thread::Builder::new()
@@ -242,9 +245,13 @@ impl Workspace {
             for moment in moments {
                 let rate = clip.media.frame_rate;
                 let span = if moment.is_point() {
-                    rate.timecode(moment.start)
+                    rate.timecode(u64::from(moment.start))
                 } else {
-                    format!("{} – {}", rate.timecode(moment.start), rate.timecode(moment.end))
+                    format!(
+                        "{} – {}",
+                        rate.timecode(u64::from(moment.start)),
+                        rate.timecode(u64::from(moment.end))
+                    )
                 };
                 let codes: Vec<&str> = moment
                     .codes
@@ -283,7 +290,10 @@ impl Workspace {
                 let size = texture.size_vec2();
                 let scale = (available.x / size.x).min(available.y / size.y).max(0.01);
                 ui.centered_and_justified(|ui| {
-                    ui.add(egui::Image::new((texture.id(), size * scale)).alt_text("First frame of the selected clip"));
+                    ui.add(
+                        egui::Image::new((texture.id(), size * scale))
+                            .alt_text("First frame of the selected clip"),
+                    );
                 });
             }
             Some(Preview::Failed(message)) => {

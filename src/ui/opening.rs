@@ -79,7 +79,7 @@ fn open_clip(path: &Path) -> anyhow::Result<Opened> {
         },
         consent: Consent::default(),
     };
-    let mut project = Project::new(name);
+    let mut project = Project::new(name, chrono::Utc::now());
     project.clips.push(clip);
     project.codebooks = crate::model::codebook::bundled()?;
     Ok(Opened {
