@@ -5,7 +5,7 @@
 //! complete earlier state.
 
 use attune::store::dev::crash_state;
-use attune::store::{backup_path, load, save};
+use attune::store::{backup_path, load, remove_stale_temporaries, save};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -94,6 +94,17 @@ fn killed_mid_save_the_project_is_always_the_old_or_the_new_state() {
         } else {
             assert_eq!(found, 0, "run {run}: a later state was saved without .bak");
         }
+
+        // A killed save may leave its temporary file; the next opener tidies
+        // it away, and only the project, its backup and nothing else remain.
+        remove_stale_temporaries(&path);
+        let mut left: Vec<_> = std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        left.retain(|n| n != "family.attune.json.bak");
+        assert_eq!(left, ["family.attune.json"], "run {run}");
 
         if let Some(k) = last_reported {
             runs_with_saves += 1;

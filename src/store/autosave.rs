@@ -1,6 +1,10 @@
 //! Autosave to the recovery file, off the UI thread: `tick` only clones the
 //! project and hands it to a background writer, so a slow shared drive never
 //! freezes playback.
+//!
+//! The recovery file outlives the autosaver on purpose. After a successful
+//! save, or when the user closes a clean project (e.g. undone back to the
+//! saved state), call `discard_recovery` so it is not offered next time.
 
 use super::save::{SaveError, write_recovery};
 use crate::model::{Document, Project};

@@ -196,13 +196,16 @@ fn is_stale(holder: &LockHolder) -> bool {
     holder.host == current_host() && holder.pid != 0 && !process_alive(holder.pid)
 }
 
+/// Whether a process on this host may still be running. Only Linux can tell
+/// cheaply; elsewhere every process counts as alive, which errs on the side
+/// of not touching another process's files.
 #[cfg(target_os = "linux")]
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     Path::new("/proc").join(pid.to_string()).exists()
 }
 
 #[cfg(not(target_os = "linux"))]
-fn process_alive(_pid: u32) -> bool {
+pub(crate) fn process_alive(_pid: u32) -> bool {
     true
 }
 

@@ -16,6 +16,6 @@ pub use lock::{LockError, LockHolder, LockOutcome, ProjectLock, lock_path};
 pub use media_check::{MediaProblem, check_media, clip_path, find_by_fingerprint, fingerprint};
 pub use migrate::MigrationError;
 pub use save::{
-    SaveError, backup_path, discard_recovery, recovery_if_newer, recovery_path, save,
-    write_recovery,
+    SaveError, backup_path, discard_recovery, recovery_if_newer, recovery_path,
+    remove_stale_temporaries, save, write_recovery,
 };

@@ -87,6 +87,58 @@ pub fn discard_recovery(project_path: &Path) -> io::Result<()> {
     }
 }
 
+/// Removes temporary files a crashed save left beside the project (only
+/// those of processes on this host that are no longer running). Returns how
+/// many were removed. Call it after acquiring the project lock.
+pub fn remove_stale_temporaries(project_path: &Path) -> usize {
+    let Some(name) = project_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
+        return 0;
+    };
+    let dir = match project_path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // Recovery files are written under the recovery file's own name.
+    let prefixes = [format!(".{name}."), format!(".{name}.recovery.")];
+    let Ok(entries) = fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = prefixes
+            .iter()
+            .filter_map(|p| file_name.strip_prefix(p.as_str()))
+            .find_map(|rest| rest.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        // rest = "{pid}.{n}.{purpose}"
+        let mut parts = rest.split('.');
+        let (Some(pid), Some(n), Some(purpose), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if n.parse::<u64>().is_err() || !matches!(purpose, "new" | "bak") {
+            continue;
+        }
+        if pid != std::process::id()
+            && !super::lock::process_alive(pid)
+            && fs::remove_file(entry.path()).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    removed
+}
+
 fn to_bytes(path: &Path, project: &Project) -> Result<Vec<u8>, SaveError> {
     let mut bytes = serde_json::to_vec_pretty(project).map_err(|source| SaveError::Serialise {
         path: path.to_path_buf(),
