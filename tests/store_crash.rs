@@ -6,6 +6,7 @@
 
 use attune::store::dev::crash_state;
 use attune::store::{backup_path, load, remove_stale_temporaries, save};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -56,23 +57,44 @@ fn killed_mid_save_the_project_is_always_the_old_or_the_new_state() {
         save(&path, &crash_state(0)).unwrap();
 
         let mut child = Command::new(env!("CARGO_BIN_EXE_attune"))
-            .args(["dev", "save-loop"])
+            .arg("dev")
+            .arg("save-loop")
             .arg(&path)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(1 + rng.next() % 40));
+        // The binary links GStreamer, FFmpeg and the GUI, so it takes longer
+        // to start than a save takes: time the kill from its first report,
+        // not from the spawn, or most kills would land before any save.
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            let mut out = BufReader::new(stdout);
+            let mut line = String::new();
+            // read_line keeps the newline, so a line cut short by the kill
+            // (which the child never finished reporting) can be told apart.
+            while out.read_line(&mut line).is_ok_and(|n| n > 0) {
+                if tx.send(std::mem::take(&mut line)).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = rx.recv_timeout(Duration::from_secs(20));
+        assert!(first.is_ok(), "run {run}: the child never reported a save");
+        std::thread::sleep(Duration::from_micros(rng.next() % 40_000));
         // It may have failed on its own; that must show up as a bad file or
         // no progress, not be hidden here.
         let _ = child.kill();
-        let output = child.wait_with_output().unwrap();
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let last_reported: Option<u64> = stdout
-            .split_inclusive('\n')
+        let _ = child.wait();
+        let _ = reader.join();
+        // Only whole lines count: a line cut by the kill was never reported.
+        let last_reported: Option<u64> = first
+            .into_iter()
+            .chain(rx.try_iter())
             .filter(|line| line.ends_with('\n'))
             .filter_map(|line| line.trim().strip_prefix("saved ")?.parse().ok())
-            .next_back();
+            .last();
 
         let found = state_number(&path);
         let allowed = match last_reported {
