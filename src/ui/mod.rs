@@ -3,7 +3,9 @@
 
 mod app;
 mod opening;
+mod saving;
 mod style;
+mod workspace;
 
 pub use app::AttuneApp;
 pub use opening::{Opened, open_path};

@@ -18,6 +18,8 @@ pub struct Opened {
     pub read_only_because: Option<String>,
     /// Set when the file was written by an older Attune and was upgraded.
     pub migrated_from: Option<u32>,
+    /// Unsaved work autosaved before a crash, newer than the project file.
+    pub recovery: Option<Project>,
 }
 
 /// Opens a project file (`*.json`) or, for anything else, a clip as a new
@@ -36,17 +38,30 @@ pub fn open_path(path: &Path) -> anyhow::Result<Opened> {
 fn open_project(path: &Path) -> anyhow::Result<Opened> {
     let loaded = store::load(path)?;
     let (lock, read_only_because) = match ProjectLock::acquire(path) {
-        Ok(LockOutcome::Acquired(lock)) => (Some(lock), None),
+        Ok(LockOutcome::Acquired(lock)) => {
+            // Only the lock holder may tidy what a crashed save left behind.
+            store::remove_stale_temporaries(path);
+            (Some(lock), None)
+        }
         Ok(LockOutcome::ReadOnly(holder)) => (None, Some(format!("open by {holder}"))),
         // A folder we cannot write to: still show the work, read-only.
         Err(e) => (None, Some(e.to_string())),
     };
+    // A recovery file that does not load is not offered: the project file
+    // is intact, and the broken recovery stays on disk for inspection.
+    let recovery = lock
+        .as_ref()
+        .and_then(|_| store::recovery_if_newer(path))
+        .and_then(|recovery| store::load(&recovery).ok())
+        .map(|loaded| loaded.project)
+        .filter(|recovered| *recovered != loaded.project);
     Ok(Opened {
         project: loaded.project,
         project_path: Some(path.to_path_buf()),
         lock,
         read_only_because,
         migrated_from: loaded.migrated_from,
+        recovery,
     })
 }
 
@@ -88,5 +103,6 @@ fn open_clip(path: &Path) -> anyhow::Result<Opened> {
         lock: None,
         read_only_because: None,
         migrated_from: None,
+        recovery: None,
     })
 }

@@ -1,0 +1,101 @@
+//! Saving from the app: explicit saves and autosaves both run on background
+//! threads, so the window never waits on the disk.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, bounded};
+
+use crate::model::Document;
+use crate::store::{self, Autosaver};
+
+pub struct Saver {
+    project_path: Option<PathBuf>,
+    autosaver: Option<Autosaver>,
+    /// The revision being saved and where its outcome arrives.
+    pending: Option<(u64, Receiver<Result<(), String>>)>,
+    /// The last thing worth telling the user about saving.
+    pub status: Option<String>,
+}
+
+impl Saver {
+    /// `writable` is false for a read-only project (another holder has the
+    /// lock): then neither saves nor autosaves touch its folder.
+    pub fn new(project_path: Option<&Path>, writable: bool) -> Self {
+        let project_path = project_path.filter(|_| writable).map(Path::to_path_buf);
+        let (autosaver, status) = match project_path.as_deref().map(Autosaver::new) {
+            Some(Ok(a)) => (Some(a), None),
+            Some(Err(e)) => (None, Some(format!("Autosave is off: {e}"))),
+            None => (None, None),
+        };
+        Self {
+            project_path,
+            autosaver,
+            pending: None,
+            status,
+        }
+    }
+
+    pub fn can_save(&self) -> bool {
+        self.project_path.is_some()
+    }
+
+    pub fn is_saving(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    pub fn autosave_interval(&self) -> Option<Duration> {
+        self.autosaver.as_ref().map(Autosaver::interval)
+    }
+
+    /// Starts saving a snapshot of the document; edits may go on meanwhile.
+    pub fn save(&mut self, doc: &Document) {
+        let Some(path) = self.project_path.clone() else {
+            self.status = Some("This project is read-only here.".into());
+            return;
+        };
+        if self.pending.is_some() {
+            return;
+        }
+        let (tx, rx) = bounded(1);
+        let project = doc.project().clone();
+        let job_path = path.clone();
+        let spawned = std::thread::Builder::new()
+            .name("save-project".into())
+            .spawn(move || {
+                let result = store::save(&job_path, &project)
+                    .map_err(|e| e.to_string())
+                    .map(|()| {
+                        // The saved file now holds everything the recovery did.
+                        let _ = store::discard_recovery(&job_path);
+                    });
+                let _ = tx.send(result);
+            });
+        match spawned {
+            Ok(_) => self.pending = Some((doc.revision(), rx)),
+            Err(e) => self.status = Some(format!("Could not start saving: {e}")),
+        }
+    }
+
+    /// Call every frame: collects finished saves and lets autosave run.
+    pub fn poll(&mut self, doc: &mut Document) {
+        if let Some((revision, rx)) = &self.pending
+            && let Ok(result) = rx.try_recv()
+        {
+            match result {
+                Ok(()) => {
+                    doc.mark_saved_at(*revision);
+                    self.status = Some("Saved".into());
+                }
+                Err(e) => self.status = Some(format!("Not saved: {e}")),
+            }
+            self.pending = None;
+        }
+        if let Some(autosaver) = &mut self.autosaver {
+            autosaver.tick(doc, Instant::now());
+            if let Some(e) = autosaver.drain_errors().pop() {
+                self.status = Some(format!("Autosave failed: {e}"));
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The app window on the sample project, driven through egui_kittest and
+//! AccessKit as a person would: find the clips, pick one, restore autosaved
+//! work after a crash and save it.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use attune::ui::AttuneApp;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_clips")
+}
+
+/// A private copy of the sample clips and project, so tests may save.
+fn copy_samples(dir: &Path) -> PathBuf {
+    for entry in std::fs::read_dir(sample_dir()).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".mp4") || name == "sample.attune.json" {
+            std::fs::copy(entry.path(), dir.join(&*name)).unwrap();
+        }
+    }
+    dir.join("sample.attune.json")
+}
+
+fn harness(path: PathBuf) -> Harness<'static, AttuneApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .wgpu()
+        .build_eframe(move |cc| AttuneApp::new(&cc.egui_ctx, Some(path)))
+}
+
+/// Steps the app until `done` holds: opening and decoding happen on other
+/// threads, so the UI is polled like a real event loop would.
+fn step_until(
+    h: &mut Harness<'_, AttuneApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, AttuneApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(h) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+}
+
+fn previews_done(h: &Harness<'_, AttuneApp>) -> bool {
+    h.query_by_label("First frame of the selected clip")
+        .is_some()
+}
+
+#[test]
+fn opens_the_sample_project_and_lists_clips_and_moments() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness(copy_samples(dir.path()));
+    step_until(&mut h, "the project", |h| h.state().project().is_some());
+    step_until(&mut h, "the first frame", previews_done);
+
+    for clip in [
+        "Play on the mat, week 1",
+        "Feeding in the armchair (phone)",
+        "Bath time (no sound)",
+    ] {
+        assert!(
+            h.query_by_label_contains(clip).is_some(),
+            "clip {clip} is listed"
+        );
+    }
+    // The first clip's moments show their codes and captions.
+    assert!(
+        h.query_by_label_contains("Giving and taking short turns")
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("Caption: You took turns")
+            .is_some()
+    );
+
+    // Selecting another clip shows its moments instead.
+    h.get_by_label_contains("Feeding in the armchair").click();
+    step_until(&mut h, "the feeding clip's moments", |h| {
+        h.query_by_label_contains("Caption: You took turns")
+            .is_none()
+    });
+    let project = h.state().project().unwrap();
+    let feeding = &project.clips[1];
+    let first = project.moments_of(feeding.id)[0];
+    assert!(
+        h.query_by_label_contains(&format!("Caption: {}", first.caption))
+            .is_some(),
+        "the feeding clip's first caption is shown"
+    );
+    step_until(&mut h, "the feeding clip's frame", previews_done);
+    h.snapshot("foundation_workspace");
+}
+
+#[test]
+fn offers_autosaved_work_after_a_crash_and_saves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_samples(dir.path());
+    let on_disk = attune::store::load(&path).unwrap().project;
+    let mut autosaved = on_disk.clone();
+    autosaved.title = "Sam and Jo — edited before the crash".into();
+    attune::store::write_recovery(&path, &autosaved).unwrap();
+
+    let mut h = harness(path.clone());
+    step_until(&mut h, "the recovery offer", |h| {
+        h.query_by_label("Restore unsaved work").is_some()
+    });
+    assert_eq!(
+        h.state().project(),
+        Some(&on_disk),
+        "nothing restored unasked"
+    );
+    h.get_by_label("Restore unsaved work").click();
+    step_until(&mut h, "the restored project", |h| {
+        h.state()
+            .project()
+            .is_some_and(|p| p.title == autosaved.title)
+    });
+    assert!(h.state().is_dirty(), "restored work is not saved yet");
+
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    step_until(&mut h, "the save", |h| !h.state().is_dirty());
+    let saved = attune::store::load(&path).unwrap().project;
+    assert_eq!(saved.title, autosaved.title);
+    assert!(
+        !attune::store::recovery_path(&path).exists(),
+        "the recovery file is gone once its work is saved"
+    );
+}
+
+#[test]
+fn a_project_that_fails_to_load_says_why_and_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.attune.json");
+    std::fs::write(&path, "{ \"schema_version\": 2, \"title\": ").unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut h = harness(path.clone());
+    step_until(&mut h, "the error", |h| {
+        h.query_by_label("This could not be opened").is_some()
+    });
+    // The message names the file and where the JSON breaks off.
+    let message = h.get_by_label_contains("broken.attune.json:1:");
+    assert!(
+        format!("{message:?}").contains("not valid JSON"),
+        "{message:?}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
