@@ -157,13 +157,23 @@ impl Checker {
         let ok_code = frame_code(frame).is_none_or(|code| code == target);
         if frame.frame != target || !ok_time || !ok_code {
             self.wrong += 1;
+            if std::env::var_os("ATTUNE_BENCH_VERBOSE").is_some() {
+                eprintln!(
+                    "wrong: target {target} got index {} pts {} (want {:?}) code {:?}",
+                    frame.frame,
+                    frame.pts_ns,
+                    self.timeline.pts(target),
+                    frame_code(frame)
+                );
+            }
         }
     }
 }
 
 /// The frame code drawn into sample clips, when readable.
-pub fn frame_code(_frame: &VideoFrame) -> Option<u32> {
-    None
+pub fn frame_code(frame: &VideoFrame) -> Option<u32> {
+    let img = image::RgbaImage::from_raw(frame.width, frame.height, frame.rgba.clone())?;
+    crate::frame_code::read(&img)
 }
 
 /// Sends `cmd` and waits until a frame with index `target` is in the slot.

@@ -313,7 +313,7 @@ impl Engine {
         let tl = c.spec.timeline.clone();
         let frame = c
             .stepper
-            .frame_at(&mut c.fg, &self.cache, &tl, target)
+            .frame_at(&mut c.fg, &self.cache, &tl, target, target < c.playhead)
             .map_err(|e| with_path(e, &c.spec.path))?;
         self.present(&frame);
         self.steer_prefetch();

@@ -148,9 +148,9 @@ fn rotation_from_matrix(data: &[u8]) -> u32 {
         let b = [data[i * 4], data[i * 4 + 1], data[i * 4 + 2], data[i * 4 + 3]];
         i32::from_ne_bytes(b) as f64 / 65536.0
     };
-    // av_display_rotation_get returns the counter-clockwise angle; negate.
-    let ccw = m(1).atan2(m(0)).to_degrees();
-    let cw = (-ccw).rem_euclid(360.0);
+    // av_display_rotation_get returns -atan2(m1, m0) as the counter-clockwise
+    // angle, so atan2(m1, m0) itself is the clockwise one.
+    let cw = m(1).atan2(m(0)).to_degrees().rem_euclid(360.0);
     (((cw / 90.0).round() as u32) * 90) % 360
 }
 

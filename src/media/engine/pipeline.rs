@@ -303,8 +303,9 @@ pub fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<CachedFram
     let bt709 = info.colorimetry().matrix() == gst_video::VideoColorMatrix::Bt709;
     Some(CachedFrame {
         frame: index,
-        // The decoded stream time, not the table's: checkers compare the two.
-        pts_ns: stream_time.nseconds(),
+        // The table's time: the decoder reports a clipped time for the
+        // first frame after an accurate seek.
+        pts_ns: tl.pts(index).unwrap_or(stream_time.nseconds()),
         width: w as u32,
         height: h as u32,
         bt709,

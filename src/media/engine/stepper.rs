@@ -82,18 +82,30 @@ impl Stepper {
     }
 
     /// Returns `target`, from the cache if present, else decoded (every
-    /// frame decoded on the way is cached too).
+    /// frame decoded on the way is cached too). With `whole_gop` (a backward
+    /// step missed the cache) decoding starts at the GOP's keyframe and keeps
+    /// every frame, so the following back steps are lookups; otherwise an
+    /// accurate seek outputs only the target, the fastest single frame.
     pub fn frame_at<D: FrameDecoder>(
         &mut self,
         dec: &mut D,
         cache: &Mutex<FrameCache>,
         tl: &Timeline,
         target: u32,
+        whole_gop: bool,
     ) -> Result<Arc<CachedFrame>, EngineError> {
         if let Some(f) = lock(cache).get(target) {
             return Ok(f);
         }
-        self.position(dec, tl, target)?;
+        let start = if whole_gop {
+            let key = tl.keyframe_at_or_before(target);
+            let cache = lock(cache);
+            // Frames already cached just before the target need no repeat.
+            (key..target).rev().find(|&f| !cache.contains(f)).map_or(target, |_| key)
+        } else {
+            target
+        };
+        self.position(dec, tl, start)?;
         match self.decode_until(dec, cache, tl, target, &|| false)? {
             Some(f) => Ok(f),
             None => {

@@ -83,10 +83,13 @@ impl Timeline {
     }
 
     /// Stream time to seek to so that exactly `frame` is the first frame
-    /// shown: the middle of its display interval, so rounding in either
-    /// demuxer cannot make the decoder clip it or keep its predecessor.
+    /// shown: just inside its display interval (1 ms, or a quarter frame if
+    /// shorter), so nanosecond rounding differences between demuxers cannot
+    /// keep its predecessor, and the clipped timestamp the decoder reports
+    /// stays nearest to this frame's.
     pub fn seek_target_ns(&self, frame: u32) -> Option<u64> {
-        self.pts(frame).map(|p| p + self.frame_duration(frame) / 2)
+        let inside = (self.frame_duration(frame) / 4).min(1_000_000);
+        self.pts(frame).map(|p| p + inside)
     }
 
     /// Clip duration: last frame's PTS plus its duration.
@@ -181,7 +184,7 @@ mod tests {
         assert_eq!(t.index_at(199_000_000), Some(3));
         assert_eq!(t.frame_on_screen_at(199_000_000), 2);
         assert_eq!(t.frame_duration(2), 120_000_000);
-        assert_eq!(t.seek_target_ns(2), Some(140_000_000));
+        assert_eq!(t.seek_target_ns(2), Some(81_000_000));
     }
 
     #[test]
@@ -199,7 +202,7 @@ mod tests {
         let t = Timeline::constant(90, 30, 1, 30);
         assert_eq!(t.pts(30), Some(1_000_000_000));
         assert_eq!(t.keyframe_at_or_before(59), 30);
-        assert_eq!(t.duration_ns(), 3_000_000_000);
+        assert!(t.duration_ns().abs_diff(3_000_000_000) <= 1);
         assert_eq!(t.max_gop(), 30);
     }
 }
