@@ -23,7 +23,10 @@ fn open_expecting_error(p: &attune::media::engine::Player, path: &Path) -> Strin
     let st = p.state();
     assert!(!st.loading);
     let err = st.error.unwrap_or_default();
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     assert!(err.contains(&name), "error should name the file: {err:?}");
     err
 }
@@ -44,7 +47,17 @@ fn each_bad_file_then_a_good_one_in_the_same_engine() {
     let missing = dir.path().join("never-recorded.mp4");
     let audio_only = dir.path().join("voice-only.m4a");
     let made_audio = std::process::Command::new("gst-launch-1.0")
-        .args(["-q", "audiotestsrc", "num-buffers=50", "!", "voaacenc", "!", "mp4mux", "!", "filesink"])
+        .args([
+            "-q",
+            "audiotestsrc",
+            "num-buffers=50",
+            "!",
+            "voaacenc",
+            "!",
+            "mp4mux",
+            "!",
+            "filesink",
+        ])
         .arg(format!("location={}", audio_only.display()))
         .status()
         .is_ok_and(|s| s.success());
@@ -77,7 +90,10 @@ fn each_bad_file_then_a_good_one_in_the_same_engine() {
     assert!(p.wait_commands_done(done + 1, Duration::from_secs(20)));
     if p.state().error.is_none() {
         p.send(PlayerCommand::SeekToFrame(700));
-        assert!(p.wait_commands_done(done + 2, Duration::from_secs(30)), "hung on a truncated file");
+        assert!(
+            p.wait_commands_done(done + 2, Duration::from_secs(30)),
+            "hung on a truncated file"
+        );
     }
     let f = open(&p, &good, None);
     assert_code(&f, 0, "good file after a truncated one");

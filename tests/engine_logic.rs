@@ -107,7 +107,9 @@ fn accurate_seek_outputs_the_target_and_forward_steps_do_not_seek() {
     let c = cache(1000);
     let mut dec = FakeDecoder::new(&tl);
     let mut st = Stepper::new();
-    let f = st.frame_at(&mut dec, &c, &tl, 130, false).map_err(|e| e.to_string());
+    let f = st
+        .frame_at(&mut dec, &c, &tl, 130, false)
+        .map_err(|e| e.to_string());
     assert_eq!(f.map(|f| f.frame), Ok(130));
     assert_eq!(dec.seeks, 1);
     assert_eq!(dec.decoded, 11, "keyframe 120 to 130");
@@ -145,7 +147,12 @@ fn a_backward_miss_fills_the_whole_gop() {
     assert!(st.frame_at(&mut dec, &c, &tl, 129, true).is_ok());
     let seeks = dec.seeks;
     for i in (120..129).rev() {
-        assert_eq!(st.frame_at(&mut dec, &c, &tl, i, true).ok().map(|f| f.frame), Some(i));
+        assert_eq!(
+            st.frame_at(&mut dec, &c, &tl, i, true)
+                .ok()
+                .map(|f| f.frame),
+            Some(i)
+        );
     }
     assert_eq!(dec.seeks, seeks, "the rest of the GOP was already cached");
 }
@@ -169,10 +176,15 @@ fn the_whole_long_gop_clip_backwards_is_all_cache_hits_with_prefetch() {
         assert_eq!(got.ok(), Some(p));
         // The worker gets a turn between steps (a held key leaves 33 ms).
         while run_prefetch(&tl, &c, &mut bg, &mut bst, p).is_some_and(|r| !lock(&c).contains(r.end))
-        {}
+        {
+        }
     }
     assert_eq!(fg.decoded, fg_work, "every back step was a cache lookup");
-    assert!(bg.decoded <= 375 + 250, "each frame decoded about once: {}", bg.decoded);
+    assert!(
+        bg.decoded <= 375 + 250,
+        "each frame decoded about once: {}",
+        bg.decoded
+    );
 }
 
 #[test]
@@ -184,17 +196,26 @@ fn prefetch_waits_until_the_playhead_nears_the_run_start() {
     assert!(st.fill(&mut dec, &c, &tl, 300, 400, &|| false).is_ok());
     let cc = lock(&c);
     // 100 cached frames behind frame 400: nothing to do yet.
-    assert_eq!(prefetch::backward_request(&tl, &cc, 400, one_frame_bytes()), None);
+    assert_eq!(
+        prefetch::backward_request(&tl, &cc, 400, one_frame_bytes()),
+        None
+    );
     // Near the start of the run: the GOP before it.
     assert_eq!(
         prefetch::backward_request(&tl, &cc, 310, one_frame_bytes()),
-        Some(PrefetchRange { start: 240, end: 299 })
+        Some(PrefetchRange {
+            start: 240,
+            end: 299
+        })
     );
     // At frame 0 there is nothing before.
     drop(cc);
     let c2 = cache(100);
     assert!(st.fill(&mut dec, &c2, &tl, 0, 10, &|| false).is_ok());
-    assert_eq!(prefetch::backward_request(&tl, &lock(&c2), 5, one_frame_bytes()), None);
+    assert_eq!(
+        prefetch::backward_request(&tl, &lock(&c2), 5, one_frame_bytes()),
+        None
+    );
 }
 
 #[test]
@@ -207,7 +228,13 @@ fn prefetch_never_asks_for_more_than_the_budget_holds() {
     assert!(st.fill(&mut dec, &c, &tl, 500, 510, &|| false).is_ok());
     let req = prefetch::backward_request(&tl, &lock(&c), 510, one_frame_bytes());
     // 40 frames: 11 cached + 8 ahead leaves room for 21.
-    assert_eq!(req, Some(PrefetchRange { start: 479, end: 499 }));
+    assert_eq!(
+        req,
+        Some(PrefetchRange {
+            start: 479,
+            end: 499
+        })
+    );
 }
 
 #[test]

@@ -177,18 +177,21 @@ pub fn frame_code(frame: &VideoFrame) -> Option<u32> {
 }
 
 /// Sends `cmd` and waits until a frame with index `target` is in the slot.
-fn timed(player: &Player, cmd: PlayerCommand, target: u32) -> anyhow::Result<(f64, Arc<VideoFrame>)> {
+fn timed(
+    player: &Player,
+    cmd: PlayerCommand,
+    target: u32,
+) -> anyhow::Result<(f64, Arc<VideoFrame>)> {
     let gen0 = player.frame_generation();
     let t0 = Instant::now();
     player.send(cmd);
     let deadline = t0 + Duration::from_secs(20);
     loop {
-        if player.frame_generation() != gen0 {
-            if let Some(f) = player.latest_frame() {
-                if f.frame == target {
-                    return Ok((t0.elapsed().as_secs_f64() * 1000.0, f));
-                }
-            }
+        if player.frame_generation() != gen0
+            && let Some(f) = player.latest_frame()
+            && f.frame == target
+        {
+            return Ok((t0.elapsed().as_secs_f64() * 1000.0, f));
         }
         if let Some(e) = player.state().error {
             bail!(e);
@@ -259,14 +262,21 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
     let st = player.state();
     let count = st.frame_count;
     if count < 300 {
-        bail!("{}: the step benchmark needs at least 300 frames", args.file.display());
+        bail!(
+            "{}: the step benchmark needs at least 300 frames",
+            args.file.display()
+        );
     }
     let tl = &checker.timeline;
     // Runs start 61 frames before / 59 after a keyframe so each crosses it
     // (and, on 60-frame GOPs, the one before or after too).
     let key_mid = tl.keyframe_at_or_before(count / 2).max(61);
     let key_q = tl.keyframe_at_or_before(count / 4).max(61);
-    let key_q = if key_q == key_mid { key_mid.saturating_sub(tl.max_gop()).max(61) } else { key_q };
+    let key_q = if key_q == key_mid {
+        key_mid.saturating_sub(tl.max_gop()).max(61)
+    } else {
+        key_q
+    };
     let settle = Duration::from_millis(args.settle_ms);
     let cadence = Some(Duration::from_millis(33));
     let fwd_start = key_mid - 61;
@@ -274,7 +284,15 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
     let forward = steps(&player, &mut checker, fwd_start, 1, 120, cadence, settle)?;
     let backward = steps(&player, &mut checker, back_start, -1, 120, cadence, settle)?;
     let fwd_b = steps(&player, &mut checker, key_q - 61, 1, 120, None, settle)?;
-    let back_b = steps(&player, &mut checker, (key_q + 59).min(count - 1), -1, 120, None, settle)?;
+    let back_b = steps(
+        &player,
+        &mut checker,
+        (key_q + 59).min(count - 1),
+        -1,
+        120,
+        None,
+        settle,
+    )?;
     let mut rng = Lcg(args.seed);
     let mut seeks = Vec::new();
     for _ in 0..50 {

@@ -58,7 +58,11 @@ pub fn grab_frame(file: &std::path::Path, n: u32) -> anyhow::Result<VideoFrame> 
         .latest_frame()
         .with_context(|| format!("{}: no frame was decoded", file.display()))?;
     if frame.frame != n {
-        bail!("{}: landed on frame {} instead of {n}", file.display(), frame.frame);
+        bail!(
+            "{}: landed on frame {} instead of {n}",
+            file.display(),
+            frame.frame
+        );
     }
     Ok((*frame).clone())
 }

@@ -45,23 +45,25 @@ pub fn show(p: &Player, cmd: PlayerCommand, target: u32) -> Arc<VideoFrame> {
     p.send(cmd.clone());
     let start = Instant::now();
     loop {
-        if p.frame_generation() != gen0 {
-            if let Some(f) = p.latest_frame() {
-                if f.frame == target {
-                    // The command also counts as handled before returning,
-                    // so callers can count commands.
-                    settle(p, done0 + 1);
-                    return f;
-                }
-            }
+        if p.frame_generation() != gen0
+            && let Some(f) = p.latest_frame()
+            && f.frame == target
+        {
+            // The command also counts as handled before returning, so
+            // callers can count commands.
+            settle(p, done0 + 1);
+            return f;
         }
         let st = p.state();
-        if st.commands_done > done0 {
-            if let Some(e) = st.error {
-                panic!("{cmd:?}: {e}");
-            }
+        if st.commands_done > done0
+            && let Some(e) = st.error
+        {
+            panic!("{cmd:?}: {e}");
         }
-        assert!(start.elapsed() < TIMEOUT, "{cmd:?}: frame {target} never shown");
+        assert!(
+            start.elapsed() < TIMEOUT,
+            "{cmd:?}: frame {target} never shown"
+        );
         std::thread::sleep(Duration::from_micros(200));
     }
 }

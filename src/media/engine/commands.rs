@@ -30,9 +30,15 @@ pub enum PlayerCommand {
     /// Playback rate, clamped to 0.1..=2.0.
     SetRate(f64),
     /// Play from `start` and stop exactly on `end`.
-    PlaySpan { start: u32, end: u32 },
+    PlaySpan {
+        start: u32,
+        end: u32,
+    },
     /// Play `start..=end` over and over.
-    LoopSpan { start: u32, end: u32 },
+    LoopSpan {
+        start: u32,
+        end: u32,
+    },
     SetDisplaySize(Option<(u32, u32)>),
     Close,
 }

@@ -61,7 +61,9 @@ impl GstDecoder {
             reason: "no video frame could be decoded".into(),
         })?;
         if calibrate {
-            if let (Some(st), Some(first)) = (pipeline::sample_stream_time(&sample), timeline.pts(0)) {
+            if let (Some(st), Some(first)) =
+                (pipeline::sample_stream_time(&sample), timeline.pts(0))
+            {
                 let offset = st as i64 - first as i64;
                 if offset.unsigned_abs() > timeline.nominal_frame_ns() / 4 {
                     timeline.shift(offset);

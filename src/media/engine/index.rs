@@ -49,10 +49,7 @@ pub fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
     // Errors come back typed; FFmpeg's own console chatter is noise.
     ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Fatal);
     let mut input = ffmpeg::format::input(path).map_err(|e| not_media(e.to_string()))?;
-    let has_audio = input
-        .streams()
-        .best(ffmpeg::media::Type::Audio)
-        .is_some();
+    let has_audio = input.streams().best(ffmpeg::media::Type::Audio).is_some();
     let (index, tb, fps, width, height, rotation, nb_frames) = {
         let stream = input
             .streams()
@@ -92,7 +89,8 @@ pub fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
         (30, 1)
     };
     let to_ns = |ts: i64| -> Option<u64> {
-        let v = ts as i128 * 1_000_000_000i128 * tb.numerator() as i128 / tb.denominator().max(1) as i128;
+        let v = ts as i128 * 1_000_000_000i128 * tb.numerator() as i128
+            / tb.denominator().max(1) as i128;
         u64::try_from(v).ok()
     };
     let started = Instant::now();
@@ -145,7 +143,12 @@ fn rotation_from_matrix(data: &[u8]) -> u32 {
         return 0;
     }
     let m = |i: usize| {
-        let b = [data[i * 4], data[i * 4 + 1], data[i * 4 + 2], data[i * 4 + 3]];
+        let b = [
+            data[i * 4],
+            data[i * 4 + 1],
+            data[i * 4 + 2],
+            data[i * 4 + 3],
+        ];
         i32::from_ne_bytes(b) as f64 / 65536.0
     };
     // av_display_rotation_get returns -atan2(m1, m0) as the counter-clockwise

@@ -10,7 +10,6 @@
 pub mod cache;
 pub mod commands;
 mod decoder;
-mod engine;
 pub mod error;
 pub mod index;
 mod pipeline;
@@ -18,6 +17,7 @@ mod playback;
 pub mod prefetch;
 pub mod state;
 pub mod stepper;
+mod thread;
 pub mod timeline;
 mod worker;
 pub mod yuv;
@@ -30,9 +30,9 @@ use crossbeam_channel::Sender;
 
 pub use cache::{CachedFrame, DEFAULT_CACHE_BYTES, FrameCache};
 pub use commands::PlayerCommand;
-pub use engine::fit;
 pub use error::EngineError;
 pub use state::{CacheStats, PlaybackStats, PlayerState, VideoFrame};
+pub use thread::fit;
 
 use state::{Shared, lock};
 
@@ -69,7 +69,7 @@ impl Player {
         let shared = Arc::new(Shared::default());
         let cache = Arc::new(Mutex::new(FrameCache::new(config.cache_bytes)));
         let (tx, rx) = crossbeam_channel::unbounded();
-        let engine = engine::Engine::new(shared.clone(), cache.clone(), rx, config.audio);
+        let engine = thread::Engine::new(shared.clone(), cache.clone(), rx, config.audio);
         let thread = std::thread::Builder::new()
             .name("attune-engine".into())
             .spawn(move || engine.run())

@@ -45,7 +45,11 @@ pub fn describe_missing(detail: &str) -> (String, &'static str) {
         ("av1", "AV1", "gstreamer1.0-plugins-bad"),
         ("vp9", "VP9", "gstreamer1.0-plugins-good"),
         ("vp8", "VP8", "gstreamer1.0-plugins-good"),
-        ("mpeg, mpegversion=(int)2", "MPEG-2 video", "gstreamer1.0-libav"),
+        (
+            "mpeg, mpegversion=(int)2",
+            "MPEG-2 video",
+            "gstreamer1.0-libav",
+        ),
         ("mpeg", "MPEG audio/video", "gstreamer1.0-plugins-ugly"),
         ("jpeg", "Motion JPEG", "gstreamer1.0-plugins-good"),
         ("prores", "ProRes", "gstreamer1.0-libav"),
@@ -58,7 +62,10 @@ pub fn describe_missing(detail: &str) -> (String, &'static str) {
             return (format!("no decoder for {name}"), pkg);
         }
     }
-    (format!("no GStreamer plugin for {detail}"), "gstreamer1.0-plugins-bad and gstreamer1.0-libav")
+    (
+        format!("no GStreamer plugin for {detail}"),
+        "gstreamer1.0-plugins-bad and gstreamer1.0-libav",
+    )
 }
 
 pub fn make(path: &Path, factory: &str) -> Result<gst::Element, EngineError> {
@@ -206,7 +213,7 @@ pub fn message_error(path: &Path, msg: &gst::Message) -> Option<EngineError> {
             }
             let debug = e.debug().map(|d| d.to_string()).unwrap_or_default();
             let reason = if lower.contains("stream") || lower.contains("type") {
-                format!("{text}")
+                text
             } else {
                 format!("{text} ({})", debug.lines().next().unwrap_or(""))
             };

@@ -109,7 +109,9 @@ impl Playback {
         // Preroll now so the first Play starts promptly; bounded wait. The
         // bus messages go to the engine through the sync handler.
         let _ = pb.playbin.set_state(gst::State::Paused);
-        let (res, _, _) = pb.playbin.state(gst::ClockTime::from_mseconds(pipeline::WAIT.as_millis() as u64));
+        let (res, _, _) = pb.playbin.state(gst::ClockTime::from_mseconds(
+            pipeline::WAIT.as_millis() as u64,
+        ));
         if res.is_err() {
             return Err(EngineError::Pipeline {
                 path: path.to_path_buf(),
@@ -119,7 +121,13 @@ impl Playback {
         Ok(pb)
     }
 
-    fn seek(&self, rate: f64, flags: gst::SeekFlags, from: u32, to: Option<u32>) -> Result<(), EngineError> {
+    fn seek(
+        &self,
+        rate: f64,
+        flags: gst::SeekFlags,
+        from: u32,
+        to: Option<u32>,
+    ) -> Result<(), EngineError> {
         let start = self.timeline.seek_target_ns(from).unwrap_or(0);
         // Stop in the middle of the last frame: it is kept, the next is not.
         let stop = to.and_then(|t| self.timeline.seek_target_ns(t));
@@ -143,7 +151,13 @@ impl Playback {
     }
 
     /// Plays from `from` (shown again first) to `to` (inclusive) or the end.
-    pub fn start(&self, from: u32, to: Option<u32>, rate: f64, looping: bool) -> Result<(), EngineError> {
+    pub fn start(
+        &self,
+        from: u32,
+        to: Option<u32>,
+        rate: f64,
+        looping: bool,
+    ) -> Result<(), EngineError> {
         self.set_mute(rate);
         let mut flags = gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE;
         if looping {
@@ -162,7 +176,12 @@ impl Playback {
 
     /// Seamless loop restart (non-flushing segment seek).
     pub fn restart_loop(&self, from: u32, to: u32, rate: f64) -> Result<(), EngineError> {
-        self.seek(rate, gst::SeekFlags::SEGMENT | gst::SeekFlags::ACCURATE, from, Some(to))
+        self.seek(
+            rate,
+            gst::SeekFlags::SEGMENT | gst::SeekFlags::ACCURATE,
+            from,
+            Some(to),
+        )
     }
 
     pub fn set_mute(&self, rate: f64) {
@@ -214,10 +233,10 @@ fn on_sample(ctx: &CallbackCtx, sink: &gst_app::AppSink, sample: &gst::Sample) {
     if late {
         stats.late += 1;
     }
-    if let Some(last) = stats.last_frame {
-        if index > last + 1 {
-            stats.dropped += (index - last - 1) as u64;
-        }
+    if let Some(last) = stats.last_frame
+        && index > last + 1
+    {
+        stats.dropped += (index - last - 1) as u64;
     }
     stats.last_frame = Some(index);
 }

@@ -101,7 +101,10 @@ impl Stepper {
             let key = tl.keyframe_at_or_before(target);
             let cache = lock(cache);
             // Frames already cached just before the target need no repeat.
-            (key..target).rev().find(|&f| !cache.contains(f)).map_or(target, |_| key)
+            (key..target)
+                .rev()
+                .find(|&f| !cache.contains(f))
+                .map_or(target, |_| key)
         } else {
             target
         };

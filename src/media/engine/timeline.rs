@@ -109,9 +109,7 @@ impl Timeline {
         let i = self.pts_ns.partition_point(|&p| p <= t);
         let best = if i == 0 {
             0
-        } else if i == self.pts_ns.len() {
-            i - 1
-        } else if t - self.pts_ns[i - 1] <= self.pts_ns[i] - t {
+        } else if i == self.pts_ns.len() || t - self.pts_ns[i - 1] <= self.pts_ns[i] - t {
             i - 1
         } else {
             i
@@ -140,7 +138,11 @@ impl Timeline {
     pub fn max_gop(&self) -> u32 {
         let mut prev = 0;
         let mut longest = 1;
-        for &k in self.keyframes.iter().chain(std::iter::once(&self.frame_count())) {
+        for &k in self
+            .keyframes
+            .iter()
+            .chain(std::iter::once(&self.frame_count()))
+        {
             longest = longest.max(k.saturating_sub(prev));
             prev = k;
         }

@@ -92,7 +92,12 @@ impl Drop for Prefetcher {
     }
 }
 
-fn run(rx: Receiver<Msg>, epoch: Arc<AtomicU64>, cache: Arc<Mutex<FrameCache>>, events: Sender<Event>) {
+fn run(
+    rx: Receiver<Msg>,
+    epoch: Arc<AtomicU64>,
+    cache: Arc<Mutex<FrameCache>>,
+    events: Sender<Event>,
+) {
     let mut decoder: Option<(u64, GstDecoder, Stepper)> = None;
     while let Ok(mut msg) = rx.recv() {
         // Latest wins: skip fills superseded while we were busy.
@@ -133,7 +138,14 @@ fn run(rx: Receiver<Msg>, epoch: Arc<AtomicU64>, cache: Arc<Mutex<FrameCache>>, 
         if let Some((_, dec, stepper)) = decoder.as_mut() {
             let cancelled = || epoch.load(Ordering::Acquire) != my_epoch;
             if stepper
-                .fill(dec, &cache, &clip.timeline, range.start, range.end, &cancelled)
+                .fill(
+                    dec,
+                    &cache,
+                    &clip.timeline,
+                    range.start,
+                    range.end,
+                    &cancelled,
+                )
                 .is_err()
             {
                 decoder = None;

@@ -208,7 +208,11 @@ impl Engine {
         result
     }
 
-    fn open_inner(&mut self, path: &Path, display_box: Option<(u32, u32)>) -> Result<(), EngineError> {
+    fn open_inner(
+        &mut self,
+        path: &Path,
+        display_box: Option<(u32, u32)>,
+    ) -> Result<(), EngineError> {
         check_file(path)?;
         let index: ClipIndex = index_clip(path)?;
         let (width, height) = fit(index.display_dims(), display_box);
@@ -365,7 +369,11 @@ impl Engine {
         let Some(c) = self.clip.as_ref() else {
             return Err(EngineError::NotOpen);
         };
-        let from = if c.playhead >= c.last_frame() { 0 } else { c.playhead };
+        let from = if c.playhead >= c.last_frame() {
+            0
+        } else {
+            c.playhead
+        };
         self.start_playback(from, None, Mode::Playing)
     }
 
@@ -383,7 +391,12 @@ impl Engine {
         self.start_playback(a, Some(b), mode)
     }
 
-    fn start_playback(&mut self, from: u32, to: Option<u32>, mode: Mode) -> Result<(), EngineError> {
+    fn start_playback(
+        &mut self,
+        from: u32,
+        to: Option<u32>,
+        mode: Mode,
+    ) -> Result<(), EngineError> {
         self.pause();
         self.prefetcher.reset();
         self.ensure_playback()?;
@@ -434,7 +447,11 @@ impl Engine {
     }
 
     fn set_rate(&mut self, rate: f64) -> Result<(), EngineError> {
-        let rate = if rate.is_finite() { rate.clamp(MIN_RATE, MAX_RATE) } else { 1.0 };
+        let rate = if rate.is_finite() {
+            rate.clamp(MIN_RATE, MAX_RATE)
+        } else {
+            1.0
+        };
         self.rate = rate;
         self.shared.update(|s| {
             s.rate = rate;
@@ -482,20 +499,19 @@ impl Engine {
                 });
                 self.pause();
                 // Land exactly on the last frame even if the sink skipped it.
-                if let Some(end) = end {
-                    if let Err(e) = self.goto(end) {
-                        self.shared.update(|s| s.error = Some(e.to_string()));
-                    }
+                if let Some(end) = end
+                    && let Err(e) = self.goto(end)
+                {
+                    self.shared.update(|s| s.error = Some(e.to_string()));
                 }
             }
             Event::SegmentDone(id) if Some(id) == current => {
                 let rate = self.rate;
-                if let Some(c) = self.clip.as_ref() {
-                    if let (Mode::Loop { start, end }, Some(pb)) = (c.mode, c.playback.as_ref()) {
-                        if let Err(e) = pb.restart_loop(start, end, rate) {
-                            self.shared.update(|s| s.error = Some(e.to_string()));
-                        }
-                    }
+                if let Some(c) = self.clip.as_ref()
+                    && let (Mode::Loop { start, end }, Some(pb)) = (c.mode, c.playback.as_ref())
+                    && let Err(e) = pb.restart_loop(start, end, rate)
+                {
+                    self.shared.update(|s| s.error = Some(e.to_string()));
                 }
             }
             Event::Failed(id, err) if Some(id) == current => {
@@ -506,13 +522,12 @@ impl Engine {
                 self.shared.update(|s| s.error = Some(err.to_string()));
             }
             Event::PrefetchDone(epoch) => {
-                if let Some(c) = self.clip.as_mut() {
-                    if let Some((e, range)) = c.in_flight {
-                        if e == epoch {
-                            c.in_flight = None;
-                            c.last_done = Some((range, c.playhead));
-                        }
-                    }
+                if let Some(c) = self.clip.as_mut()
+                    && let Some((e, range)) = c.in_flight
+                    && e == epoch
+                {
+                    c.in_flight = None;
+                    c.last_done = Some((range, c.playhead));
                 }
                 self.steer_prefetch();
             }
@@ -529,23 +544,25 @@ impl Engine {
         if c.mode != Mode::Paused {
             return;
         }
-        let frame_bytes = CachedFrame::i420_len(c.spec.width, c.spec.height)
-            + std::mem::size_of::<CachedFrame>();
+        let frame_bytes =
+            CachedFrame::i420_len(c.spec.width, c.spec.height) + std::mem::size_of::<CachedFrame>();
         let want = {
             let cache = lock(&self.cache);
-            prefetch::backward_request(&c.spec.timeline, &cache, c.playhead, frame_bytes).or_else(|| {
-                // Frames ahead: only when the foreground decoder is not
-                // already positioned to deliver them.
-                let fg_ready = c
-                    .stepper
-                    .next_decoded()
-                    .is_some_and(|n| n > c.playhead && n <= c.playhead + 1 + AHEAD_FRAMES);
-                if fg_ready {
-                    None
-                } else {
-                    prefetch::forward_request(&c.spec.timeline, &cache, c.playhead)
-                }
-            })
+            prefetch::backward_request(&c.spec.timeline, &cache, c.playhead, frame_bytes).or_else(
+                || {
+                    // Frames ahead: only when the foreground decoder is not
+                    // already positioned to deliver them.
+                    let fg_ready = c
+                        .stepper
+                        .next_decoded()
+                        .is_some_and(|n| n > c.playhead && n <= c.playhead + 1 + AHEAD_FRAMES);
+                    if fg_ready {
+                        None
+                    } else {
+                        prefetch::forward_request(&c.spec.timeline, &cache, c.playhead)
+                    }
+                },
+            )
         };
         let Some(range) = want else {
             return;
@@ -577,7 +594,10 @@ impl Engine {
             return;
         };
         let tl = c.spec.timeline.clone();
-        if c.stepper.fill(&mut c.fg, &self.cache, &tl, n, n, &|| false).is_err() {
+        if c.stepper
+            .fill(&mut c.fg, &self.cache, &tl, n, n, &|| false)
+            .is_err()
+        {
             c.stepper.invalidate();
         }
     }
