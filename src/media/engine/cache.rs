@@ -45,6 +45,9 @@ pub struct FrameCache {
     bytes: usize,
     budget: usize,
     playhead: u32,
+    /// Bumped by `clear`: frames decoded for an earlier clip (a background
+    /// decode that was mid-frame when the clip changed) are refused.
+    generation: u64,
 }
 
 impl FrameCache {
@@ -54,6 +57,7 @@ impl FrameCache {
             bytes: 0,
             budget,
             playhead: 0,
+            generation: 0,
         }
     }
 
@@ -90,9 +94,20 @@ impl FrameCache {
         self.playhead = frame;
     }
 
+    /// Empties the cache for a new clip or display size.
     pub fn clear(&mut self) {
         self.frames.clear();
         self.bytes = 0;
+        self.generation += 1;
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// `insert`, but only while the cache still belongs to `generation`.
+    pub fn insert_for(&mut self, generation: u64, frame: Arc<CachedFrame>) -> bool {
+        generation == self.generation && self.insert(frame)
     }
 
     /// How many frames fit in the budget at this frame size.

@@ -35,11 +35,24 @@ pub fn lock(cache: &Mutex<FrameCache>) -> std::sync::MutexGuard<'_, FrameCache> 
 pub struct Stepper {
     /// The frame the decoder will return next, when known.
     next: Option<u32>,
+    /// Cache generation the decoded frames belong to (None: any).
+    generation: Option<u64>,
 }
 
 impl Stepper {
     pub fn new() -> Self {
-        Stepper { next: None }
+        Stepper {
+            next: None,
+            generation: None,
+        }
+    }
+
+    /// Only insert frames while the cache is still at `generation`.
+    pub fn for_generation(generation: u64) -> Self {
+        Stepper {
+            next: None,
+            generation: Some(generation),
+        }
     }
 
     /// The frame the decoder returns next, if known.
@@ -165,7 +178,13 @@ impl Stepper {
             let index = frame.frame;
             self.next = Some(index + 1);
             let frame = Arc::new(frame);
-            lock(cache).insert(frame.clone());
+            {
+                let mut c = lock(cache);
+                match self.generation {
+                    Some(g) => c.insert_for(g, frame.clone()),
+                    None => c.insert(frame.clone()),
+                };
+            }
             if index == target {
                 return Ok(Some(frame));
             }

@@ -220,12 +220,13 @@ impl Engine {
         let timeline = fg.timeline();
         let id = self.next_id;
         self.next_id += 1;
-        {
+        let cache_generation = {
             let mut cache = lock(&self.cache);
             cache.clear();
             cache.set_playhead(first.frame);
-        }
-        let mut stepper = Stepper::new();
+            cache.generation()
+        };
+        let mut stepper = Stepper::for_generation(cache_generation);
         // The decoder will hand out the frame after the first one next.
         let first = Arc::new(first);
         lock(&self.cache).insert(first.clone());
@@ -251,6 +252,7 @@ impl Engine {
                 width,
                 height,
                 timeline,
+                cache_generation,
             },
             display_box,
             has_audio: index.has_audio,

@@ -24,6 +24,8 @@ pub struct ClipSpec {
     pub width: u32,
     pub height: u32,
     pub timeline: Arc<Timeline>,
+    /// The cache generation this clip's frames belong to.
+    pub cache_generation: u64,
 }
 
 enum Msg {
@@ -123,10 +125,9 @@ fn run(
                 (*clip.timeline).clone(),
                 false,
             ) {
-                Ok((dec, _first)) => {
-                    let mut stepper = Stepper::new();
-                    // The decoder just delivered frame 0; frame 1 is next.
-                    let _ = &mut stepper;
+                Ok((dec, first)) => {
+                    let mut stepper = Stepper::for_generation(clip.cache_generation);
+                    stepper.set_next(first.frame + 1);
                     decoder = Some((clip.id, dec, stepper));
                 }
                 Err(_) => {
