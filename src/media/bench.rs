@@ -36,6 +36,9 @@ pub struct BenchStepArgs {
     /// Seed for the random seek targets.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Frame cache budget in MB.
+    #[arg(long, default_value_t = 512)]
+    pub cache_mb: usize,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -245,7 +248,7 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
     let mut checker = Checker::new(&args.file)?;
     let player = Player::new(PlayerConfig {
         audio: false,
-        ..PlayerConfig::default()
+        cache_bytes: args.cache_mb * 1024 * 1024,
     })?;
     let t0 = Instant::now();
     let (open_ms, first) = timed(

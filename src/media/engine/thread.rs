@@ -15,12 +15,17 @@ use super::decoder::GstDecoder;
 use super::error::EngineError;
 use super::index::{ClipIndex, index_clip};
 use super::playback::{Event, Playback};
-use super::prefetch::{self, AHEAD_FRAMES, PrefetchRange};
+use super::prefetch::{self, PrefetchRange};
 use super::state::{PlaybackStats, PlayerState, Shared, VideoFrame, lock};
 use super::stepper::Stepper;
 use super::timeline::Timeline;
+use super::worker::DecoderSlot;
 use super::worker::{ClipSpec, Prefetcher};
 use super::yuv::i420_to_rgba;
+
+/// Backward steps up to this size count as walking backwards: a cache miss
+/// then decodes the whole GOP so the next steps back are lookups.
+const BACK_WALK_STEP: u32 = 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -34,14 +39,14 @@ struct Clip {
     spec: ClipSpec,
     display_box: Option<(u32, u32)>,
     has_audio: bool,
-    fg: GstDecoder,
-    stepper: Stepper,
     playback: Option<Playback>,
     playhead: u32,
     mode: Mode,
     scrub_target: Option<u32>,
     in_flight: Option<(u64, PrefetchRange)>,
-    last_done: Option<(PrefetchRange, u32)>,
+    /// Ranges already fetched for the current playhead (a range the cache
+    /// refused, being full of nearer frames, must not be asked for again).
+    done_here: (u32, Vec<PrefetchRange>),
 }
 
 impl Clip {
@@ -61,6 +66,8 @@ pub(crate) struct Engine {
     events_tx: Sender<Event>,
     events: Receiver<Event>,
     prefetcher: Prefetcher,
+    /// The one decoder pipeline, shared with the prefetch thread.
+    decoder: Arc<Mutex<DecoderSlot>>,
     clip: Option<Clip>,
     rate: f64,
     next_id: u64,
@@ -87,7 +94,8 @@ impl Engine {
         audio: bool,
     ) -> Self {
         let (events_tx, events) = crossbeam_channel::unbounded();
-        let prefetcher = Prefetcher::spawn(cache.clone(), events_tx.clone());
+        let decoder = Arc::new(Mutex::new(DecoderSlot::default()));
+        let prefetcher = Prefetcher::spawn(cache.clone(), decoder.clone(), events_tx.clone());
         Engine {
             shared,
             cache,
@@ -96,6 +104,7 @@ impl Engine {
             events_tx,
             events,
             prefetcher,
+            decoder,
             clip: None,
             rate: 1.0,
             next_id: 1,
@@ -109,12 +118,8 @@ impl Engine {
                 self.handle(cmd);
                 continue;
             }
-            let idle = self.has_idle_work();
-            let wait = if idle {
-                Duration::ZERO
-            } else {
-                Duration::from_millis(500)
-            };
+            // Nothing to poll: background work reports through `events`.
+            let wait = Duration::from_millis(500);
             select! {
                 recv(self.commands) -> msg => match msg {
                     Ok(cmd) => self.handle(cmd),
@@ -125,11 +130,7 @@ impl Engine {
                         self.on_event(ev);
                     }
                 }
-                default(wait) => {
-                    if idle {
-                        self.idle_step();
-                    }
-                }
+                default(wait) => {}
             }
         }
         self.close();
@@ -147,10 +148,14 @@ impl Engine {
                 self.pause();
                 Ok(())
             }
-            PlayerCommand::SeekToFrame(n) => self.pause_then(|e| e.goto(n)),
+            PlayerCommand::SeekToFrame(n) => self.pause_then(|e| e.goto(n, false)),
             PlayerCommand::Step(d) => self.pause_then(|e| {
                 let p = e.clip.as_ref().map_or(0, |c| c.playhead) as i64;
-                e.goto((p + d as i64).max(0).min(u32::MAX as i64) as u32)
+                e.goto(
+                    (p + d as i64).max(0).min(u32::MAX as i64) as u32,
+                    // A short step back: the user is walking backwards.
+                    (-(BACK_WALK_STEP as i64)..0).contains(&(d as i64)),
+                )
             }),
             PlayerCommand::Scrub(n) => {
                 let mut target = n;
@@ -169,7 +174,7 @@ impl Engine {
             PlayerCommand::ScrubEnd => {
                 let target = self.clip.as_mut().and_then(|c| c.scrub_target.take());
                 match target {
-                    Some(t) => self.goto(t),
+                    Some(t) => self.goto(t, false),
                     None => Ok(()),
                 }
             }
@@ -230,7 +235,12 @@ impl Engine {
         // The decoder will hand out the frame after the first one next.
         let first = Arc::new(first);
         lock(&self.cache).insert(first.clone());
-        stepper_at(&mut stepper, first.frame + 1);
+        stepper.set_next(first.frame + 1);
+        *lock(&self.decoder) = DecoderSlot {
+            clip_id: id,
+            decoder: Some(fg),
+            stepper,
+        };
         self.shared.update(|s| {
             s.frame_count = timeline.frame_count();
             s.duration_ns = timeline.duration_ns();
@@ -252,18 +262,15 @@ impl Engine {
                 width,
                 height,
                 timeline,
-                cache_generation,
             },
             display_box,
             has_audio: index.has_audio,
-            fg,
-            stepper,
             playback: None,
             playhead: first.frame,
             mode: Mode::Paused,
             scrub_target: None,
             in_flight: None,
-            last_done: None,
+            done_here: (0, Vec::new()),
         });
         self.present(&first);
         self.steer_prefetch();
@@ -271,7 +278,8 @@ impl Engine {
     }
 
     fn close(&mut self) {
-        self.prefetcher.reset();
+        self.prefetcher.cancel();
+        *lock(&self.decoder) = DecoderSlot::default();
         self.clip = None;
         lock(&self.cache).clear();
         *lock(&self.shared.slot) = None;
@@ -301,7 +309,7 @@ impl Engine {
     }
 
     /// Shows exactly `target` (clamped to the clip), paused.
-    fn goto(&mut self, target: u32) -> Result<(), EngineError> {
+    fn goto(&mut self, target: u32, walking_back: bool) -> Result<(), EngineError> {
         let Some(c) = self.clip.as_mut() else {
             return Err(EngineError::NotOpen);
         };
@@ -317,10 +325,27 @@ impl Engine {
             c.in_flight = None;
         }
         let tl = c.spec.timeline.clone();
-        let frame = c
-            .stepper
-            .frame_at(&mut c.fg, &self.cache, &tl, target, target < c.playhead)
-            .map_err(|e| with_path(e, &c.spec.path))?;
+        // Bound first: a guard in the match scrutinee would be held while
+        // waiting for the decoder, which the prefetch thread holds while
+        // it waits for the cache.
+        let cached = lock(&self.cache).get(target);
+        let frame = match cached {
+            Some(f) => f,
+            None => {
+                // The prefetch thread was cancelled above; it lets go of the
+                // decoder after at most the frame it is on.
+                let mut slot = lock(&self.decoder);
+                let DecoderSlot {
+                    decoder, stepper, ..
+                } = &mut *slot;
+                let Some(dec) = decoder.as_mut() else {
+                    return Err(EngineError::NotOpen);
+                };
+                stepper
+                    .frame_at(dec, &self.cache, &tl, target, walking_back)
+                    .map_err(|e| with_path(e, &c.spec.path))?
+            }
+        };
         self.present(&frame);
         self.steer_prefetch();
         Ok(())
@@ -339,7 +364,7 @@ impl Engine {
         } else {
             c.timeline().keyframe_at_or_before(target)
         };
-        self.goto(shown)?;
+        self.goto(shown, false)?;
         if let Some(c) = self.clip.as_mut() {
             c.scrub_target = Some(target);
         }
@@ -400,7 +425,7 @@ impl Engine {
         mode: Mode,
     ) -> Result<(), EngineError> {
         self.pause();
-        self.prefetcher.reset();
+        self.prefetcher.cancel();
         self.ensure_playback()?;
         let rate = self.rate;
         let Some(c) = self.clip.as_mut() else {
@@ -438,8 +463,6 @@ impl Engine {
         let shown = lock(&self.shared.state).frame;
         c.playhead = shown;
         lock(&self.cache).set_playhead(shown);
-        // The foreground decoder did not follow playback.
-        c.stepper.invalidate();
         self.shared.update(|s| {
             s.playing = false;
             s.span = None;
@@ -488,7 +511,7 @@ impl Engine {
         }
         let (path, at) = (c.spec.path.clone(), c.playhead);
         self.open(&path, size)?;
-        self.goto(at)
+        self.goto(at, false)
     }
 
     fn on_event(&mut self, ev: Event) {
@@ -502,7 +525,7 @@ impl Engine {
                 self.pause();
                 // Land exactly on the last frame even if the sink skipped it.
                 if let Some(end) = end
-                    && let Err(e) = self.goto(end)
+                    && let Err(e) = self.goto(end, false)
                 {
                     self.shared.update(|s| s.error = Some(e.to_string()));
                 }
@@ -529,7 +552,10 @@ impl Engine {
                     && e == epoch
                 {
                     c.in_flight = None;
-                    c.last_done = Some((range, c.playhead));
+                    if c.done_here.0 != c.playhead {
+                        c.done_here = (c.playhead, Vec::new());
+                    }
+                    c.done_here.1.push(range);
                 }
                 self.steer_prefetch();
             }
@@ -538,76 +564,36 @@ impl Engine {
         self.shared.repaint();
     }
 
-    /// Hands the next useful range to the background decoder, if any.
+    /// Hands the next useful range to the background decoder: the frames
+    /// just ahead first (cheap, the decoder is usually right there), then
+    /// the run behind the playhead. A fill in flight is left to finish; a
+    /// cache miss cancels it instead (see `goto`).
     fn steer_prefetch(&mut self) {
         let Some(c) = self.clip.as_mut() else {
             return;
         };
-        if c.mode != Mode::Paused {
+        if c.mode != Mode::Paused || c.in_flight.is_some() {
             return;
         }
         let frame_bytes =
             CachedFrame::i420_len(c.spec.width, c.spec.height) + std::mem::size_of::<CachedFrame>();
         let want = {
             let cache = lock(&self.cache);
-            prefetch::backward_request(&c.spec.timeline, &cache, c.playhead, frame_bytes).or_else(
-                || {
-                    // Frames ahead: only when the foreground decoder is not
-                    // already positioned to deliver them.
-                    let fg_ready = c
-                        .stepper
-                        .next_decoded()
-                        .is_some_and(|n| n > c.playhead && n <= c.playhead + 1 + AHEAD_FRAMES);
-                    if fg_ready {
-                        None
-                    } else {
-                        prefetch::forward_request(&c.spec.timeline, &cache, c.playhead)
-                    }
-                },
-            )
+            prefetch::forward_request(&c.spec.timeline, &cache, c.playhead).or_else(|| {
+                prefetch::backward_request(&c.spec.timeline, &cache, c.playhead, frame_bytes)
+            })
         };
         let Some(range) = want else {
             return;
         };
-        if c.in_flight.map(|f| f.1) == Some(range) || c.last_done == Some((range, c.playhead)) {
+        // The same range right after it was done: the cache refused it
+        // (full of nearer frames); asking again would loop.
+        if c.done_here.0 == c.playhead && c.done_here.1.contains(&range) {
             return;
         }
         let epoch = self.prefetcher.request(c.spec.clone(), range);
         c.in_flight = Some((epoch, range));
     }
-
-    /// Pull one frame ahead out of the foreground decoder into the cache
-    /// (it is usually decoded already and waiting in the appsink).
-    fn has_idle_work(&self) -> bool {
-        let Some(c) = self.clip.as_ref() else {
-            return false;
-        };
-        c.mode == Mode::Paused
-            && c.stepper.next_decoded().is_some_and(|n| {
-                n > c.playhead && n <= (c.playhead + AHEAD_FRAMES).min(c.last_frame())
-            })
-    }
-
-    fn idle_step(&mut self) {
-        let Some(c) = self.clip.as_mut() else {
-            return;
-        };
-        let Some(n) = c.stepper.next_decoded() else {
-            return;
-        };
-        let tl = c.spec.timeline.clone();
-        if c.stepper
-            .fill(&mut c.fg, &self.cache, &tl, n, n, &|| false)
-            .is_err()
-        {
-            c.stepper.invalidate();
-        }
-    }
-}
-
-/// Tells the stepper where a freshly opened decoder stands.
-fn stepper_at(stepper: &mut Stepper, next: u32) {
-    stepper.set_next(next);
 }
 
 fn with_path(e: EngineError, path: &Path) -> EngineError {

@@ -1,6 +1,8 @@
-//! The background prefetch thread: its own decoder, fed ranges to decode
-//! into the shared cache. A newer request cancels the one in progress
-//! (checked between frames), so it never delays what the user asks for.
+//! The background prefetch thread. It shares the engine's single decoder
+//! pipeline (one 1080p software decoder costs ~200 MB, and two would fight
+//! over two cores): it holds the decoder only while filling a range, checks
+//! for cancellation between frames, and the engine cancels it whenever a
+//! cache miss needs the decoder, so a fill never delays what the user asks.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,10 +15,19 @@ use super::cache::FrameCache;
 use super::decoder::GstDecoder;
 use super::playback::Event;
 use super::prefetch::PrefetchRange;
+use super::state::lock;
 use super::stepper::Stepper;
 use super::timeline::Timeline;
 
-/// The clip the worker decodes from.
+/// The clip's decoder and where it stands.
+#[derive(Default)]
+pub struct DecoderSlot {
+    pub clip_id: u64,
+    pub decoder: Option<GstDecoder>,
+    pub stepper: Stepper,
+}
+
+/// The clip a request is for.
 #[derive(Clone)]
 pub struct ClipSpec {
     pub id: u64,
@@ -24,33 +35,32 @@ pub struct ClipSpec {
     pub width: u32,
     pub height: u32,
     pub timeline: Arc<Timeline>,
-    /// The cache generation this clip's frames belong to.
-    pub cache_generation: u64,
 }
 
-enum Msg {
-    Fill {
-        clip: ClipSpec,
-        epoch: u64,
-        range: PrefetchRange,
-    },
-    Drop,
+struct Fill {
+    clip: ClipSpec,
+    epoch: u64,
+    range: PrefetchRange,
 }
 
 pub struct Prefetcher {
-    tx: Option<Sender<Msg>>,
+    tx: Option<Sender<Fill>>,
     epoch: Arc<AtomicU64>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Prefetcher {
-    pub fn spawn(cache: Arc<Mutex<FrameCache>>, events: Sender<Event>) -> Self {
+    pub fn spawn(
+        cache: Arc<Mutex<FrameCache>>,
+        decoder: Arc<Mutex<DecoderSlot>>,
+        events: Sender<Event>,
+    ) -> Self {
         let (tx, rx) = crossbeam_channel::unbounded();
         let epoch = Arc::new(AtomicU64::new(0));
         let e = epoch.clone();
         let thread = std::thread::Builder::new()
             .name("attune-prefetch".into())
-            .spawn(move || run(rx, e, cache, events))
+            .spawn(move || run(rx, e, cache, decoder, events))
             .ok();
         Prefetcher {
             tx: Some(tx),
@@ -59,33 +69,25 @@ impl Prefetcher {
         }
     }
 
-    /// Asks for `range`; cancels whatever is in progress. Returns the epoch
-    /// that its `PrefetchDone` will carry.
+    /// Asks for `range`, cancelling whatever is in progress. Returns the
+    /// epoch its `PrefetchDone` will carry.
     pub fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64 {
         let epoch = self.epoch.fetch_add(1, Ordering::AcqRel) + 1;
         if let Some(tx) = &self.tx {
-            let _ = tx.send(Msg::Fill { clip, epoch, range });
+            let _ = tx.send(Fill { clip, epoch, range });
         }
         epoch
     }
 
-    /// Cancels the range in progress (a foreground decode needs the CPU).
+    /// Cancels the fill in progress (the decoder is wanted elsewhere).
     pub fn cancel(&self) {
         self.epoch.fetch_add(1, Ordering::AcqRel);
-    }
-
-    /// Cancels work and releases the decoder (on close or reopen).
-    pub fn reset(&self) {
-        self.epoch.fetch_add(1, Ordering::AcqRel);
-        if let Some(tx) = &self.tx {
-            let _ = tx.send(Msg::Drop);
-        }
     }
 }
 
 impl Drop for Prefetcher {
     fn drop(&mut self) {
-        self.epoch.fetch_add(1, Ordering::AcqRel);
+        self.cancel();
         // Closing the channel ends the thread after the current frame.
         self.tx = None;
         if let Some(t) = self.thread.take() {
@@ -95,63 +97,42 @@ impl Drop for Prefetcher {
 }
 
 fn run(
-    rx: Receiver<Msg>,
+    rx: Receiver<Fill>,
     epoch: Arc<AtomicU64>,
     cache: Arc<Mutex<FrameCache>>,
+    decoder: Arc<Mutex<DecoderSlot>>,
     events: Sender<Event>,
 ) {
-    let mut decoder: Option<(u64, GstDecoder, Stepper)> = None;
-    while let Ok(mut msg) = rx.recv() {
+    while let Ok(mut job) = rx.recv() {
         // Latest wins: skip fills superseded while we were busy.
         while let Ok(newer) = rx.try_recv() {
-            if let Msg::Drop = newer {
-                decoder = None;
-            }
-            msg = newer;
+            job = newer;
         }
-        let (clip, my_epoch, range) = match msg {
-            Msg::Drop => {
-                decoder = None;
-                continue;
-            }
-            Msg::Fill { clip, epoch, range } => (clip, epoch, range),
-        };
-        if decoder.as_ref().map(|d| d.0) != Some(clip.id) {
-            decoder = None;
-            match GstDecoder::open(
-                &clip.path,
-                clip.width,
-                clip.height,
-                (*clip.timeline).clone(),
-                false,
-            ) {
-                Ok((dec, first)) => {
-                    let mut stepper = Stepper::for_generation(clip.cache_generation);
-                    stepper.set_next(first.frame + 1);
-                    decoder = Some((clip.id, dec, stepper));
-                }
-                Err(_) => {
-                    let _ = events.send(Event::PrefetchDone(my_epoch));
-                    continue;
-                }
-            }
-        }
-        if let Some((_, dec, stepper)) = decoder.as_mut() {
-            let cancelled = || epoch.load(Ordering::Acquire) != my_epoch;
-            if stepper
-                .fill(
-                    dec,
-                    &cache,
-                    &clip.timeline,
-                    range.start,
-                    range.end,
-                    &cancelled,
-                )
-                .is_err()
+        let cancelled = || epoch.load(Ordering::Acquire) != job.epoch;
+        if !cancelled() {
+            let mut slot = lock(&decoder);
+            let DecoderSlot {
+                clip_id,
+                decoder,
+                stepper,
+            } = &mut *slot;
+            if *clip_id == job.clip.id
+                && let Some(dec) = decoder.as_mut()
+                && stepper
+                    .fill(
+                        dec,
+                        &cache,
+                        &job.clip.timeline,
+                        job.range.start,
+                        job.range.end,
+                        &cancelled,
+                    )
+                    .is_err()
             {
-                decoder = None;
+                // Position unknown after an error; the next user seek re-seeks.
+                stepper.invalidate();
             }
         }
-        let _ = events.send(Event::PrefetchDone(my_epoch));
+        let _ = events.send(Event::PrefetchDone(job.epoch));
     }
 }
