@@ -1,6 +1,6 @@
 //! A pull-mode decoding pipeline (no audio, not synchronised to a clock):
 //! seeks land exactly, frames come out as fast as they decode, and the
-//! appsink's small queue blocks the decoder when nobody pulls, so a paused
+//! appsink's small queue (3 frames, so a flush discards little work) blocks the decoder when nobody pulls, so a paused
 //! player costs no CPU. Used for positioning and for background prefetch.
 
 use std::path::{Path, PathBuf};
@@ -13,7 +13,6 @@ use gstreamer_app as gst_app;
 use super::cache::CachedFrame;
 use super::error::EngineError;
 use super::pipeline::{self, WAIT};
-use super::prefetch::AHEAD_FRAMES;
 use super::stepper::FrameDecoder;
 use super::timeline::Timeline;
 
@@ -39,7 +38,7 @@ impl GstDecoder {
     ) -> Result<(Self, CachedFrame), EngineError> {
         let appsink = gst_app::AppSink::builder()
             .sync(false)
-            .max_buffers(AHEAD_FRAMES + 2)
+            .max_buffers(3)
             .drop(false)
             .enable_last_sample(false)
             .build();

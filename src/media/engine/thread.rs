@@ -43,6 +43,8 @@ struct Clip {
     playhead: u32,
     mode: Mode,
     scrub_target: Option<u32>,
+    /// Direction of the last step (0 after a seek): what to prefetch.
+    direction: i8,
     in_flight: Option<(u64, PrefetchRange)>,
     /// Ranges already fetched for the current playhead (a range the cache
     /// refused, being full of nearer frames, must not be asked for again).
@@ -148,9 +150,13 @@ impl Engine {
                 self.pause();
                 Ok(())
             }
-            PlayerCommand::SeekToFrame(n) => self.pause_then(|e| e.goto(n, false)),
+            PlayerCommand::SeekToFrame(n) => self.pause_then(|e| {
+                e.set_direction(0);
+                e.goto(n, false)
+            }),
             PlayerCommand::Step(d) => self.pause_then(|e| {
                 let p = e.clip.as_ref().map_or(0, |c| c.playhead) as i64;
+                e.set_direction(d.signum() as i8);
                 e.goto(
                     (p + d as i64).max(0).min(u32::MAX as i64) as u32,
                     // A short step back: the user is walking backwards.
@@ -269,6 +275,7 @@ impl Engine {
             playhead: first.frame,
             mode: Mode::Paused,
             scrub_target: None,
+            direction: 0,
             in_flight: None,
             done_here: (0, Vec::new()),
         });
@@ -564,6 +571,19 @@ impl Engine {
         self.shared.repaint();
     }
 
+    /// Records the stepping direction; on a reversal the fill in flight
+    /// (for the other direction) is cancelled so the decoder serves this one.
+    fn set_direction(&mut self, dir: i8) {
+        let Some(c) = self.clip.as_mut() else {
+            return;
+        };
+        if dir != c.direction && c.in_flight.is_some() {
+            self.prefetcher.cancel();
+            c.in_flight = None;
+        }
+        c.direction = dir;
+    }
+
     /// Hands the next useful range to the background decoder: the frames
     /// just ahead first (cheap, the decoder is usually right there), then
     /// the run behind the playhead. A fill in flight is left to finish; a
@@ -579,9 +599,17 @@ impl Engine {
             CachedFrame::i420_len(c.spec.width, c.spec.height) + std::mem::size_of::<CachedFrame>();
         let want = {
             let cache = lock(&self.cache);
-            prefetch::forward_request(&c.spec.timeline, &cache, c.playhead).or_else(|| {
-                prefetch::backward_request(&c.spec.timeline, &cache, c.playhead, frame_bytes)
-            })
+            let (tl, p) = (&c.spec.timeline, c.playhead);
+            let forward = || prefetch::forward_request(tl, &cache, p);
+            let backward = || prefetch::backward_request(tl, &cache, p, frame_bytes);
+            match c.direction {
+                // Walking forward: only the frames ahead matter.
+                1 => forward(),
+                // Walking back: the run behind, then a little ahead.
+                -1 => backward().or_else(forward),
+                // Just arrived: a little ahead, then the run behind.
+                _ => forward().or_else(backward),
+            }
         };
         let Some(range) = want else {
             return;
