@@ -156,4 +156,9 @@ fn loop_span_loops_and_rates_apply() {
     if let Some(f) = p.latest_frame() {
         assert_code(&f, st.frame, "paused frame");
     }
+    // Stepping after playback (the decoder is reopened on demand).
+    let f = show(&p, PlayerCommand::Step(1), st.frame + 1);
+    assert_code(&f, st.frame + 1, "step after playback");
+    let f = show(&p, PlayerCommand::SeekToFrame(500), 500);
+    assert_code(&f, 500, "seek after playback");
 }

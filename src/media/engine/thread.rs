@@ -345,9 +345,7 @@ impl Engine {
                 let DecoderSlot {
                     decoder, stepper, ..
                 } = &mut *slot;
-                let Some(dec) = decoder.as_mut() else {
-                    return Err(EngineError::NotOpen);
-                };
+                let dec = ensure_decoder(decoder, stepper, &c.spec)?;
                 stepper
                     .frame_at(dec, &self.cache, &tl, target, walking_back)
                     .map_err(|e| with_path(e, &c.spec.path))?
@@ -433,6 +431,9 @@ impl Engine {
     ) -> Result<(), EngineError> {
         self.pause();
         self.prefetcher.cancel();
+        // Playback decodes in its own pipeline; a second idle 1080p decoder
+        // would hold ~200 MB for nothing. Reopened on the first miss after.
+        lock(&self.decoder).decoder = None;
         self.ensure_playback()?;
         let rate = self.rate;
         let Some(c) = self.clip.as_mut() else {
@@ -622,6 +623,26 @@ impl Engine {
         let epoch = self.prefetcher.request(c.spec.clone(), range);
         c.in_flight = Some((epoch, range));
     }
+}
+
+/// The clip's decoder, reopened if playback released it.
+pub(crate) fn ensure_decoder<'a>(
+    decoder: &'a mut Option<GstDecoder>,
+    stepper: &mut Stepper,
+    spec: &ClipSpec,
+) -> Result<&'a mut GstDecoder, EngineError> {
+    if decoder.is_none() {
+        let (dec, first) = GstDecoder::open(
+            &spec.path,
+            spec.width,
+            spec.height,
+            (*spec.timeline).clone(),
+            false,
+        )?;
+        stepper.set_next(first.frame + 1);
+        *decoder = Some(dec);
+    }
+    decoder.as_mut().ok_or(EngineError::NotOpen)
 }
 
 fn with_path(e: EngineError, path: &Path) -> EngineError {

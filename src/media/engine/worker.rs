@@ -117,7 +117,7 @@ fn run(
                 stepper,
             } = &mut *slot;
             if *clip_id == job.clip.id
-                && let Some(dec) = decoder.as_mut()
+                && let Ok(dec) = super::thread::ensure_decoder(decoder, stepper, &job.clip)
                 && stepper
                     .fill(
                         dec,
