@@ -162,3 +162,24 @@ fn loop_span_loops_and_rates_apply() {
     let f = show(&p, PlayerCommand::SeekToFrame(500), 500);
     assert_code(&f, 500, "seek after playback");
 }
+
+#[test]
+fn scrub_then_release_lands_exactly_and_resizing_keeps_the_frame() {
+    let Some(clip) = sample("play-mat-landscape.mp4") else {
+        return;
+    };
+    let p = player(None);
+    open(&p, &clip, Some((320, 180)));
+    let done = p.state().commands_done;
+    for t in [130, 250, 377] {
+        p.send(PlayerCommand::Scrub(t));
+    }
+    let f = show(&p, PlayerCommand::ScrubEnd, 377);
+    assert_code(&f, 377, "scrub end");
+    assert!(p.state().commands_done > done);
+    let f = show(&p, PlayerCommand::SetDisplaySize(Some((160, 90))), 377);
+    assert_eq!((f.width, f.height), (160, 90));
+    assert_code(&f, 377, "after resize");
+    let f = show(&p, PlayerCommand::Step(-1), 376);
+    assert_code(&f, 376, "step after resize");
+}
