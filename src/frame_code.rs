@@ -51,7 +51,7 @@ fn cell_size(width: u32, height: u32) -> f32 {
 
 /// Odd parity, so that an all-black strip (data 0, parity 0) is never valid.
 fn parity(value: u32) -> bool {
-    value.count_ones() % 2 == 0
+    value.count_ones().is_multiple_of(2)
 }
 
 /// The cell values, left to right.

@@ -134,15 +134,29 @@ impl Mp4Writer {
         video: VideoSettings,
         audio: Option<AudioSettings>,
     ) -> Result<Self, WriterError> {
-        let path = path.to_path_buf();
+        validate(path, &video, audio.as_ref())?;
+        let tmp_path = temp_path_for(path);
+        let result = Self::open(path.to_path_buf(), tmp_path.clone(), video, audio);
+        if result.is_err() {
+            // The container may have created the temporary file before a
+            // later step (encoder, header) failed: leave nothing behind.
+            let _ = fs::remove_file(&tmp_path);
+        }
+        result
+    }
+
+    fn open(
+        path: PathBuf,
+        tmp_path: PathBuf,
+        video: VideoSettings,
+        audio: Option<AudioSettings>,
+    ) -> Result<Self, WriterError> {
         let fferr = |what: &'static str| {
             let path = path.clone();
             move |source| WriterError::Ffmpeg { path, what, source }
         };
-        validate(&path, &video, audio.as_ref())?;
         ffmpeg::init().map_err(fferr("initialising FFmpeg"))?;
 
-        let tmp_path = temp_path_for(&path);
         let mut octx =
             format::output_as(&tmp_path, "mp4").map_err(fferr("creating the MP4 container"))?;
         let global_header = octx
@@ -355,7 +369,7 @@ impl Mp4Writer {
             });
         };
         let ch = usize::from(a.channels);
-        if samples.len() % ch != 0 {
+        if !samples.len().is_multiple_of(ch) {
             return Err(WriterError::AudioLength {
                 path: self.path.clone(),
                 len: samples.len(),
@@ -511,7 +525,7 @@ fn validate(path: &Path, v: &VideoSettings, a: Option<&AudioSettings>) -> Result
             reason,
         })
     };
-    if v.width == 0 || v.height == 0 || v.width % 2 != 0 || v.height % 2 != 0 {
+    if v.width == 0 || v.height == 0 || !v.width.is_multiple_of(2) || !v.height.is_multiple_of(2) {
         return bad(format!(
             "{}x{} is not a positive even size (yuv420p needs even sizes)",
             v.width, v.height
@@ -529,13 +543,13 @@ fn validate(path: &Path, v: &VideoSettings, a: Option<&AudioSettings>) -> Result
     if v.crf > 51 {
         return bad(format!("CRF {} is outside 0..=51", v.crf));
     }
-    if let Some(a) = a {
-        if a.sample_rate == 0 || a.sample_rate > 192_000 || a.channels == 0 || a.channels > 2 {
-            return bad(format!(
-                "audio {} Hz with {} channels is not supported (1 or 2 channels)",
-                a.sample_rate, a.channels
-            ));
-        }
+    if let Some(a) = a
+        && (a.sample_rate == 0 || a.sample_rate > 192_000 || a.channels == 0 || a.channels > 2)
+    {
+        return bad(format!(
+            "audio {} Hz with {} channels is not supported (1 or 2 channels)",
+            a.sample_rate, a.channels
+        ));
     }
     Ok(())
 }

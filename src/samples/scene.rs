@@ -53,8 +53,8 @@ fn layout(setting: Setting) -> Layout {
         Setting::Feeding => Layout {
             parent_head: (0.33, 0.30, 0.105),
             parent_body: (0.30, 0.82, 0.22, 0.38),
-            infant_head: (0.70, 0.57, 0.08),
-            infant_body: (0.50, 0.65, 0.17, 0.08),
+            infant_head: (0.66, 0.58, 0.08),
+            infant_body: (0.47, 0.645, 0.16, 0.075),
         },
         Setting::Bath => Layout {
             parent_head: (0.24, 0.42, 0.105),
@@ -132,6 +132,7 @@ impl Scene {
         fill_ellipse(img, x, y, self.d(ru), self.d(rv), c);
     }
 
+    #[allow(clippy::too_many_arguments)] // a rectangle, its radius and colour
     fn round_rect(
         &self,
         img: &mut RgbaImage,
@@ -233,9 +234,12 @@ impl Scene {
             0.01,
             PARENT_SKIN,
         );
-        // The arm nearer the infant, reaching gently forward.
-        self.ellipse(img, bx + 0.15, by - 0.05, 0.055, 0.19, PARENT_SLEEVE);
-        self.ellipse(img, bx + 0.18, by + 0.12, 0.035, 0.03, PARENT_SKIN);
+        if self.setting != Setting::Feeding {
+            // The arm nearer the infant, reaching gently forward (when
+            // feeding, the cradling arm is drawn over the infant instead).
+            self.ellipse(img, bx + 0.15, by - 0.05, 0.055, 0.19, PARENT_SLEEVE);
+            self.ellipse(img, bx + 0.18, by + 0.12, 0.035, 0.03, PARENT_SKIN);
+        }
         let hy = hy + pose.nod * r;
         // Hair behind the face, with a bun at the back of the head.
         self.ellipse(
@@ -359,8 +363,9 @@ impl Scene {
             let ry = 0.05 * r + 0.2 * r * pose.mouth_open;
             self.ellipse(img, mx, my + 0.02 * r, hw * 0.7, ry, MOUTH_INSIDE);
         } else {
-            // A curve whose middle dips below its corners as the smile grows.
-            let bend = (0.17 * pose.smile - 0.02) * r;
+            // A curve whose middle dips below its corners as the smile grows;
+            // even "neutral" is a soft, content line in this gentle scene.
+            let bend = (0.02 + 0.15 * pose.smile) * r;
             let pts: Vec<(f32, f32)> = (0..=8)
                 .map(|i| {
                     let k = i as f32 / 4.0 - 1.0;
@@ -372,8 +377,8 @@ impl Scene {
     }
 
     fn draw_cradling_arm(&self, img: &mut RgbaImage) {
-        self.ellipse(img, 0.50, 0.72, 0.2, 0.05, PARENT_SLEEVE);
-        self.ellipse(img, 0.70, 0.70, 0.035, 0.03, PARENT_SKIN);
+        self.ellipse(img, 0.46, 0.70, 0.19, 0.045, PARENT_SLEEVE);
+        self.ellipse(img, 0.64, 0.68, 0.035, 0.03, PARENT_SKIN);
     }
 
     fn draw_tub_front(&self, img: &mut RgbaImage) {

@@ -1,0 +1,103 @@
+//! Decoding helpers shared by the integration tests.
+
+#![allow(dead_code)]
+
+use std::path::Path;
+
+use ffmpeg::format::Pixel;
+use ffmpeg::software::scaling;
+use ffmpeg::{codec, frame, media};
+use ffmpeg_next as ffmpeg;
+use image::RgbaImage;
+
+/// Facts about a decoded clip.
+#[derive(Debug, Default)]
+pub struct ClipFacts {
+    pub frames: u32,
+    /// Presentation indices of the frames flagged as keyframes.
+    pub keyframes: Vec<u32>,
+    pub audio_codec: Option<codec::Id>,
+    pub audio_rate: Option<u32>,
+    /// Frames whose timestamp is not exactly `index / fps` seconds.
+    pub misplaced: Vec<u32>,
+}
+
+/// Decodes every video frame of `path` in presentation order, calling
+/// `each(index, rgba)`; returns what it saw.
+pub fn decode_each(path: &Path, mut each: impl FnMut(u32, &RgbaImage)) -> ClipFacts {
+    ffmpeg::init().unwrap();
+    ffmpeg::log::set_level(ffmpeg::log::Level::Error);
+    let mut ictx = ffmpeg::format::input(path).unwrap();
+    let mut facts = ClipFacts::default();
+    if let Some(a) = ictx.streams().best(media::Type::Audio) {
+        facts.audio_codec = Some(a.parameters().id());
+        let dec = codec::context::Context::from_parameters(a.parameters())
+            .unwrap()
+            .decoder()
+            .audio()
+            .unwrap();
+        facts.audio_rate = Some(dec.rate());
+    }
+    let stream = ictx.streams().best(media::Type::Video).unwrap();
+    let index = stream.index();
+    let tb = stream.time_base();
+    let rate = stream.avg_frame_rate();
+    let mut decoder = codec::context::Context::from_parameters(stream.parameters())
+        .unwrap()
+        .decoder()
+        .video()
+        .unwrap();
+    let (w, h) = (decoder.width(), decoder.height());
+    let mut scaler = scaling::Context::get(
+        decoder.format(),
+        w,
+        h,
+        Pixel::RGBA,
+        w,
+        h,
+        scaling::Flags::BILINEAR,
+    )
+    .unwrap();
+    let mut decoded = frame::Video::empty();
+    let mut rgba = frame::Video::empty();
+    let mut img = RgbaImage::new(w, h);
+    let mut receive = |decoder: &mut ffmpeg::decoder::Video, facts: &mut ClipFacts| {
+        while decoder.receive_frame(&mut decoded).is_ok() {
+            scaler.run(&decoded, &mut rgba).unwrap();
+            let stride = rgba.stride(0);
+            let data = rgba.data(0);
+            for (y, row) in img.chunks_exact_mut(w as usize * 4).enumerate() {
+                row.copy_from_slice(&data[y * stride..y * stride + w as usize * 4]);
+            }
+            // pts * tb == index / rate, compared exactly in integers.
+            let expected = i64::from(facts.frames)
+                * i64::from(tb.denominator())
+                * i64::from(rate.denominator());
+            let got = decoded
+                .timestamp()
+                .map(|p| p * i64::from(tb.numerator()) * i64::from(rate.numerator()));
+            if got != Some(expected) {
+                facts.misplaced.push(facts.frames);
+            }
+            if decoded.is_key() {
+                facts.keyframes.push(facts.frames);
+            }
+            each(facts.frames, &img);
+            facts.frames += 1;
+        }
+    };
+    for (s, packet) in ictx.packets() {
+        if s.index() == index {
+            decoder.send_packet(&packet).unwrap();
+            receive(&mut decoder, &mut facts);
+        }
+    }
+    decoder.send_eof().unwrap();
+    receive(&mut decoder, &mut facts);
+    facts
+}
+
+/// The committed sample clips folder.
+pub fn sample_clips() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_clips")
+}
