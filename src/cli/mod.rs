@@ -29,6 +29,11 @@ pub enum Command {
     Probe(probe::ProbeArgs),
     /// Load and validate a project and check its media; exit 0 only when all is well.
     Check(check::CheckArgs),
+    /// Write one frame of a clip at full resolution through the playback engine.
+    Frame(crate::media::frame_cmd::FrameArgs),
+    /// Measure the playback engine: stepping, seeking and playback.
+    #[command(subcommand)]
+    Bench(crate::media::bench::BenchCommand),
     /// Tools for developers and tests.
     #[command(subcommand, hide = true)]
     Dev(dev::DevCommand),
@@ -39,6 +44,8 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Probe(args) => probe::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Frame(args) => crate::media::frame_cmd::run(&args).map(|()| 0),
+        Command::Bench(command) => crate::media::bench::run(&command).map(|()| 0),
         Command::Dev(command) => dev::run(command).map(|()| 0),
     }
 }

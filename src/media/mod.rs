@@ -1,5 +1,10 @@
 //! Everything that touches media files: probing and still frames through
-//! ffmpeg-next, and (on its own threads) the GStreamer playback engine.
+//! ffmpeg-next, and the GStreamer playback engine on its own threads with
+//! its frame cache, plus the command-line tools that drive it (`frame`,
+//! `bench`).
 
+pub mod bench;
+pub mod engine;
+pub mod frame_cmd;
 pub mod probe;
 pub mod still;

@@ -1,0 +1,382 @@
+//! `attune bench step` and `attune bench playback`: the engine's speed
+//! targets, measured through the public Player API exactly as the UI uses it.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use serde::Serialize;
+
+use super::engine::index::index_clip;
+use super::engine::timeline::Timeline;
+use super::engine::{Player, PlayerCommand, PlayerConfig, VideoFrame};
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum BenchCommand {
+    /// Step and seek latency, frame exactness, open time, peak memory.
+    Step(BenchStepArgs),
+    /// Real-time 1x playback: frames presented, late, dropped.
+    Playback(BenchPlaybackArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchStepArgs {
+    pub file: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Display box frames are scaled to fit (a viewer panel), WxH.
+    #[arg(long, default_value = "960x540", value_parser = parse_size)]
+    pub display: (u32, u32),
+    /// Pause after each repositioning before measuring, as a user looks at
+    /// the frame before pressing a key (ms).
+    #[arg(long, default_value_t = 500)]
+    pub settle_ms: u64,
+    /// Seed for the random seek targets.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Frame cache budget in MB.
+    #[arg(long, default_value_t = 512)]
+    pub cache_mb: usize,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchPlaybackArgs {
+    pub file: PathBuf,
+    #[arg(long, default_value_t = 30.0)]
+    pub seconds: f64,
+    #[arg(long)]
+    pub json: bool,
+    #[arg(long, default_value = "960x540", value_parser = parse_size)]
+    pub display: (u32, u32),
+}
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s.split_once('x').ok_or("expected WxH")?;
+    Ok((
+        w.trim().parse().map_err(|_| "bad width")?,
+        h.trim().parse().map_err(|_| "bad height")?,
+    ))
+}
+
+pub fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
+    match cmd {
+        BenchCommand::Step(a) => run_step(a),
+        BenchCommand::Playback(a) => run_playback(a),
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Default)]
+pub struct Percentiles {
+    pub p50: f64,
+    pub p95: f64,
+    pub max: f64,
+}
+
+impl Percentiles {
+    pub fn of(samples: &[f64]) -> Self {
+        if samples.is_empty() {
+            return Percentiles::default();
+        }
+        let mut v = samples.to_vec();
+        v.sort_by(f64::total_cmp);
+        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+        let r = |x: f64| (x * 1000.0).round() / 1000.0;
+        Percentiles {
+            p50: r(at(0.5)),
+            p95: r(at(0.95)),
+            max: r(at(1.0)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepReport {
+    pub forward_ms: Percentiles,
+    pub backward_ms: Percentiles,
+    pub forward_burst_ms: Percentiles,
+    pub backward_burst_ms: Percentiles,
+    pub seek_ms: Percentiles,
+    pub open_ms: f64,
+    pub peak_rss_mb: f64,
+    pub frames_checked: u32,
+    pub wrong_frames: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlaybackReport {
+    pub seconds: f64,
+    pub frames_expected: u64,
+    pub frames_presented: u64,
+    pub late: u64,
+    pub dropped: u64,
+    pub paused_cpu_percent: f64,
+    pub peak_rss_mb: f64,
+}
+
+/// Peak resident set size (VmHWM) in MB.
+pub fn peak_rss_mb() -> f64 {
+    proc_status_kb("VmHWM:").map_or(0.0, |kb| (kb as f64 / 1024.0 * 10.0).round() / 10.0)
+}
+
+fn proc_status_kb(key: &str) -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with(key))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Process CPU time (user + system) in clock ticks.
+fn cpu_ticks() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let rest = s.rsplit_once(')')?.1;
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+/// Checks the frame in the slot against the target: its decoded stream time
+/// must be the indexed time of the target frame, and its frame code (when
+/// the clip carries one) must read the target.
+pub struct Checker {
+    timeline: Timeline,
+    pub checked: u32,
+    pub wrong: u32,
+}
+
+impl Checker {
+    pub fn new(file: &Path) -> anyhow::Result<Self> {
+        Ok(Checker {
+            timeline: index_clip(file)?.timeline,
+            checked: 0,
+            wrong: 0,
+        })
+    }
+
+    pub fn check(&mut self, frame: &VideoFrame, target: u32) {
+        self.checked += 1;
+        let ok_time = self.timeline.pts(target).is_some_and(|want| {
+            frame.pts_ns.abs_diff(want) < self.timeline.frame_duration(target) / 2
+        });
+        let ok_code = frame_code(frame).is_none_or(|code| code == target);
+        if frame.frame != target || !ok_time || !ok_code {
+            self.wrong += 1;
+            if std::env::var_os("ATTUNE_BENCH_VERBOSE").is_some() {
+                eprintln!(
+                    "wrong: target {target} got index {} pts {} (want {:?}) code {:?}",
+                    frame.frame,
+                    frame.pts_ns,
+                    self.timeline.pts(target),
+                    frame_code(frame)
+                );
+            }
+        }
+    }
+}
+
+/// The frame code drawn into sample clips, when readable.
+pub fn frame_code(frame: &VideoFrame) -> Option<u32> {
+    let img = image::RgbaImage::from_raw(frame.width, frame.height, frame.rgba.clone())?;
+    crate::frame_code::read(&img)
+}
+
+/// Sends `cmd` and waits until a frame with index `target` is in the slot.
+fn timed(
+    player: &Player,
+    cmd: PlayerCommand,
+    target: u32,
+) -> anyhow::Result<(f64, Arc<VideoFrame>)> {
+    let gen0 = player.frame_generation();
+    let t0 = Instant::now();
+    player.send(cmd);
+    let deadline = t0 + Duration::from_secs(20);
+    loop {
+        if player.frame_generation() != gen0
+            && let Some(f) = player.latest_frame()
+            && f.frame == target
+        {
+            return Ok((t0.elapsed().as_secs_f64() * 1000.0, f));
+        }
+        if let Some(e) = player.state().error {
+            bail!(e);
+        }
+        if Instant::now() > deadline {
+            bail!("timed out waiting for frame {target}");
+        }
+        std::thread::sleep(Duration::from_micros(50));
+    }
+}
+
+/// Small deterministic generator for seek targets (no extra dependency).
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: u32) -> u32 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) % n.max(1) as u64) as u32
+    }
+}
+
+fn steps(
+    player: &Player,
+    checker: &mut Checker,
+    start: u32,
+    delta: i32,
+    count: u32,
+    cadence: Option<Duration>,
+    settle: Duration,
+) -> anyhow::Result<Vec<f64>> {
+    timed(player, PlayerCommand::SeekToFrame(start), start)?;
+    std::thread::sleep(settle);
+    let mut out = Vec::new();
+    let mut at = start;
+    for _ in 0..count {
+        let target = (at as i64 + delta as i64).max(0) as u32;
+        let (ms, f) = timed(player, PlayerCommand::Step(delta), target)?;
+        checker.check(&f, target);
+        out.push(ms);
+        at = target;
+        if let Some(c) = cadence {
+            std::thread::sleep(c);
+        }
+    }
+    Ok(out)
+}
+
+pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
+    let mut checker = Checker::new(&args.file)?;
+    let player = Player::new(PlayerConfig {
+        audio: false,
+        cache_bytes: args.cache_mb * 1024 * 1024,
+    })?;
+    let t0 = Instant::now();
+    let (open_ms, first) = timed(
+        &player,
+        PlayerCommand::Open {
+            path: args.file.clone(),
+            display_size: Some(args.display),
+        },
+        0,
+    )
+    .with_context(|| format!("opening {}", args.file.display()))?;
+    let _ = t0;
+    checker.check(&first, 0);
+    let st = player.state();
+    let count = st.frame_count;
+    if count < 300 {
+        bail!(
+            "{}: the step benchmark needs at least 300 frames",
+            args.file.display()
+        );
+    }
+    let tl = &checker.timeline;
+    // Runs start 61 frames before / 59 after a keyframe so each crosses it
+    // (and, on 60-frame GOPs, the one before or after too).
+    let key_mid = tl.keyframe_at_or_before(count / 2).max(61);
+    let key_q = tl.keyframe_at_or_before(count / 4).max(61);
+    let key_q = if key_q == key_mid {
+        key_mid.saturating_sub(tl.max_gop()).max(61)
+    } else {
+        key_q
+    };
+    let settle = Duration::from_millis(args.settle_ms);
+    let cadence = Some(Duration::from_millis(33));
+    let fwd_start = key_mid - 61;
+    let back_start = (key_mid + 59).min(count - 1);
+    let forward = steps(&player, &mut checker, fwd_start, 1, 120, cadence, settle)?;
+    let backward = steps(&player, &mut checker, back_start, -1, 120, cadence, settle)?;
+    let fwd_b = steps(&player, &mut checker, key_q - 61, 1, 120, None, settle)?;
+    let back_b = steps(
+        &player,
+        &mut checker,
+        (key_q + 59).min(count - 1),
+        -1,
+        120,
+        None,
+        settle,
+    )?;
+    let mut rng = Lcg(args.seed);
+    let mut seeks = Vec::new();
+    for _ in 0..50 {
+        let target = rng.below(count);
+        let (ms, f) = timed(&player, PlayerCommand::SeekToFrame(target), target)?;
+        checker.check(&f, target);
+        seeks.push(ms);
+        std::thread::sleep(Duration::from_millis(33));
+    }
+    Ok(StepReport {
+        forward_ms: Percentiles::of(&forward),
+        backward_ms: Percentiles::of(&backward),
+        forward_burst_ms: Percentiles::of(&fwd_b),
+        backward_burst_ms: Percentiles::of(&back_b),
+        seek_ms: Percentiles::of(&seeks),
+        open_ms: (open_ms * 1000.0).round() / 1000.0,
+        peak_rss_mb: peak_rss_mb(),
+        frames_checked: checker.checked,
+        wrong_frames: checker.wrong,
+    })
+}
+
+pub fn run_step(args: &BenchStepArgs) -> anyhow::Result<()> {
+    let r = measure_step(args)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    }
+    Ok(())
+}
+
+pub fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackReport> {
+    let player = Player::new(PlayerConfig::default())?;
+    timed(
+        &player,
+        PlayerCommand::Open {
+            path: args.file.clone(),
+            display_size: Some(args.display),
+        },
+        0,
+    )
+    .with_context(|| format!("opening {}", args.file.display()))?;
+    let st = player.state();
+    let clip_s = st.duration_ns as f64 / 1e9;
+    let seconds = args.seconds.min(clip_s - 0.5).max(0.5);
+    player.send(PlayerCommand::Play);
+    std::thread::sleep(Duration::from_secs_f64(seconds));
+    player.send(PlayerCommand::Pause);
+    let done = player.state().commands_done + 1;
+    player.wait_commands_done(done.max(3), Duration::from_secs(10));
+    if let Some(e) = player.state().error {
+        bail!(e);
+    }
+    let stats = player.playback_stats();
+    // Paused CPU: let background work finish, then sample two seconds.
+    std::thread::sleep(Duration::from_secs(3));
+    let ticks_per_s = 100.0;
+    let c0 = cpu_ticks().unwrap_or(0);
+    let w0 = Instant::now();
+    std::thread::sleep(Duration::from_secs(2));
+    let c1 = cpu_ticks().unwrap_or(0);
+    let cpu = (c1.saturating_sub(c0)) as f64 / ticks_per_s / w0.elapsed().as_secs_f64() * 100.0;
+    let fps = st.fps_num as f64 / st.fps_den.max(1) as f64;
+    Ok(PlaybackReport {
+        seconds,
+        frames_expected: (seconds * fps).round() as u64,
+        frames_presented: stats.presented,
+        late: stats.late,
+        dropped: stats.dropped,
+        paused_cpu_percent: (cpu * 10.0).round() / 10.0,
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+pub fn run_playback(args: &BenchPlaybackArgs) -> anyhow::Result<()> {
+    let r = measure_playback(args)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    }
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! A pull-mode decoding pipeline (no audio, not synchronised to a clock):
+//! seeks land exactly, frames come out as fast as they decode, and the
+//! appsink's small queue (3 frames, so a flush discards little work) blocks the decoder when nobody pulls, so a paused
+//! player costs no CPU. Used for positioning and for background prefetch.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
+
+use super::cache::CachedFrame;
+use super::error::EngineError;
+use super::pipeline::{self, WAIT};
+use super::stepper::FrameDecoder;
+use super::timeline::Timeline;
+
+pub struct GstDecoder {
+    path: PathBuf,
+    playbin: gst::Element,
+    appsink: gst_app::AppSink,
+    bus: gst::Bus,
+    timeline: Arc<Timeline>,
+}
+
+impl GstDecoder {
+    /// Builds and starts the pipeline; returns it with the first frame.
+    /// When `calibrate`, the first frame's stream time is compared with the
+    /// indexer's first timestamp and the timeline is shifted to agree (the
+    /// two demuxers can disagree by a constant on edit-listed files).
+    pub fn open(
+        path: &Path,
+        width: u32,
+        height: u32,
+        mut timeline: Timeline,
+        calibrate: bool,
+    ) -> Result<(Self, CachedFrame), EngineError> {
+        let appsink = gst_app::AppSink::builder()
+            .sync(false)
+            .max_buffers(3)
+            .drop(false)
+            .enable_last_sample(false)
+            .build();
+        let playbin = pipeline::build_playbin(path, width, height, false, &appsink)?;
+        let bus = playbin.bus().ok_or_else(|| EngineError::Pipeline {
+            path: path.to_path_buf(),
+            reason: "pipeline has no bus".into(),
+        })?;
+        let mut dec = GstDecoder {
+            path: path.to_path_buf(),
+            playbin,
+            appsink,
+            bus,
+            timeline: Arc::new(timeline.clone()),
+        };
+        pipeline::set_state_bounded(path, &dec.playbin, &dec.bus, gst::State::Playing)?;
+        let sample = dec.pull_sample()?.ok_or_else(|| EngineError::NotMedia {
+            path: path.to_path_buf(),
+            reason: "no video frame could be decoded".into(),
+        })?;
+        if calibrate {
+            if let (Some(st), Some(first)) =
+                (pipeline::sample_stream_time(&sample), timeline.pts(0))
+            {
+                let offset = st as i64 - first as i64;
+                if offset.unsigned_abs() > timeline.nominal_frame_ns() / 4 {
+                    timeline.shift(offset);
+                }
+            }
+            dec.timeline = Arc::new(timeline);
+        }
+        let frame = pipeline::sample_to_frame(&sample, &dec.timeline).ok_or_else(|| {
+            EngineError::NotMedia {
+                path: path.to_path_buf(),
+                reason: "the first frame could not be read".into(),
+            }
+        })?;
+        Ok((dec, frame))
+    }
+
+    pub fn timeline(&self) -> Arc<Timeline> {
+        self.timeline.clone()
+    }
+
+    /// One sample, waiting at most [`WAIT`]; `None` at end of stream.
+    fn pull_sample(&self) -> Result<Option<gst::Sample>, EngineError> {
+        if let Some(s) = self.appsink.try_pull_sample(gst::ClockTime::ZERO) {
+            return Ok(Some(s));
+        }
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            if let Some(s) = self
+                .appsink
+                .try_pull_sample(gst::ClockTime::from_mseconds(50))
+            {
+                return Ok(Some(s));
+            }
+            if self.appsink.is_eos() {
+                return Ok(None);
+            }
+            if let Some(err) = pipeline::bus_error(&self.path, &self.bus) {
+                return Err(err);
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(EngineError::Timeout {
+                    path: self.path.clone(),
+                    doing: "decoding a frame".into(),
+                    ms: WAIT.as_millis() as u64,
+                });
+            }
+        }
+    }
+}
+
+impl FrameDecoder for GstDecoder {
+    fn seek(&mut self, frame: u32) -> Result<(), EngineError> {
+        let Some(pos) = self.timeline.seek_target_ns(frame) else {
+            return Err(EngineError::FrameOutOfRange {
+                path: self.path.clone(),
+                frame,
+                count: self.timeline.frame_count(),
+            });
+        };
+        self.playbin
+            .seek(
+                1.0,
+                gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE,
+                gst::SeekType::Set,
+                gst::ClockTime::from_nseconds(pos),
+                gst::SeekType::None,
+                gst::ClockTime::NONE,
+            )
+            .map_err(|_| {
+                pipeline::bus_error(&self.path, &self.bus).unwrap_or(EngineError::Pipeline {
+                    path: self.path.clone(),
+                    reason: format!("seek to frame {frame} was refused"),
+                })
+            })
+    }
+
+    fn next_frame(&mut self) -> Result<Option<CachedFrame>, EngineError> {
+        // A sample that cannot be mapped to a frame is skipped, a few times.
+        for _ in 0..4 {
+            let Some(sample) = self.pull_sample()? else {
+                return Ok(None);
+            };
+            if let Some(f) = pipeline::sample_to_frame(&sample, &self.timeline) {
+                return Ok(Some(f));
+            }
+        }
+        Err(EngineError::Pipeline {
+            path: self.path.clone(),
+            reason: "decoded frames carry no usable timestamps".into(),
+        })
+    }
+}
+
+impl Drop for GstDecoder {
+    fn drop(&mut self) {
+        // Going to NULL is synchronous and bounded for file playback.
+        let _ = self.playbin.set_state(gst::State::Null);
+    }
+}

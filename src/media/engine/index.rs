@@ -1,0 +1,178 @@
+//! Reads a clip's video frame table (presentation timestamps, keyframes),
+//! size, rotation and audio presence by demuxing with FFmpeg — no decoding,
+//! so it costs a read of the file, not a decode.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ffmpeg_next as ffmpeg;
+
+use super::error::EngineError;
+use super::timeline::Timeline;
+
+/// What the engine needs to know about a clip before building pipelines.
+#[derive(Debug, Clone)]
+pub struct ClipIndex {
+    pub timeline: Timeline,
+    /// Coded size, before rotation.
+    pub width: u32,
+    pub height: u32,
+    /// Rotation in degrees clockwise (0, 90, 180, 270) from the display matrix.
+    pub rotation: u32,
+    pub has_audio: bool,
+}
+
+impl ClipIndex {
+    /// Size as presented, after rotation.
+    pub fn display_dims(&self) -> (u32, u32) {
+        if self.rotation % 180 == 90 {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
+    }
+}
+
+/// Past this, indexing gives up and assumes a constant frame rate (very
+/// long MPEG-TS files would otherwise delay opening).
+const SCAN_BUDGET: Duration = Duration::from_secs(4);
+
+/// AV_PKT_FLAG_DISCARD: frames the edit list hides; never presented.
+const PKT_FLAG_DISCARD: i32 = 0x4;
+
+pub fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
+    let not_media = |reason: String| EngineError::NotMedia {
+        path: path.to_path_buf(),
+        reason,
+    };
+    ffmpeg::init().map_err(|e| not_media(e.to_string()))?;
+    // Errors come back typed; FFmpeg's own console chatter is noise.
+    ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Fatal);
+    let mut input = ffmpeg::format::input(path).map_err(|e| not_media(e.to_string()))?;
+    let has_audio = input.streams().best(ffmpeg::media::Type::Audio).is_some();
+    let (index, tb, fps, width, height, rotation, nb_frames) = {
+        let stream = input
+            .streams()
+            .best(ffmpeg::media::Type::Video)
+            .ok_or_else(|| EngineError::NoVideo {
+                path: path.to_path_buf(),
+            })?;
+        let params = stream.parameters();
+        // SAFETY: `params` wraps a valid AVCodecParameters for the stream's
+        // lifetime; only plain integer fields are read.
+        let (w, h) = unsafe {
+            let p = params.as_ptr();
+            ((*p).width.max(0) as u32, (*p).height.max(0) as u32)
+        };
+        let rotation = stream
+            .side_data()
+            .find(|sd| sd.kind() == ffmpeg::codec::packet::side_data::Type::DisplayMatrix)
+            .map(|sd| rotation_from_matrix(sd.data()))
+            .unwrap_or(0);
+        let fps = stream.avg_frame_rate();
+        (
+            stream.index(),
+            stream.time_base(),
+            fps,
+            w,
+            h,
+            rotation,
+            stream.frames(),
+        )
+    };
+    if width == 0 || height == 0 {
+        return Err(not_media("the video stream has no picture size".into()));
+    }
+    let (fps_num, fps_den) = if fps.numerator() > 0 && fps.denominator() > 0 {
+        (fps.numerator() as u32, fps.denominator() as u32)
+    } else {
+        (30, 1)
+    };
+    let to_ns = |ts: i64| -> Option<u64> {
+        let v = ts as i128 * 1_000_000_000i128 * tb.numerator() as i128
+            / tb.denominator().max(1) as i128;
+        u64::try_from(v).ok()
+    };
+    let started = Instant::now();
+    let mut frames = Vec::new();
+    let mut gave_up = false;
+    for (stream, packet) in input.packets() {
+        if stream.index() != index {
+            continue;
+        }
+        if packet.flags().bits() & PKT_FLAG_DISCARD != 0 {
+            continue;
+        }
+        if let Some(t) = packet.pts().or(packet.dts()).and_then(to_ns) {
+            frames.push((t, packet.is_key()));
+        }
+        if started.elapsed() > SCAN_BUDGET {
+            gave_up = true;
+            break;
+        }
+    }
+    let timeline = if gave_up || frames.is_empty() {
+        let count = u32::try_from(nb_frames).unwrap_or(0);
+        if count == 0 {
+            return Err(not_media("no video frames could be read".into()));
+        }
+        Timeline::constant(count, fps_num, fps_den, 250)
+    } else {
+        // Timestamps relative to the first presented frame: GStreamer's stream
+        // time starts at zero too (qtdemux folds the edit list into the
+        // segment). Any leftover constant offset is corrected at open.
+        let first = frames.iter().map(|f| f.0).min().unwrap_or(0);
+        for f in &mut frames {
+            f.0 -= first;
+        }
+        Timeline::new(frames, fps_num, fps_den)
+    };
+    Ok(ClipIndex {
+        timeline,
+        width,
+        height,
+        rotation,
+        has_audio,
+    })
+}
+
+/// Clockwise rotation in degrees, snapped to a multiple of 90, from an FFmpeg
+/// display matrix (nine 16.16 fixed-point i32, little-endian in memory).
+fn rotation_from_matrix(data: &[u8]) -> u32 {
+    if data.len() < 36 {
+        return 0;
+    }
+    let m = |i: usize| {
+        let b = [
+            data[i * 4],
+            data[i * 4 + 1],
+            data[i * 4 + 2],
+            data[i * 4 + 3],
+        ];
+        i32::from_ne_bytes(b) as f64 / 65536.0
+    };
+    // av_display_rotation_get returns -atan2(m1, m0) as the counter-clockwise
+    // angle, so atan2(m1, m0) itself is the clockwise one.
+    let cw = m(1).atan2(m(0)).to_degrees().rem_euclid(360.0);
+    (((cw / 90.0).round() as u32) * 90) % 360
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matrix(a: i32, b: i32, c: i32, d: i32) -> Vec<u8> {
+        let vals = [a, b, 0, c, d, 0, 0, 0, 1 << 30];
+        vals.iter().flat_map(|v| v.to_ne_bytes()).collect()
+    }
+
+    #[test]
+    fn rotations() {
+        let one = 1 << 16;
+        assert_eq!(rotation_from_matrix(&matrix(one, 0, 0, one)), 0);
+        // Phone portrait footage: matrix [0 1; -1 0] means 90 degrees clockwise.
+        assert_eq!(rotation_from_matrix(&matrix(0, one, -one, 0)), 90);
+        assert_eq!(rotation_from_matrix(&matrix(0, -one, one, 0)), 270);
+        assert_eq!(rotation_from_matrix(&matrix(-one, 0, 0, -one)), 180);
+    }
+}

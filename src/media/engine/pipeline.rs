@@ -1,0 +1,332 @@
+//! GStreamer pieces shared by the decoder and playback pipelines: playbin
+//! with a video sink bin that converts, scales and rotates to the display
+//! size in I420, sample -> [`CachedFrame`], and error mapping.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
+use gstreamer_video as gst_video;
+use gstreamer_video::prelude::*;
+
+use super::cache::CachedFrame;
+use super::error::EngineError;
+use super::timeline::Timeline;
+
+/// Bound on any wait for a pipeline state change or a frame.
+pub const WAIT: Duration = Duration::from_secs(5);
+
+pub fn init() -> Result<(), EngineError> {
+    gst::init().map_err(|e| EngineError::Pipeline {
+        path: Default::default(),
+        reason: format!("GStreamer failed to initialise: {e}"),
+    })
+}
+
+/// Debian package that ships a GStreamer element, for error messages.
+pub fn package_for_element(name: &str) -> &'static str {
+    match name {
+        "playbin" | "videoconvert" | "videoscale" | "appsink" | "audioconvert"
+        | "audioresample" | "scaletempo" => "gstreamer1.0-plugins-base",
+        "videoflip" | "autoaudiosink" | "qtdemux" | "matroskademux" => "gstreamer1.0-plugins-good",
+        _ => "gstreamer1.0-plugins-base",
+    }
+}
+
+/// Human name and Debian package for a missing decoder/demuxer, from the
+/// missing-plugin message's caps.
+pub fn describe_missing(detail: &str) -> (String, &'static str) {
+    let d = detail.to_ascii_lowercase();
+    let table: &[(&str, &str, &str)] = &[
+        ("h265", "H.265/HEVC", "gstreamer1.0-libav"),
+        ("h264", "H.264", "gstreamer1.0-libav"),
+        ("av1", "AV1", "gstreamer1.0-plugins-bad"),
+        ("vp9", "VP9", "gstreamer1.0-plugins-good"),
+        ("vp8", "VP8", "gstreamer1.0-plugins-good"),
+        (
+            "mpeg, mpegversion=(int)2",
+            "MPEG-2 video",
+            "gstreamer1.0-libav",
+        ),
+        ("mpeg", "MPEG audio/video", "gstreamer1.0-plugins-ugly"),
+        ("jpeg", "Motion JPEG", "gstreamer1.0-plugins-good"),
+        ("prores", "ProRes", "gstreamer1.0-libav"),
+        ("aac", "AAC audio", "gstreamer1.0-libav"),
+        ("quicktime", "MP4/QuickTime", "gstreamer1.0-plugins-good"),
+        ("matroska", "Matroska/WebM", "gstreamer1.0-plugins-good"),
+    ];
+    for (key, name, pkg) in table {
+        if d.contains(key) {
+            return (format!("no decoder for {name}"), pkg);
+        }
+    }
+    (
+        format!("no GStreamer plugin for {detail}"),
+        "gstreamer1.0-plugins-bad and gstreamer1.0-libav",
+    )
+}
+
+pub fn make(path: &Path, factory: &str) -> Result<gst::Element, EngineError> {
+    gst::ElementFactory::make(factory)
+        .build()
+        .map_err(|_| EngineError::MissingElement {
+            path: path.to_path_buf(),
+            element: factory.to_string(),
+            package: package_for_element(factory).to_string(),
+        })
+}
+
+fn pipeline_err(path: &Path, reason: impl std::fmt::Display) -> EngineError {
+    EngineError::Pipeline {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
+}
+
+/// Video sink bin: convert, scale, rotate (from the orientation tag) to
+/// `width`x`height` I420, into an appsink.
+fn video_bin(
+    path: &Path,
+    width: u32,
+    height: u32,
+    appsink: &gst_app::AppSink,
+) -> Result<gst::Bin, EngineError> {
+    let bin = gst::Bin::new();
+    let convert = make(path, "videoconvert")?;
+    let scale = make(path, "videoscale")?;
+    let flip = make(path, "videoflip")?;
+    flip.set_property_from_str("video-direction", "auto");
+    let caps = gst::Caps::builder("video/x-raw")
+        .field("format", "I420")
+        .field("width", width as i32)
+        .field("height", height as i32)
+        .field("pixel-aspect-ratio", gst::Fraction::new(1, 1))
+        .build();
+    appsink.set_caps(Some(&caps));
+    let sink: &gst::Element = appsink.upcast_ref();
+    bin.add_many([&convert, &scale, &flip, sink])
+        .map_err(|e| pipeline_err(path, e))?;
+    gst::Element::link_many([&convert, &scale, &flip, sink]).map_err(|e| pipeline_err(path, e))?;
+    let pad = convert
+        .static_pad("sink")
+        .ok_or_else(|| pipeline_err(path, "videoconvert has no sink pad"))?;
+    let ghost = gst::GhostPad::with_target(&pad).map_err(|e| pipeline_err(path, e))?;
+    bin.add_pad(&ghost).map_err(|e| pipeline_err(path, e))?;
+    Ok(bin)
+}
+
+/// Audio sink bin: scaletempo keeps speech pitch when the rate changes;
+/// the system sink, or a silent fakesink when there is no sound device.
+fn audio_bin(path: &Path) -> Result<gst::Bin, EngineError> {
+    let bin = gst::Bin::new();
+    let tempo = make(path, "scaletempo")?;
+    let convert = make(path, "audioconvert")?;
+    let resample = make(path, "audioresample")?;
+    let sink = system_audio_sink().unwrap_or(make(path, "fakesink")?);
+    sink.set_property("sync", true);
+    bin.add_many([&tempo, &convert, &resample, &sink])
+        .map_err(|e| pipeline_err(path, e))?;
+    gst::Element::link_many([&tempo, &convert, &resample, &sink])
+        .map_err(|e| pipeline_err(path, e))?;
+    let pad = tempo
+        .static_pad("sink")
+        .ok_or_else(|| pipeline_err(path, "scaletempo has no sink pad"))?;
+    let ghost = gst::GhostPad::with_target(&pad).map_err(|e| pipeline_err(path, e))?;
+    bin.add_pad(&ghost).map_err(|e| pipeline_err(path, e))?;
+    Ok(bin)
+}
+
+/// The system audio sink if one can open a device right now (checked by
+/// going to READY, which is bounded: it only connects to the sound server).
+fn system_audio_sink() -> Option<gst::Element> {
+    let sink = gst::ElementFactory::make("autoaudiosink").build().ok()?;
+    if sink.set_state(gst::State::Ready).is_err() {
+        let _ = sink.set_state(gst::State::Null);
+        return None;
+    }
+    // autoaudiosink falls back to a fake sink by itself; either way it works.
+    let _ = sink.set_state(gst::State::Null);
+    Some(sink)
+}
+
+/// A playbin for `path` with our video bin (and audio bin when `audio`).
+pub fn build_playbin(
+    path: &Path,
+    width: u32,
+    height: u32,
+    audio: bool,
+    appsink: &gst_app::AppSink,
+) -> Result<gst::Element, EngineError> {
+    let playbin = make(path, "playbin")?;
+    let abs = std::fs::canonicalize(path).map_err(|e| EngineError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let uri = gst::glib::filename_to_uri(&abs, None).map_err(|e| pipeline_err(path, e))?;
+    playbin.set_property("uri", uri.as_str());
+    // Native formats: playsink adds no converters of its own; ours suffice.
+    let flags = if audio {
+        "video+audio+native-video+soft-volume"
+    } else {
+        "video+native-video"
+    };
+    playbin.set_property_from_str("flags", flags);
+    playbin.set_property("video-sink", video_bin(path, width, height, appsink)?);
+    if audio {
+        playbin.set_property("audio-sink", audio_bin(path)?);
+    }
+    Ok(playbin)
+}
+
+/// Maps an error or missing-plugin message to an engine error.
+pub fn message_error(path: &Path, msg: &gst::Message) -> Option<EngineError> {
+    match msg.view() {
+        gst::MessageView::Element(e) => {
+            let s = e.structure()?;
+            if s.name() != "missing-plugin" {
+                return None;
+            }
+            let detail = s
+                .get::<gst::Caps>("detail")
+                .map(|c| c.to_string())
+                .or_else(|_| s.get::<String>("detail"))
+                .or_else(|_| s.get::<String>("name"))
+                .unwrap_or_else(|_| "an unknown format".into());
+            let (what, package) = describe_missing(&detail);
+            Some(EngineError::MissingPlugin {
+                path: path.to_path_buf(),
+                what,
+                package: package.to_string(),
+            })
+        }
+        gst::MessageView::Error(e) => {
+            let text = e.error().to_string();
+            let lower = text.to_ascii_lowercase();
+            if lower.contains("missing a plug-in") || lower.contains("no suitable plugins") {
+                return Some(EngineError::MissingPlugin {
+                    path: path.to_path_buf(),
+                    what: "no decoder for this format".into(),
+                    package: "gstreamer1.0-libav".into(),
+                });
+            }
+            let debug = e.debug().map(|d| d.to_string()).unwrap_or_default();
+            let reason = if lower.contains("stream") || lower.contains("type") {
+                text
+            } else {
+                format!("{text} ({})", debug.lines().next().unwrap_or(""))
+            };
+            Some(EngineError::NotMedia {
+                path: path.to_path_buf(),
+                reason,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Drains the bus looking for an error (missing plugins first: they are
+/// posted before the generic error and are the more useful message).
+pub fn bus_error(path: &Path, bus: &gst::Bus) -> Option<EngineError> {
+    let mut found: Option<EngineError> = None;
+    while let Some(msg) = bus.pop() {
+        if let Some(err) = message_error(path, &msg) {
+            match (&found, &err) {
+                (Some(EngineError::MissingPlugin { .. }), _) => {}
+                _ => found = Some(err),
+            }
+        }
+    }
+    found
+}
+
+/// Sets a state and waits (bounded) for it, watching the bus for errors.
+pub fn set_state_bounded(
+    path: &Path,
+    element: &gst::Element,
+    bus: &gst::Bus,
+    state: gst::State,
+) -> Result<(), EngineError> {
+    let res = element.set_state(state);
+    let deadline = Instant::now() + WAIT;
+    if res.is_err() {
+        let err = bus_error(path, bus);
+        return Err(err.unwrap_or_else(|| pipeline_err(path, format!("could not go to {state:?}"))));
+    }
+    loop {
+        let (r, current, _) = element.state(gst::ClockTime::from_mseconds(20));
+        if let Some(err) = bus_error(path, bus) {
+            return Err(err);
+        }
+        match r {
+            Ok(_) if current == state => return Ok(()),
+            Ok(gst::StateChangeSuccess::NoPreroll) => return Ok(()),
+            Err(_) => {
+                return Err(bus_error(path, bus)
+                    .unwrap_or_else(|| pipeline_err(path, format!("could not go to {state:?}"))));
+            }
+            _ => {}
+        }
+        if Instant::now() > deadline {
+            return Err(EngineError::Timeout {
+                path: path.to_path_buf(),
+                doing: format!("starting the pipeline ({state:?})"),
+                ms: WAIT.as_millis() as u64,
+            });
+        }
+    }
+}
+
+/// Copies a sample into a packed I420 [`CachedFrame`], indexing it by its
+/// stream time (segment-relative, so edit lists do not shift indices).
+pub fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<CachedFrame> {
+    let buffer = sample.buffer()?;
+    let caps = sample.caps()?;
+    let info = gst_video::VideoInfo::from_caps(caps).ok()?;
+    let pts = buffer.pts()?;
+    let stream_time = sample
+        .segment()
+        .and_then(|s| s.downcast_ref::<gst::ClockTime>())
+        .and_then(|s| s.to_stream_time(pts))
+        .unwrap_or(pts);
+    let index = tl.index_at(stream_time.nseconds())?;
+    let frame = gst_video::VideoFrameRef::from_buffer_ref_readable(buffer, &info).ok()?;
+    let (w, h) = (info.width() as usize, info.height() as usize);
+    let mut out = Vec::with_capacity(CachedFrame::i420_len(w as u32, h as u32));
+    for plane in 0..3u32 {
+        let (pw, ph) = if plane == 0 {
+            (w, h)
+        } else {
+            (w.div_ceil(2), h.div_ceil(2))
+        };
+        let stride = *frame.info().stride().get(plane as usize)? as usize;
+        let data = frame.plane_data(plane).ok()?;
+        for row in 0..ph {
+            let start = row * stride;
+            out.extend_from_slice(data.get(start..start + pw)?);
+        }
+    }
+    let bt709 = info.colorimetry().matrix() == gst_video::VideoColorMatrix::Bt709;
+    Some(CachedFrame {
+        frame: index,
+        // The table's time: the decoder reports a clipped time for the
+        // first frame after an accurate seek.
+        pts_ns: tl.pts(index).unwrap_or(stream_time.nseconds()),
+        width: w as u32,
+        height: h as u32,
+        bt709,
+        i420: out,
+    })
+}
+
+/// Stream time of a sample (for checking the indexer against GStreamer).
+pub fn sample_stream_time(sample: &gst::Sample) -> Option<u64> {
+    let pts = sample.buffer()?.pts()?;
+    let st = sample
+        .segment()
+        .and_then(|s| s.downcast_ref::<gst::ClockTime>())
+        .and_then(|s| s.to_stream_time(pts))
+        .unwrap_or(pts);
+    Some(st.nseconds())
+}

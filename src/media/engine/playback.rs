@@ -1,0 +1,262 @@
+//! Real-time playback: playbin with audio (scaletempo) and a clock-synced
+//! appsink whose callback caches each frame and publishes it. Playback
+//! fills the cache as it goes; the engine thread only steers it.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crossbeam_channel::Sender;
+use gstreamer as gst;
+use gstreamer::prelude::*;
+use gstreamer_app as gst_app;
+
+use super::cache::FrameCache;
+use super::error::EngineError;
+use super::pipeline;
+use super::state::{Shared, VideoFrame, lock};
+use super::timeline::Timeline;
+use super::yuv::i420_to_rgba;
+
+/// What the playback pipeline tells the engine thread.
+#[derive(Debug)]
+pub enum Event {
+    Eos(u64),
+    SegmentDone(u64),
+    Failed(u64, EngineError),
+    PrefetchDone(u64),
+}
+
+pub struct Playback {
+    path: PathBuf,
+    playbin: gst::Element,
+    timeline: Arc<Timeline>,
+    /// Frames are published only while live (cleared before pausing).
+    live: Arc<AtomicBool>,
+    /// Held by the callback while publishing, so pausing can wait it out.
+    presenting: Arc<Mutex<()>>,
+}
+
+struct CallbackCtx {
+    timeline: Arc<Timeline>,
+    shared: Arc<Shared>,
+    cache: Arc<Mutex<FrameCache>>,
+    live: Arc<AtomicBool>,
+    presenting: Arc<Mutex<()>>,
+}
+
+impl Playback {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        path: &Path,
+        width: u32,
+        height: u32,
+        audio: bool,
+        timeline: Arc<Timeline>,
+        shared: Arc<Shared>,
+        cache: Arc<Mutex<FrameCache>>,
+        events: Sender<Event>,
+        clip_id: u64,
+    ) -> Result<Self, EngineError> {
+        let appsink = gst_app::AppSink::builder()
+            .sync(true)
+            .max_buffers(2)
+            .drop(false)
+            .enable_last_sample(false)
+            .build();
+        let live = Arc::new(AtomicBool::new(false));
+        let presenting = Arc::new(Mutex::new(()));
+        let ctx = CallbackCtx {
+            timeline: timeline.clone(),
+            shared,
+            cache,
+            live: live.clone(),
+            presenting: presenting.clone(),
+        };
+        appsink.set_callbacks(
+            gst_app::AppSinkCallbacks::builder()
+                .new_sample(move |sink| {
+                    let sample = sink.pull_sample().map_err(|_| gst::FlowError::Flushing)?;
+                    on_sample(&ctx, sink, &sample);
+                    Ok(gst::FlowSuccess::Ok)
+                })
+                .build(),
+        );
+        let playbin = pipeline::build_playbin(path, width, height, audio, &appsink)?;
+        let bus = playbin.bus().ok_or_else(|| EngineError::Pipeline {
+            path: path.to_path_buf(),
+            reason: "pipeline has no bus".into(),
+        })?;
+        let p = path.to_path_buf();
+        bus.set_sync_handler(move |_, msg| {
+            let ev = match msg.view() {
+                gst::MessageView::Eos(_) => Some(Event::Eos(clip_id)),
+                gst::MessageView::SegmentDone(_) => Some(Event::SegmentDone(clip_id)),
+                _ => pipeline::message_error(&p, msg).map(|e| Event::Failed(clip_id, e)),
+            };
+            if let Some(ev) = ev {
+                let _ = events.send(ev);
+            }
+            gst::BusSyncReply::Drop
+        });
+        let pb = Playback {
+            path: path.to_path_buf(),
+            playbin,
+            timeline,
+            live,
+            presenting,
+        };
+        // Preroll now so the first Play starts promptly; bounded wait. The
+        // bus messages go to the engine through the sync handler.
+        let _ = pb.playbin.set_state(gst::State::Paused);
+        let (res, _, _) = pb.playbin.state(gst::ClockTime::from_mseconds(
+            pipeline::WAIT.as_millis() as u64,
+        ));
+        if res.is_err() {
+            return Err(EngineError::Pipeline {
+                path: path.to_path_buf(),
+                reason: "the playback pipeline would not start".into(),
+            });
+        }
+        Ok(pb)
+    }
+
+    fn seek(
+        &self,
+        rate: f64,
+        flags: gst::SeekFlags,
+        from: u32,
+        to: Option<u32>,
+    ) -> Result<(), EngineError> {
+        let start = self.timeline.seek_target_ns(from).unwrap_or(0);
+        // Stop in the middle of the last frame: it is kept, the next is not.
+        let stop = to.and_then(|t| self.timeline.seek_target_ns(t));
+        self.playbin
+            .seek(
+                rate,
+                flags,
+                gst::SeekType::Set,
+                gst::ClockTime::from_nseconds(start),
+                if stop.is_some() {
+                    gst::SeekType::Set
+                } else {
+                    gst::SeekType::None
+                },
+                stop.map(gst::ClockTime::from_nseconds),
+            )
+            .map_err(|_| EngineError::Pipeline {
+                path: self.path.clone(),
+                reason: format!("playback seek to frame {from} was refused"),
+            })
+    }
+
+    /// Plays from `from` (shown again first) to `to` (inclusive) or the end.
+    pub fn start(
+        &self,
+        from: u32,
+        to: Option<u32>,
+        rate: f64,
+        looping: bool,
+    ) -> Result<(), EngineError> {
+        self.set_mute(rate);
+        let mut flags = gst::SeekFlags::FLUSH | gst::SeekFlags::ACCURATE;
+        if looping {
+            flags |= gst::SeekFlags::SEGMENT;
+        }
+        self.seek(rate, flags, from, to)?;
+        self.live.store(true, Ordering::Release);
+        self.playbin
+            .set_state(gst::State::Playing)
+            .map_err(|_| EngineError::Pipeline {
+                path: self.path.clone(),
+                reason: "playback would not start".into(),
+            })?;
+        Ok(())
+    }
+
+    /// Seamless loop restart (non-flushing segment seek).
+    pub fn restart_loop(&self, from: u32, to: u32, rate: f64) -> Result<(), EngineError> {
+        self.seek(
+            rate,
+            gst::SeekFlags::SEGMENT | gst::SeekFlags::ACCURATE,
+            from,
+            Some(to),
+        )
+    }
+
+    pub fn set_mute(&self, rate: f64) {
+        self.playbin
+            .set_property("mute", rate < super::commands::MUTE_BELOW_RATE);
+    }
+
+    /// Stops publishing and pauses; returns once no frame is mid-publish.
+    pub fn pause(&self) {
+        self.live.store(false, Ordering::Release);
+        drop(lock(&self.presenting));
+        let _ = self.playbin.set_state(gst::State::Paused);
+    }
+}
+
+impl Drop for Playback {
+    fn drop(&mut self) {
+        self.live.store(false, Ordering::Release);
+        let _ = self.playbin.set_state(gst::State::Null);
+    }
+}
+
+fn on_sample(ctx: &CallbackCtx, sink: &gst_app::AppSink, sample: &gst::Sample) {
+    let _guard = lock(&ctx.presenting);
+    if !ctx.live.load(Ordering::Acquire) {
+        return;
+    }
+    let Some(frame) = pipeline::sample_to_frame(sample, &ctx.timeline) else {
+        return;
+    };
+    let index = frame.frame;
+    let late = is_late(sink, sample, ctx.timeline.frame_duration(index));
+    let frame = Arc::new(frame);
+    {
+        let mut cache = lock(&ctx.cache);
+        cache.set_playhead(index);
+        cache.insert(frame.clone());
+    }
+    let rgba = i420_to_rgba(&frame);
+    ctx.shared.publish(VideoFrame {
+        frame: index,
+        pts_ns: frame.pts_ns,
+        width: frame.width,
+        height: frame.height,
+        rgba,
+    });
+    let mut stats = lock(&ctx.shared.stats);
+    stats.presented += 1;
+    if late {
+        stats.late += 1;
+    }
+    if let Some(last) = stats.last_frame
+        && index > last + 1
+    {
+        stats.dropped += (index - last - 1) as u64;
+    }
+    stats.last_frame = Some(index);
+}
+
+/// Whether the sample reached us more than half a frame after its due time.
+fn is_late(sink: &gst_app::AppSink, sample: &gst::Sample, frame_ns: u64) -> bool {
+    let (Some(clock), Some(base), Some(pts)) = (
+        sink.clock(),
+        sink.base_time(),
+        sample.buffer().and_then(|b| b.pts()),
+    ) else {
+        return false;
+    };
+    let Some(rt) = sample
+        .segment()
+        .and_then(|s| s.downcast_ref::<gst::ClockTime>())
+        .and_then(|s| s.to_running_time(pts))
+    else {
+        return false;
+    };
+    let (now, due) = (clock.time(), base + rt);
+    now.nseconds().saturating_sub(due.nseconds()) > frame_ns / 2
+}

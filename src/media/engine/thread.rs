@@ -1,0 +1,680 @@
+//! The engine thread: owns the clip's decoder and playback pipelines,
+//! handles commands in order, and between commands does small idle work
+//! (filling the frames just ahead) and steers background prefetch.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crossbeam_channel::{Receiver, Sender, select};
+
+use super::cache::{CachedFrame, FrameCache};
+use super::commands::{MAX_RATE, MIN_RATE, MUTE_BELOW_RATE, PlayerCommand};
+use super::decoder::GstDecoder;
+use super::error::EngineError;
+use super::index::{ClipIndex, index_clip};
+use super::playback::{Event, Playback};
+use super::prefetch::{self, PrefetchRange};
+use super::state::{PlaybackStats, PlayerState, Shared, VideoFrame, lock};
+use super::stepper::Stepper;
+use super::timeline::Timeline;
+use super::worker::DecoderSlot;
+use super::worker::{ClipSpec, Prefetcher};
+use super::yuv::i420_to_rgba;
+
+/// Backward steps up to this size count as walking backwards: a cache miss
+/// then decodes the whole GOP so the next steps back are lookups.
+const BACK_WALK_STEP: u32 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Paused,
+    Playing,
+    Span { end: u32 },
+    Loop { start: u32, end: u32 },
+}
+
+struct Clip {
+    spec: ClipSpec,
+    display_box: Option<(u32, u32)>,
+    has_audio: bool,
+    playback: Option<Playback>,
+    playhead: u32,
+    mode: Mode,
+    scrub_target: Option<u32>,
+    /// Direction of the last step (0 after a seek): what to prefetch.
+    direction: i8,
+    in_flight: Option<(u64, PrefetchRange)>,
+    /// Ranges already fetched for the current playhead (a range the cache
+    /// refused, being full of nearer frames, must not be asked for again).
+    done_here: (u32, Vec<PrefetchRange>),
+}
+
+impl Clip {
+    fn timeline(&self) -> &Timeline {
+        &self.spec.timeline
+    }
+    fn last_frame(&self) -> u32 {
+        self.timeline().frame_count().saturating_sub(1)
+    }
+}
+
+pub(crate) struct Engine {
+    shared: Arc<Shared>,
+    cache: Arc<Mutex<FrameCache>>,
+    commands: Receiver<PlayerCommand>,
+    pending: VecDeque<PlayerCommand>,
+    events_tx: Sender<Event>,
+    events: Receiver<Event>,
+    prefetcher: Prefetcher,
+    /// The one decoder pipeline, shared with the prefetch thread.
+    decoder: Arc<Mutex<DecoderSlot>>,
+    clip: Option<Clip>,
+    rate: f64,
+    next_id: u64,
+    audio: bool,
+}
+
+/// Output size: `dims` scaled to fit `display_box`, aspect kept, never
+/// enlarged, even (I420 chroma is subsampled 2x2).
+pub fn fit(dims: (u32, u32), display_box: Option<(u32, u32)>) -> (u32, u32) {
+    let (w, h) = (dims.0.max(2), dims.1.max(2));
+    let (bw, bh) = display_box.unwrap_or((w, h));
+    let scale = (bw.max(2) as f64 / w as f64)
+        .min(bh.max(2) as f64 / h as f64)
+        .min(1.0);
+    let even = |v: f64| ((v.round() as u32) / 2 * 2).max(2);
+    (even(w as f64 * scale), even(h as f64 * scale))
+}
+
+impl Engine {
+    pub fn new(
+        shared: Arc<Shared>,
+        cache: Arc<Mutex<FrameCache>>,
+        commands: Receiver<PlayerCommand>,
+        audio: bool,
+    ) -> Self {
+        let (events_tx, events) = crossbeam_channel::unbounded();
+        let decoder = Arc::new(Mutex::new(DecoderSlot::default()));
+        let prefetcher = Prefetcher::spawn(cache.clone(), decoder.clone(), events_tx.clone());
+        Engine {
+            shared,
+            cache,
+            commands,
+            pending: VecDeque::new(),
+            events_tx,
+            events,
+            prefetcher,
+            decoder,
+            clip: None,
+            rate: 1.0,
+            next_id: 1,
+            audio,
+        }
+    }
+
+    pub fn run(mut self) {
+        loop {
+            if let Some(cmd) = self.pending.pop_front() {
+                self.handle(cmd);
+                continue;
+            }
+            // Nothing to poll: background work reports through `events`.
+            let wait = Duration::from_millis(500);
+            select! {
+                recv(self.commands) -> msg => match msg {
+                    Ok(cmd) => self.handle(cmd),
+                    Err(_) => break,
+                },
+                recv(self.events) -> ev => {
+                    if let Ok(ev) = ev {
+                        self.on_event(ev);
+                    }
+                }
+                default(wait) => {}
+            }
+        }
+        self.close();
+    }
+
+    fn handle(&mut self, cmd: PlayerCommand) {
+        let result = match cmd {
+            PlayerCommand::Open { path, display_size } => self.open(&path, display_size),
+            PlayerCommand::Close => {
+                self.close();
+                Ok(())
+            }
+            PlayerCommand::Play => self.play(),
+            PlayerCommand::Pause => {
+                self.pause();
+                Ok(())
+            }
+            PlayerCommand::SeekToFrame(n) => self.pause_then(|e| {
+                e.set_direction(0);
+                e.goto(n, false)
+            }),
+            PlayerCommand::Step(d) => self.pause_then(|e| {
+                let p = e.clip.as_ref().map_or(0, |c| c.playhead) as i64;
+                e.set_direction(d.signum() as i8);
+                e.goto(
+                    (p + d as i64).max(0).min(u32::MAX as i64) as u32,
+                    // A short step back: the user is walking backwards.
+                    (-(BACK_WALK_STEP as i64)..0).contains(&(d as i64)),
+                )
+            }),
+            PlayerCommand::Scrub(n) => {
+                let mut target = n;
+                // Coalesce a burst of drag positions into the newest one.
+                while let Ok(next) = self.commands.try_recv() {
+                    match next {
+                        PlayerCommand::Scrub(m) => target = m,
+                        other => {
+                            self.pending.push_back(other);
+                            break;
+                        }
+                    }
+                }
+                self.pause_then(|e| e.scrub(target))
+            }
+            PlayerCommand::ScrubEnd => {
+                let target = self.clip.as_mut().and_then(|c| c.scrub_target.take());
+                match target {
+                    Some(t) => self.goto(t, false),
+                    None => Ok(()),
+                }
+            }
+            PlayerCommand::SetRate(r) => self.set_rate(r),
+            PlayerCommand::PlaySpan { start, end } => self.play_span(start, end, false),
+            PlayerCommand::LoopSpan { start, end } => self.play_span(start, end, true),
+            PlayerCommand::SetDisplaySize(size) => self.set_display_size(size),
+        };
+        if let Err(e) = result {
+            self.shared.update(|s| s.error = Some(e.to_string()));
+        }
+        self.shared.update(|s| s.commands_done += 1);
+        self.shared.repaint();
+    }
+
+    fn pause_then(
+        &mut self,
+        f: impl FnOnce(&mut Self) -> Result<(), EngineError>,
+    ) -> Result<(), EngineError> {
+        self.pause();
+        f(self)
+    }
+
+    fn open(&mut self, path: &Path, display_box: Option<(u32, u32)>) -> Result<(), EngineError> {
+        self.close();
+        self.shared.update(|s| {
+            s.loading = true;
+            s.error = None;
+            s.path = Some(path.to_path_buf());
+        });
+        let result = self.open_inner(path, display_box);
+        self.shared.update(|s| s.loading = false);
+        if result.is_err() {
+            self.shared.update(|s| s.path = None);
+        }
+        result
+    }
+
+    fn open_inner(
+        &mut self,
+        path: &Path,
+        display_box: Option<(u32, u32)>,
+    ) -> Result<(), EngineError> {
+        check_file(path)?;
+        let index: ClipIndex = index_clip(path)?;
+        let (width, height) = fit(index.display_dims(), display_box);
+        let (fg, first) = GstDecoder::open(path, width, height, index.timeline.clone(), true)?;
+        let timeline = fg.timeline();
+        let id = self.next_id;
+        self.next_id += 1;
+        let cache_generation = {
+            let mut cache = lock(&self.cache);
+            cache.clear();
+            cache.set_playhead(first.frame);
+            cache.generation()
+        };
+        let mut stepper = Stepper::for_generation(cache_generation);
+        // The decoder will hand out the frame after the first one next.
+        let first = Arc::new(first);
+        lock(&self.cache).insert(first.clone());
+        stepper.set_next(first.frame + 1);
+        *lock(&self.decoder) = DecoderSlot {
+            clip_id: id,
+            decoder: Some(fg),
+            stepper,
+        };
+        self.shared.update(|s| {
+            s.frame_count = timeline.frame_count();
+            s.duration_ns = timeline.duration_ns();
+            s.fps_num = timeline.fps_num;
+            s.fps_den = timeline.fps_den;
+            s.width = width;
+            s.height = height;
+            s.has_audio = index.has_audio;
+            s.playing = false;
+            s.span = None;
+            s.looping = false;
+            s.rate = self.rate;
+        });
+        *lock(&self.shared.stats) = PlaybackStats::default();
+        self.clip = Some(Clip {
+            spec: ClipSpec {
+                id,
+                path: path.to_path_buf(),
+                width,
+                height,
+                timeline,
+            },
+            display_box,
+            has_audio: index.has_audio,
+            playback: None,
+            playhead: first.frame,
+            mode: Mode::Paused,
+            scrub_target: None,
+            direction: 0,
+            in_flight: None,
+            done_here: (0, Vec::new()),
+        });
+        self.present(&first);
+        self.steer_prefetch();
+        Ok(())
+    }
+
+    fn close(&mut self) {
+        self.prefetcher.cancel();
+        *lock(&self.decoder) = DecoderSlot::default();
+        self.clip = None;
+        lock(&self.cache).clear();
+        *lock(&self.shared.slot) = None;
+        let done = lock(&self.shared.state).commands_done;
+        let rate = self.rate;
+        self.shared.update(|s| {
+            *s = PlayerState {
+                commands_done: done,
+                rate,
+                ..PlayerState::default()
+            }
+        });
+    }
+
+    fn present(&mut self, frame: &CachedFrame) {
+        let rgba = i420_to_rgba(frame);
+        self.shared.publish(VideoFrame {
+            frame: frame.frame,
+            pts_ns: frame.pts_ns,
+            width: frame.width,
+            height: frame.height,
+            rgba,
+        });
+        if let Some(c) = self.clip.as_mut() {
+            c.playhead = frame.frame;
+        }
+    }
+
+    /// Shows exactly `target` (clamped to the clip), paused.
+    fn goto(&mut self, target: u32, walking_back: bool) -> Result<(), EngineError> {
+        let Some(c) = self.clip.as_mut() else {
+            return Err(EngineError::NotOpen);
+        };
+        let target = target.min(c.last_frame());
+        let hit = {
+            let mut cache = lock(&self.cache);
+            cache.set_playhead(target);
+            cache.contains(target)
+        };
+        if !hit && c.in_flight.is_some() {
+            // Two decoders on two cores: let the one the user waits for run alone.
+            self.prefetcher.cancel();
+            c.in_flight = None;
+        }
+        let tl = c.spec.timeline.clone();
+        // Bound first: a guard in the match scrutinee would be held while
+        // waiting for the decoder, which the prefetch thread holds while
+        // it waits for the cache.
+        let cached = lock(&self.cache).get(target);
+        let frame = match cached {
+            Some(f) => f,
+            None => {
+                // The prefetch thread was cancelled above; it lets go of the
+                // decoder after at most the frame it is on.
+                let mut slot = lock(&self.decoder);
+                let DecoderSlot {
+                    decoder, stepper, ..
+                } = &mut *slot;
+                let dec = ensure_decoder(decoder, stepper, &c.spec)?;
+                stepper
+                    .frame_at(dec, &self.cache, &tl, target, walking_back)
+                    .map_err(|e| with_path(e, &c.spec.path))?
+            }
+        };
+        self.present(&frame);
+        self.steer_prefetch();
+        Ok(())
+    }
+
+    /// During a drag: a cached frame if there is one, else the keyframe at
+    /// or before it (a keyframe decodes alone, so this is the fast path).
+    fn scrub(&mut self, target: u32) -> Result<(), EngineError> {
+        let Some(c) = self.clip.as_mut() else {
+            return Err(EngineError::NotOpen);
+        };
+        let target = target.min(c.last_frame());
+        c.scrub_target = Some(target);
+        let shown = if lock(&self.cache).contains(target) {
+            target
+        } else {
+            c.timeline().keyframe_at_or_before(target)
+        };
+        self.goto(shown, false)?;
+        if let Some(c) = self.clip.as_mut() {
+            c.scrub_target = Some(target);
+        }
+        Ok(())
+    }
+
+    fn ensure_playback(&mut self) -> Result<(), EngineError> {
+        let audio = self.audio;
+        let Some(c) = self.clip.as_mut() else {
+            return Err(EngineError::NotOpen);
+        };
+        if c.playback.is_none() {
+            c.playback = Some(Playback::new(
+                &c.spec.path,
+                c.spec.width,
+                c.spec.height,
+                audio && c.has_audio,
+                c.spec.timeline.clone(),
+                self.shared.clone(),
+                self.cache.clone(),
+                self.events_tx.clone(),
+                c.spec.id,
+            )?);
+        }
+        Ok(())
+    }
+
+    fn play(&mut self) -> Result<(), EngineError> {
+        let Some(c) = self.clip.as_ref() else {
+            return Err(EngineError::NotOpen);
+        };
+        let from = if c.playhead >= c.last_frame() {
+            0
+        } else {
+            c.playhead
+        };
+        self.start_playback(from, None, Mode::Playing)
+    }
+
+    fn play_span(&mut self, start: u32, end: u32, looping: bool) -> Result<(), EngineError> {
+        let Some(c) = self.clip.as_ref() else {
+            return Err(EngineError::NotOpen);
+        };
+        let last = c.last_frame();
+        let (a, b) = (start.min(end).min(last), start.max(end).min(last));
+        let mode = if looping {
+            Mode::Loop { start: a, end: b }
+        } else {
+            Mode::Span { end: b }
+        };
+        self.start_playback(a, Some(b), mode)
+    }
+
+    fn start_playback(
+        &mut self,
+        from: u32,
+        to: Option<u32>,
+        mode: Mode,
+    ) -> Result<(), EngineError> {
+        self.pause();
+        self.prefetcher.cancel();
+        // Playback decodes in its own pipeline; a second idle 1080p decoder
+        // would hold ~200 MB for nothing. Reopened on the first miss after.
+        lock(&self.decoder).decoder = None;
+        self.ensure_playback()?;
+        let rate = self.rate;
+        let Some(c) = self.clip.as_mut() else {
+            return Err(EngineError::NotOpen);
+        };
+        c.in_flight = None;
+        {
+            let mut stats = lock(&self.shared.stats);
+            stats.last_frame = None;
+        }
+        if let Some(pb) = c.playback.as_ref() {
+            pb.start(from, to, rate, matches!(mode, Mode::Loop { .. }))?;
+        }
+        c.mode = mode;
+        self.shared.update(|s| {
+            s.playing = true;
+            s.span = to.map(|t| (from, t));
+            s.looping = matches!(mode, Mode::Loop { .. });
+        });
+        Ok(())
+    }
+
+    /// Stops playback where it is; the frame on screen becomes the playhead.
+    fn pause(&mut self) {
+        let Some(c) = self.clip.as_mut() else {
+            return;
+        };
+        if c.mode == Mode::Paused {
+            return;
+        }
+        if let Some(pb) = c.playback.as_ref() {
+            pb.pause();
+        }
+        c.mode = Mode::Paused;
+        let shown = lock(&self.shared.state).frame;
+        c.playhead = shown;
+        lock(&self.cache).set_playhead(shown);
+        self.shared.update(|s| {
+            s.playing = false;
+            s.span = None;
+            s.looping = false;
+        });
+        self.steer_prefetch();
+    }
+
+    fn set_rate(&mut self, rate: f64) -> Result<(), EngineError> {
+        let rate = if rate.is_finite() {
+            rate.clamp(MIN_RATE, MAX_RATE)
+        } else {
+            1.0
+        };
+        self.rate = rate;
+        self.shared.update(|s| {
+            s.rate = rate;
+            s.audio_muted = rate < MUTE_BELOW_RATE;
+        });
+        let Some(c) = self.clip.as_ref() else {
+            return Ok(());
+        };
+        match c.mode {
+            Mode::Paused => Ok(()),
+            mode => {
+                let shown = lock(&self.shared.state).frame;
+                let (from, to) = match mode {
+                    Mode::Span { end } => (shown, Some(end)),
+                    Mode::Loop { end, .. } => (shown, Some(end)),
+                    _ => (shown, None),
+                };
+                if let Some(pb) = c.playback.as_ref() {
+                    pb.start(from, to, rate, matches!(mode, Mode::Loop { .. }))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn set_display_size(&mut self, size: Option<(u32, u32)>) -> Result<(), EngineError> {
+        let Some(c) = self.clip.as_ref() else {
+            return Ok(());
+        };
+        if c.display_box == size {
+            return Ok(());
+        }
+        let (path, at) = (c.spec.path.clone(), c.playhead);
+        self.open(&path, size)?;
+        self.goto(at, false)
+    }
+
+    fn on_event(&mut self, ev: Event) {
+        let current = self.clip.as_ref().map(|c| c.spec.id);
+        match ev {
+            Event::Eos(id) if Some(id) == current => {
+                let end = self.clip.as_ref().map(|c| match c.mode {
+                    Mode::Span { end } => end,
+                    _ => c.last_frame(),
+                });
+                self.pause();
+                // Land exactly on the last frame even if the sink skipped it.
+                if let Some(end) = end
+                    && let Err(e) = self.goto(end, false)
+                {
+                    self.shared.update(|s| s.error = Some(e.to_string()));
+                }
+            }
+            Event::SegmentDone(id) if Some(id) == current => {
+                let rate = self.rate;
+                if let Some(c) = self.clip.as_ref()
+                    && let (Mode::Loop { start, end }, Some(pb)) = (c.mode, c.playback.as_ref())
+                    && let Err(e) = pb.restart_loop(start, end, rate)
+                {
+                    self.shared.update(|s| s.error = Some(e.to_string()));
+                }
+            }
+            Event::Failed(id, err) if Some(id) == current => {
+                self.pause();
+                if let Some(c) = self.clip.as_mut() {
+                    c.playback = None;
+                }
+                self.shared.update(|s| s.error = Some(err.to_string()));
+            }
+            Event::PrefetchDone(epoch) => {
+                if let Some(c) = self.clip.as_mut()
+                    && let Some((e, range)) = c.in_flight
+                    && e == epoch
+                {
+                    c.in_flight = None;
+                    if c.done_here.0 != c.playhead {
+                        c.done_here = (c.playhead, Vec::new());
+                    }
+                    c.done_here.1.push(range);
+                }
+                self.steer_prefetch();
+            }
+            _ => {}
+        }
+        self.shared.repaint();
+    }
+
+    /// Records the stepping direction; on a reversal the fill in flight
+    /// (for the other direction) is cancelled so the decoder serves this one.
+    fn set_direction(&mut self, dir: i8) {
+        let Some(c) = self.clip.as_mut() else {
+            return;
+        };
+        if dir != c.direction && c.in_flight.is_some() {
+            self.prefetcher.cancel();
+            c.in_flight = None;
+        }
+        c.direction = dir;
+    }
+
+    /// Hands the next useful range to the background decoder: the frames
+    /// just ahead first (cheap, the decoder is usually right there), then
+    /// the run behind the playhead. A fill in flight is left to finish; a
+    /// cache miss cancels it instead (see `goto`).
+    fn steer_prefetch(&mut self) {
+        let Some(c) = self.clip.as_mut() else {
+            return;
+        };
+        if c.mode != Mode::Paused || c.in_flight.is_some() {
+            return;
+        }
+        let frame_bytes =
+            CachedFrame::i420_len(c.spec.width, c.spec.height) + std::mem::size_of::<CachedFrame>();
+        let want = {
+            let cache = lock(&self.cache);
+            let (tl, p) = (&c.spec.timeline, c.playhead);
+            let forward = || prefetch::forward_request(tl, &cache, p);
+            let backward = || prefetch::backward_request(tl, &cache, p, frame_bytes);
+            match c.direction {
+                // Walking forward: only the frames ahead matter.
+                1 => forward(),
+                // Walking back: the run behind, then a little ahead.
+                -1 => backward().or_else(forward),
+                // Just arrived: a little ahead, then the run behind.
+                _ => forward().or_else(backward),
+            }
+        };
+        let Some(range) = want else {
+            return;
+        };
+        // The same range right after it was done: the cache refused it
+        // (full of nearer frames); asking again would loop.
+        if c.done_here.0 == c.playhead && c.done_here.1.contains(&range) {
+            return;
+        }
+        let epoch = self.prefetcher.request(c.spec.clone(), range);
+        c.in_flight = Some((epoch, range));
+    }
+}
+
+/// The clip's decoder, reopened if playback released it.
+pub(crate) fn ensure_decoder<'a>(
+    decoder: &'a mut Option<GstDecoder>,
+    stepper: &mut Stepper,
+    spec: &ClipSpec,
+) -> Result<&'a mut GstDecoder, EngineError> {
+    if decoder.is_none() {
+        let (dec, first) = GstDecoder::open(
+            &spec.path,
+            spec.width,
+            spec.height,
+            (*spec.timeline).clone(),
+            false,
+        )?;
+        stepper.set_next(first.frame + 1);
+        *decoder = Some(dec);
+    }
+    decoder.as_mut().ok_or(EngineError::NotOpen)
+}
+
+fn with_path(e: EngineError, path: &Path) -> EngineError {
+    match e {
+        EngineError::FrameUnavailable { frame } => EngineError::Pipeline {
+            path: path.to_path_buf(),
+            reason: format!("frame {frame} could not be decoded"),
+        },
+        other => other,
+    }
+}
+
+/// Cheap checks that give clear messages before GStreamer is involved.
+fn check_file(path: &Path) -> Result<(), EngineError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => EngineError::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => EngineError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+    })?;
+    if meta.is_dir() {
+        return Err(EngineError::Unreadable {
+            path: path.to_path_buf(),
+            reason: "it is a folder".into(),
+        });
+    }
+    std::fs::File::open(path).map_err(|e| EngineError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    Ok(())
+}

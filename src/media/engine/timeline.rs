@@ -1,0 +1,210 @@
+//! Frame index <-> stream time, and where the keyframes are.
+//!
+//! Frame indices count the frames actually presented (sorted presentation
+//! timestamps in *stream time*), so variable-frame-rate clips step through
+//! real frames and MP4 edit lists (which shift buffer timestamps but not
+//! stream time) do not shift indices.
+
+/// Presentation table of one video stream. Pure data, no GStreamer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// Stream-time PTS of every presented frame, strictly increasing.
+    pts_ns: Vec<u64>,
+    /// Indices of frames a decoder can start from, sorted; empty = unknown.
+    keyframes: Vec<u32>,
+    /// Nominal frame rate, used for the last frame's duration and reporting.
+    pub fps_num: u32,
+    pub fps_den: u32,
+}
+
+impl Timeline {
+    /// Builds a table from (pts, is_keyframe) pairs in any order; duplicate
+    /// timestamps collapse to one frame (a decoder presents only one).
+    pub fn new(mut frames: Vec<(u64, bool)>, fps_num: u32, fps_den: u32) -> Self {
+        frames.sort_by_key(|f| f.0);
+        frames.dedup_by_key(|f| f.0);
+        let keyframes = frames
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.1)
+            .map(|(i, _)| i as u32)
+            .collect();
+        let pts_ns = frames.into_iter().map(|f| f.0).collect();
+        let (fps_num, fps_den) = if fps_num == 0 || fps_den == 0 {
+            (30, 1)
+        } else {
+            (fps_num, fps_den)
+        };
+        Timeline {
+            pts_ns,
+            keyframes,
+            fps_num,
+            fps_den,
+        }
+    }
+
+    /// A constant-frame-rate table, for when the container cannot be indexed.
+    pub fn constant(count: u32, fps_num: u32, fps_den: u32, gop: u32) -> Self {
+        let (n, d) = if fps_num == 0 || fps_den == 0 {
+            (30, 1)
+        } else {
+            (fps_num, fps_den)
+        };
+        let gop = gop.max(1);
+        let frames = (0..count)
+            .map(|i| {
+                let t = i as u128 * 1_000_000_000u128 * d as u128 / n as u128;
+                (t as u64, i % gop == 0)
+            })
+            .collect();
+        Timeline::new(frames, n, d)
+    }
+
+    pub fn frame_count(&self) -> u32 {
+        self.pts_ns.len() as u32
+    }
+
+    /// Nominal duration of one frame in ns.
+    pub fn nominal_frame_ns(&self) -> u64 {
+        (1_000_000_000u128 * self.fps_den as u128 / self.fps_num as u128) as u64
+    }
+
+    pub fn pts(&self, frame: u32) -> Option<u64> {
+        self.pts_ns.get(frame as usize).copied()
+    }
+
+    /// How long `frame` is on screen.
+    pub fn frame_duration(&self, frame: u32) -> u64 {
+        let i = frame as usize;
+        match (self.pts_ns.get(i), self.pts_ns.get(i + 1)) {
+            (Some(a), Some(b)) => b - a,
+            _ => self.nominal_frame_ns(),
+        }
+    }
+
+    /// Stream time to seek to so that exactly `frame` is the first frame
+    /// shown: just inside its display interval (1 ms, or a quarter frame if
+    /// shorter), so nanosecond rounding differences between demuxers cannot
+    /// keep its predecessor, and the clipped timestamp the decoder reports
+    /// stays nearest to this frame's.
+    pub fn seek_target_ns(&self, frame: u32) -> Option<u64> {
+        let inside = (self.frame_duration(frame) / 4).min(1_000_000);
+        self.pts(frame).map(|p| p + inside)
+    }
+
+    /// Clip duration: last frame's PTS plus its duration.
+    pub fn duration_ns(&self) -> u64 {
+        match self.pts_ns.last() {
+            Some(&last) => last + self.frame_duration(self.frame_count() - 1),
+            None => 0,
+        }
+    }
+
+    /// The frame whose timestamp is nearest to `t` (decoded buffers carry a
+    /// table timestamp give or take rounding, so nearest is exact).
+    pub fn index_at(&self, t: u64) -> Option<u32> {
+        if self.pts_ns.is_empty() {
+            return None;
+        }
+        let i = self.pts_ns.partition_point(|&p| p <= t);
+        let best = if i == 0 {
+            0
+        } else if i == self.pts_ns.len() || t - self.pts_ns[i - 1] <= self.pts_ns[i] - t {
+            i - 1
+        } else {
+            i
+        };
+        Some(best as u32)
+    }
+
+    /// The frame on screen at stream time `t` (the last one starting at or before it).
+    pub fn frame_on_screen_at(&self, t: u64) -> u32 {
+        self.pts_ns.partition_point(|&p| p <= t).saturating_sub(1) as u32
+    }
+
+    /// The keyframe a decoder must start from to reach `frame`.
+    pub fn keyframe_at_or_before(&self, frame: u32) -> u32 {
+        let i = self.keyframes.partition_point(|&k| k <= frame);
+        if i == 0 { 0 } else { self.keyframes[i - 1] }
+    }
+
+    /// The first keyframe after `frame`, if any is known.
+    pub fn keyframe_after(&self, frame: u32) -> Option<u32> {
+        let i = self.keyframes.partition_point(|&k| k <= frame);
+        self.keyframes.get(i).copied()
+    }
+
+    /// Longest distance between keyframes (the GOP length), at least 1.
+    pub fn max_gop(&self) -> u32 {
+        let mut prev = 0;
+        let mut longest = 1;
+        for &k in self
+            .keyframes
+            .iter()
+            .chain(std::iter::once(&self.frame_count()))
+        {
+            longest = longest.max(k.saturating_sub(prev));
+            prev = k;
+        }
+        longest
+    }
+
+    /// Moves every timestamp by `offset_ns` (signed), used when the decoder's
+    /// stream time and the indexer's disagree by a constant.
+    pub fn shift(&mut self, offset_ns: i64) {
+        for p in &mut self.pts_ns {
+            *p = (*p as i64 + offset_ns).max(0) as u64;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vfr() -> Timeline {
+        // 0, 40, 80 ms then a long frame, then 30 fps; keyframes 0 and 3.
+        Timeline::new(
+            vec![
+                (80_000_000, false),
+                (0, true),
+                (40_000_000, false),
+                (200_000_000, true),
+                (233_333_333, false),
+            ],
+            25,
+            1,
+        )
+    }
+
+    #[test]
+    fn sorts_and_indexes_presented_frames() {
+        let t = vfr();
+        assert_eq!(t.frame_count(), 5);
+        assert_eq!(t.pts(2), Some(80_000_000));
+        assert_eq!(t.index_at(79_999_999), Some(2));
+        assert_eq!(t.index_at(199_000_000), Some(3));
+        assert_eq!(t.frame_on_screen_at(199_000_000), 2);
+        assert_eq!(t.frame_duration(2), 120_000_000);
+        assert_eq!(t.seek_target_ns(2), Some(81_000_000));
+    }
+
+    #[test]
+    fn keyframes() {
+        let t = vfr();
+        assert_eq!(t.keyframe_at_or_before(2), 0);
+        assert_eq!(t.keyframe_at_or_before(3), 3);
+        assert_eq!(t.keyframe_after(0), Some(3));
+        assert_eq!(t.keyframe_after(3), None);
+        assert_eq!(t.max_gop(), 3);
+    }
+
+    #[test]
+    fn constant_rate() {
+        let t = Timeline::constant(90, 30, 1, 30);
+        assert_eq!(t.pts(30), Some(1_000_000_000));
+        assert_eq!(t.keyframe_at_or_before(59), 30);
+        assert!(t.duration_ns().abs_diff(3_000_000_000) <= 1);
+        assert_eq!(t.max_gop(), 30);
+    }
+}
