@@ -176,6 +176,11 @@ pub fn build_playbin(
     playbin.set_property("video-sink", video_bin(path, width, height, appsink)?);
     if audio {
         playbin.set_property("audio-sink", audio_bin(path)?);
+    } else {
+        // Even with the audio flag off, playbin's autoplugging tries the
+        // system sinks (pulse, jack, ALSA), which on a machine without sound
+        // spill errors onto stderr; an explicit silent sink keeps it quiet.
+        playbin.set_property("audio-sink", make(path, "fakesink")?);
     }
     Ok(playbin)
 }
