@@ -3,6 +3,7 @@
 
 mod check;
 mod dev;
+mod export;
 mod probe;
 
 use std::path::PathBuf;
@@ -29,6 +30,8 @@ pub enum Command {
     Probe(probe::ProbeArgs),
     /// Load and validate a project and check its media; exit 0 only when all is well.
     Check(check::CheckArgs),
+    /// Render a reel to MP4 with WebVTT captions and chapters beside it.
+    Export(export::ExportArgs),
     /// Tools for developers and tests.
     #[command(subcommand, hide = true)]
     Dev(dev::DevCommand),
@@ -39,6 +42,7 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Probe(args) => probe::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Dev(command) => dev::run(command).map(|()| 0),
     }
 }

@@ -1,0 +1,180 @@
+//! Fitting decoded pictures into the output frame: one swscale context per
+//! source (rebuilt only if the decoded size or format changes), aspect kept,
+//! black bars for portrait or narrow footage, rotation honoured.
+
+use ffmpeg::format::Pixel;
+use ffmpeg::frame;
+use ffmpeg::software::scaling;
+use ffmpeg_next as ffmpeg;
+use image::RgbaImage;
+
+/// Where the picture lands inside the output frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    pub x: u32,
+    pub y: u32,
+    pub w: u32,
+    pub h: u32,
+}
+
+/// Fits a `src_w` x `src_h` picture (already turned for display) into the
+/// output, centred, never stretched. Sizes are even for yuv420p sources.
+pub fn placement(src_w: u32, src_h: u32, out_w: u32, out_h: u32) -> Placement {
+    let (sw, sh) = (u64::from(src_w.max(1)), u64::from(src_h.max(1)));
+    let (ow, oh) = (u64::from(out_w), u64::from(out_h));
+    let (w, h) = if sw * oh >= sh * ow {
+        (ow, (sh * ow / sw).max(2))
+    } else {
+        ((sw * oh / sh).max(2), oh)
+    };
+    let (w, h) = ((w as u32) & !1, (h as u32) & !1);
+    Placement {
+        x: (out_w - w) / 2,
+        y: (out_h - h) / 2,
+        w,
+        h,
+    }
+}
+
+/// Scales decoded frames of one source into the output canvas.
+pub struct Fitter {
+    rotation: u16,
+    out_w: u32,
+    out_h: u32,
+    key: Option<(Pixel, u32, u32)>,
+    scaler: Option<scaling::Context>,
+    scaled: frame::Video,
+    pub placement: Placement,
+}
+
+impl Fitter {
+    pub fn new(rotation: u16, out_w: u32, out_h: u32) -> Self {
+        Self {
+            rotation,
+            out_w,
+            out_h,
+            key: None,
+            scaler: None,
+            scaled: frame::Video::empty(),
+            placement: Placement {
+                x: 0,
+                y: 0,
+                w: out_w,
+                h: out_h,
+            },
+        }
+    }
+
+    fn turned(&self) -> bool {
+        matches!(self.rotation, 90 | 270)
+    }
+
+    /// Draws `decoded` into `canvas` (output size), bars black.
+    pub fn fit(
+        &mut self,
+        decoded: &frame::Video,
+        canvas: &mut RgbaImage,
+    ) -> Result<(), ffmpeg::Error> {
+        let key = (decoded.format(), decoded.width(), decoded.height());
+        if self.key != Some(key) {
+            let (dw, dh) = if self.turned() {
+                (key.2, key.1)
+            } else {
+                (key.1, key.2)
+            };
+            self.placement = placement(dw, dh, self.out_w, self.out_h);
+            // Scale before turning: the scaled picture has the turned size's
+            // sides swapped.
+            let (tw, th) = if self.turned() {
+                (self.placement.h, self.placement.w)
+            } else {
+                (self.placement.w, self.placement.h)
+            };
+            self.scaler = Some(scaling::Context::get(
+                key.0,
+                key.1,
+                key.2,
+                Pixel::RGBA,
+                tw,
+                th,
+                scaling::Flags::BILINEAR,
+            )?);
+            self.scaled = frame::Video::new(Pixel::RGBA, tw, th);
+            self.key = Some(key);
+            canvas.fill(0);
+            for p in canvas.pixels_mut() {
+                p.0[3] = 255;
+            }
+        }
+        let Some(scaler) = self.scaler.as_mut() else {
+            return Err(ffmpeg::Error::Bug);
+        };
+        scaler.run(decoded, &mut self.scaled)?;
+        self.blit(canvas);
+        Ok(())
+    }
+
+    /// Copies the scaled picture into place, turning it if needed. Only the
+    /// picture area is written: the bars stay black from the first fit, and
+    /// callers restore band rows they blend over (see `Compositor`).
+    fn blit(&self, canvas: &mut RgbaImage) {
+        let p = self.placement;
+        let stride = self.scaled.stride(0);
+        let src = self.scaled.data(0);
+        let cw = canvas.width() as usize;
+        let dst: &mut [u8] = canvas;
+        let (sw, sh) = (self.scaled.width() as usize, self.scaled.height() as usize);
+        if self.rotation == 0 || !matches!(self.rotation, 90 | 180 | 270) {
+            let row = p.w as usize * 4;
+            for y in 0..p.h as usize {
+                let d = ((p.y as usize + y) * cw + p.x as usize) * 4;
+                dst[d..d + row].copy_from_slice(&src[y * stride..y * stride + row]);
+            }
+            return;
+        }
+        for y in 0..p.h as usize {
+            for x in 0..p.w as usize {
+                // Output (x, y) takes the source pixel that the clockwise
+                // turn moves there.
+                let (sx, sy) = match self.rotation {
+                    90 => (y, sh - 1 - x),
+                    180 => (sw - 1 - x, sh - 1 - y),
+                    _ => (sw - 1 - y, x),
+                };
+                let s = sy * stride + sx * 4;
+                let d = ((p.y as usize + y) * cw + p.x as usize + x) * 4;
+                dst[d..d + 4].copy_from_slice(&src[s..s + 4]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn portrait_is_pillarboxed_and_landscape_fills() {
+        assert_eq!(
+            placement(360, 640, 1280, 720),
+            Placement {
+                x: 438,
+                y: 0,
+                w: 404,
+                h: 720
+            }
+        );
+        assert_eq!(
+            placement(1920, 1080, 1280, 720),
+            Placement {
+                x: 0,
+                y: 0,
+                w: 1280,
+                h: 720
+            }
+        );
+        let p = placement(640, 200, 1280, 720);
+        assert_eq!((p.w, p.h, p.x), (1280, 400, 0));
+        assert_eq!(p.y, 160);
+    }
+}
