@@ -73,8 +73,15 @@ fn consent_gating_names_each_clip_and_the_missing_consent() {
     let mut frames = 0;
 
     let teaching = reel(ReelPurpose::Teaching, &[1, 6]);
-    let err = run(&project_path, &project, &teaching, &out, |_| frames += 1, &never)
-        .unwrap_err();
+    let err = run(
+        &project_path,
+        &project,
+        &teaching,
+        &out,
+        |_| frames += 1,
+        &never,
+    )
+    .unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, ExportError::Consent(_)), "{err:?}");
     assert!(msg.contains("Feeding in the armchair (phone)"), "{msg}");
@@ -82,8 +89,15 @@ fn consent_gating_names_each_clip_and_the_missing_consent() {
     assert!(msg.contains("withdrawn"), "{msg}");
 
     let supervision = reel(ReelPurpose::Supervision, &[10, 6, 11]);
-    let err = run(&project_path, &project, &supervision, &out, |_| frames += 1, &never)
-        .unwrap_err();
+    let err = run(
+        &project_path,
+        &project,
+        &supervision,
+        &out,
+        |_| frames += 1,
+        &never,
+    )
+    .unwrap_err();
     let ExportError::Consent(consent) = &err else {
         panic!("{err:?}");
     };
@@ -122,7 +136,11 @@ fn cancel_leaves_no_file() {
     )
     .unwrap_err();
     assert!(matches!(err, ExportError::Cancelled), "{err:?}");
-    assert_eq!(names_in(dir.path()), before, "no output, temp or sidecar left");
+    assert_eq!(
+        names_in(dir.path()),
+        before,
+        "no output, temp or sidecar left"
+    );
 }
 
 #[test]
@@ -166,8 +184,15 @@ fn an_unwritable_output_folder_is_a_clear_error() {
     let (dir, project_path, project) = sample_copy();
     let never = AtomicBool::new(false);
     let missing = dir.path().join("no-such-folder").join("out.mp4");
-    let err = run(&project_path, &project, &project.reels[0], &missing, |_| {}, &never)
-        .unwrap_err();
+    let err = run(
+        &project_path,
+        &project,
+        &project.reels[0],
+        &missing,
+        |_| {},
+        &never,
+    )
+    .unwrap_err();
     assert!(matches!(err, ExportError::OutputFolder { .. }), "{err:?}");
     assert!(err.to_string().contains("no-such-folder"), "{err}");
 
@@ -192,6 +217,9 @@ fn an_unwritable_output_folder_is_a_clear_error() {
     )
     .unwrap_err();
     assert!(matches!(err, ExportError::OutputFolder { .. }), "{err:?}");
-    assert!(err.to_string().contains(&*folder.to_string_lossy()), "{err}");
+    assert!(
+        err.to_string().contains(&*folder.to_string_lossy()),
+        "{err}"
+    );
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
 }

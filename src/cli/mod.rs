@@ -5,6 +5,7 @@ mod check;
 mod dev;
 mod export;
 mod probe;
+mod stills;
 
 use std::path::PathBuf;
 
@@ -32,6 +33,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Render a reel to MP4 with WebVTT captions and chapters beside it.
     Export(export::ExportArgs),
+    /// Write each reel item's still as PNG and a printable handout.html.
+    Stills(stills::StillsArgs),
     /// Tools for developers and tests.
     #[command(subcommand, hide = true)]
     Dev(dev::DevCommand),
@@ -43,6 +46,7 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Probe(args) => probe::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Stills(args) => stills::run(&args),
         Command::Dev(command) => dev::run(command).map(|()| 0),
     }
 }

@@ -3,10 +3,12 @@
 //! and stills with a printable handout.
 
 pub mod consent;
+pub mod handout;
 pub mod picture;
 pub mod plan;
 pub mod render;
 pub mod source;
+pub mod stills;
 pub mod text;
 pub mod vtt;
 pub mod writer;
@@ -19,6 +21,7 @@ pub use plan::{
 };
 pub use render::{Progress, RenderJob, RenderSummary, render_reel};
 pub use source::SourceError;
+pub use stills::{StillsJob, StillsSummary, export_stills};
 pub use writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};
 
 /// Why an export (reel or stills) failed.

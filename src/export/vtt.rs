@@ -82,6 +82,11 @@ pub fn sidecar_paths(mp4: &Path) -> (PathBuf, PathBuf) {
 
 /// Writes a small text file atomically (temporary name, then rename).
 pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    write_bytes_atomically(path, text.as_bytes())
+}
+
+/// Writes a small file atomically (temporary name, then rename).
+pub fn write_bytes_atomically(path: &Path, text: &[u8]) -> std::io::Result<()> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
