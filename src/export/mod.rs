@@ -2,6 +2,7 @@
 //! renderer; the reel plan, consent gating, the renderer, WebVTT sidecars,
 //! and stills with a printable handout.
 
+pub mod bench;
 pub mod consent;
 pub mod handout;
 pub mod picture;
