@@ -4,6 +4,7 @@
 //! and every source is found before anything is decoded or written.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -106,14 +107,14 @@ pub fn render_reel(
         let Some((name, path, rotation)) = sources.get(&item.clip) else {
             continue;
         };
-        if !open.contains_key(&item.clip) {
-            // Opened only when first needed, so a clip that vanished during
-            // the render is reported by name.
-            let source = Source::open(name, path, item.source_rate, 0)?;
-            open.insert(item.clip, (source, Fitter::new(*rotation, width, height)));
-        }
-        let Some((source, fitter)) = open.get_mut(&item.clip) else {
-            continue;
+        // Opened only when first needed, so a clip that vanished during the
+        // render is reported by name.
+        let (source, fitter) = match open.entry(item.clip) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert((
+                Source::open(name, path, item.source_rate, 0)?,
+                Fitter::new(*rotation, width, height),
+            )),
         };
         render_item(item, source, fitter, &mut canvas, &mut out)?;
     }

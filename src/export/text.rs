@@ -127,9 +127,9 @@ pub fn title_card(
             for (p, &c) in img.pixels_mut().zip(&coverage) {
                 if c > 0.0 {
                     let c = c.min(1.0);
-                    for k in 0..3 {
-                        let v = f32::from(p.0[k]) * (1.0 - c) + f32::from(colour[k]) * c;
-                        p.0[k] = v.round() as u8;
+                    for (channel, &fg) in p.0.iter_mut().zip(&colour) {
+                        let v = f32::from(*channel) * (1.0 - c) + f32::from(fg) * c;
+                        *channel = v.round() as u8;
                     }
                 }
             }
