@@ -13,6 +13,7 @@ pub mod stills;
 pub mod text;
 pub mod vtt;
 pub mod writer;
+pub mod yuv;
 
 use std::path::PathBuf;
 

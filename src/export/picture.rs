@@ -6,7 +6,6 @@ use ffmpeg::format::Pixel;
 use ffmpeg::frame;
 use ffmpeg::software::scaling;
 use ffmpeg_next as ffmpeg;
-use image::RgbaImage;
 
 /// Where the picture lands inside the output frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,15 +27,16 @@ pub fn placement(src_w: u32, src_h: u32, out_w: u32, out_h: u32) -> Placement {
         ((sw * oh / sh).max(2), oh)
     };
     let (w, h) = ((w as u32) & !1, (h as u32) & !1);
+    // Even offsets keep the picture on whole 4:2:0 chroma samples.
     Placement {
-        x: (out_w - w) / 2,
-        y: (out_h - h) / 2,
+        x: ((out_w - w) / 2) & !1,
+        y: ((out_h - h) / 2) & !1,
         w,
         h,
     }
 }
 
-/// Scales decoded frames of one source into the output canvas.
+/// Scales decoded frames of one source into the output canvas (YUV 4:2:0).
 pub struct Fitter {
     rotation: u16,
     out_w: u32,
@@ -69,11 +69,12 @@ impl Fitter {
         matches!(self.rotation, 90 | 270)
     }
 
-    /// Draws `decoded` into `canvas` (output size), bars black.
+    /// Draws `decoded` into `canvas` (a YUV420P frame of the output size).
+    /// Only the picture area is written; the caller keeps the bars black.
     pub fn fit(
         &mut self,
         decoded: &frame::Video,
-        canvas: &mut RgbaImage,
+        canvas: &mut frame::Video,
     ) -> Result<(), ffmpeg::Error> {
         let key = (decoded.format(), decoded.width(), decoded.height());
         if self.key != Some(key) {
@@ -94,46 +95,55 @@ impl Fitter {
                 key.0,
                 key.1,
                 key.2,
-                Pixel::RGBA,
+                Pixel::YUV420P,
                 tw,
                 th,
                 scaling::Flags::BILINEAR,
             )?);
-            self.scaled = frame::Video::new(Pixel::RGBA, tw, th);
+            self.scaled = frame::Video::new(Pixel::YUV420P, tw, th);
             self.key = Some(key);
-            canvas.fill(0);
-            for p in canvas.pixels_mut() {
-                p.0[3] = 255;
-            }
+            // A new placement may leave old picture where bars now are.
+            super::yuv::fill_rows(canvas, 0, self.out_h);
         }
         let Some(scaler) = self.scaler.as_mut() else {
             return Err(ffmpeg::Error::Bug);
         };
         scaler.run(decoded, &mut self.scaled)?;
-        self.blit(canvas);
+        for plane in 0..3 {
+            self.blit(plane, canvas);
+        }
         Ok(())
     }
 
-    /// Copies the scaled picture into place, turning it if needed. Only the
-    /// picture area is written: the bars stay black from the first fit, and
-    /// callers restore band rows they blend over (see `Compositor`).
-    fn blit(&self, canvas: &mut RgbaImage) {
+    /// Copies one plane of the scaled picture into place, turning it if
+    /// needed.
+    fn blit(&self, plane: usize, canvas: &mut frame::Video) {
+        let shift = u32::from(plane > 0);
         let p = self.placement;
-        let stride = self.scaled.stride(0);
-        let src = self.scaled.data(0);
-        let cw = canvas.width() as usize;
-        let dst: &mut [u8] = canvas;
-        let (sw, sh) = (self.scaled.width() as usize, self.scaled.height() as usize);
-        if self.rotation == 0 || !matches!(self.rotation, 90 | 180 | 270) {
-            let row = p.w as usize * 4;
-            for y in 0..p.h as usize {
-                let d = ((p.y as usize + y) * cw + p.x as usize) * 4;
-                dst[d..d + row].copy_from_slice(&src[y * stride..y * stride + row]);
+        let (px, py, pw, ph) = (
+            (p.x >> shift) as usize,
+            (p.y >> shift) as usize,
+            (p.w >> shift) as usize,
+            (p.h >> shift) as usize,
+        );
+        let (sw, sh) = (
+            (self.scaled.width() >> shift) as usize,
+            (self.scaled.height() >> shift) as usize,
+        );
+        let stride = self.scaled.stride(plane);
+        let src = self.scaled.data(plane);
+        let cstride = canvas.stride(plane);
+        let dst = canvas.data_mut(plane);
+        if !matches!(self.rotation, 90 | 180 | 270) {
+            for y in 0..ph {
+                let d = (py + y) * cstride + px;
+                dst[d..d + pw].copy_from_slice(&src[y * stride..y * stride + pw]);
             }
             return;
         }
-        for y in 0..p.h as usize {
-            for x in 0..p.w as usize {
+        for y in 0..ph {
+            let row = (py + y) * cstride + px;
+            for x in 0..pw {
                 // Output (x, y) takes the source pixel that the clockwise
                 // turn moves there.
                 let (sx, sy) = match self.rotation {
@@ -141,9 +151,7 @@ impl Fitter {
                     180 => (sw - 1 - x, sh - 1 - y),
                     _ => (sw - 1 - y, x),
                 };
-                let s = sy * stride + sx * 4;
-                let d = ((p.y as usize + y) * cw + p.x as usize + x) * 4;
-                dst[d..d + 4].copy_from_slice(&src[s..s + 4]);
+                dst[row + x] = src[sy * stride + sx];
             }
         }
     }

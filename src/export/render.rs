@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use image::RgbaImage;
+use ffmpeg_next::frame;
 
 use super::picture::Fitter;
 use super::plan::{AUDIO_RATE, OutputSettings, PlannedItem, ReelPlan, plan_reel};
 use super::source::{Flow, Source, SourceError, read_audio};
-use super::text::{Overlay, caption_overlay, title_card};
+use super::text::{caption_overlay, title_card};
 use super::writer::{AudioSettings, Mp4Writer, VideoSettings};
+use super::yuv::{self, YuvOverlay};
 use super::{ExportError, check_consent, vtt};
 use crate::model::{ClipId, Project, Reel};
 
@@ -97,11 +98,15 @@ pub fn render_reel(
     };
     if let Some(title) = &plan.title {
         let card = title_card(&title.title, &title.subtitle, width, height)?;
+        let card = yuv::from_rgba(&card).map_err(|e| ExportError::Picture {
+            clip: "the title card".into(),
+            reason: e.to_string(),
+        })?;
         for _ in 0..title.frames {
             out.push(&card, None)?;
         }
     }
-    let mut canvas = RgbaImage::new(width, height);
+    let mut canvas = yuv::black_frame(width, height);
     let mut open: HashMap<ClipId, (Source, Fitter)> = HashMap::new();
     for item in &plan.items {
         let Some((name, path, rotation)) = sources.get(&item.clip) else {
@@ -152,11 +157,11 @@ struct Output<'a, 'p> {
 
 impl Output<'_, '_> {
     /// One output frame with its audio (`None`: silence).
-    fn push(&mut self, picture: &RgbaImage, audio: Option<&[f32]>) -> Result<(), ExportError> {
+    fn push(&mut self, picture: &frame::Video, audio: Option<&[f32]>) -> Result<(), ExportError> {
         if self.cancel.load(Ordering::Relaxed) {
             return Err(ExportError::Cancelled);
         }
-        self.writer.push_video(picture)?;
+        self.writer.push_video_yuv(picture)?;
         self.writer.push_audio(audio.unwrap_or(&self.silence))?;
         self.done += 1;
         let elapsed = self.started.elapsed();
@@ -178,11 +183,11 @@ fn render_item(
     item: &PlannedItem,
     source: &mut Source,
     fitter: &mut Fitter,
-    canvas: &mut RgbaImage,
+    canvas: &mut frame::Video,
     out: &mut Output<'_, '_>,
 ) -> Result<(), ExportError> {
-    let (width, height) = canvas.dimensions();
-    let overlay: Option<Overlay> = caption_overlay(&item.caption, width, height)?;
+    let (width, height) = (canvas.width(), canvas.height());
+    let overlay = caption_overlay(&item.caption, width, height)?.map(|o| YuvOverlay::new(&o));
     let spf = out.silence.len();
     let play_frames = item.frames.iter().filter(|f| !f.hold).count();
     let audio = if item.plays_audio() {
@@ -204,11 +209,7 @@ fn render_item(
         }
         if let Some(o) = &overlay {
             // Bars under the band may carry last frame's caption: clear them.
-            let start = o.y as usize * width as usize * 4;
-            let raw: &mut [u8] = canvas;
-            for px in raw[start..].chunks_exact_mut(4) {
-                px.copy_from_slice(&[0, 0, 0, 255]);
-            }
+            yuv::fill_rows(canvas, o.y, height);
         }
         fitter
             .fit(decoded, canvas)

@@ -73,7 +73,8 @@ pub fn caption_overlay(text: &str, width: u32, height: u32) -> Result<Option<Ove
     let line_h = (scaled.height() + scaled.line_gap()).ceil() * 1.1;
     let pad = (px * 0.6).round();
     let band_h = (line_h * lines.len() as f32 + 2.0 * pad).ceil() as u32;
-    let band_h = band_h.min(height / 3);
+    // Even, so the band covers whole chroma rows of 4:2:0 video.
+    let band_h = band_h.min(height / 3).next_multiple_of(2);
     let mut coverage = vec![0f32; (width * band_h) as usize];
     for (i, line) in lines.iter().enumerate() {
         let line_w = line_width(&scaled, line);
