@@ -3,7 +3,9 @@
 
 mod check;
 mod dev;
+mod export;
 mod probe;
+mod stills;
 
 use std::path::PathBuf;
 
@@ -34,6 +36,10 @@ pub enum Command {
     /// Measure the playback engine: stepping, seeking and playback.
     #[command(subcommand)]
     Bench(crate::media::bench::BenchCommand),
+    /// Render a reel to MP4 with WebVTT captions and chapters beside it.
+    Export(export::ExportArgs),
+    /// Write each reel item's still as PNG and a printable handout.html.
+    Stills(stills::StillsArgs),
     /// Tools for developers and tests.
     #[command(subcommand, hide = true)]
     Dev(dev::DevCommand),
@@ -46,6 +52,8 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Check(args) => check::run(&args),
         Command::Frame(args) => crate::media::frame_cmd::run(&args).map(|()| 0),
         Command::Bench(command) => crate::media::bench::run(&command).map(|()| 0),
+        Command::Export(args) => export::run(&args),
+        Command::Stills(args) => stills::run(&args),
         Command::Dev(command) => dev::run(command).map(|()| 0),
     }
 }

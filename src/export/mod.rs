@@ -1,6 +1,55 @@
 //! Writing video: the MP4 writer shared by the sample generator and the reel
-//! renderer.
+//! renderer; the reel plan, consent gating, the renderer, WebVTT sidecars,
+//! and stills with a printable handout.
 
+pub mod bench;
+pub mod consent;
+pub mod handout;
+pub mod picture;
+pub mod plan;
+pub mod render;
+pub mod source;
+pub mod stills;
+pub mod text;
+pub mod vtt;
 pub mod writer;
+pub mod yuv;
 
+use std::path::PathBuf;
+
+pub use consent::{ConsentError, MissingConsent, check_consent};
+pub use plan::{
+    Expected, OutputSettings, PlanError, PlannedItem, PlannedTitle, ReelPlan, Shown, plan_reel,
+};
+pub use render::{Progress, RenderJob, RenderSummary, render_reel};
+pub use source::SourceError;
+pub use stills::{StillsJob, StillsSummary, export_stills};
 pub use writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};
+
+/// Why an export (reel or stills) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Consent(#[from] ConsentError),
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    #[error(transparent)]
+    Writer(#[from] WriterError),
+    #[error(transparent)]
+    Font(#[from] text::FontError),
+    #[error("cannot write to the output folder {path}: {reason}")]
+    OutputFolder { path: PathBuf, reason: String },
+    #[error("cannot write {path}: {source}")]
+    Sidecar {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{clip}: cannot scale the picture: {reason}")]
+    Picture { clip: String, reason: String },
+    #[error("cannot write the still {path}: {reason}")]
+    Still { path: PathBuf, reason: String },
+    #[error("the export was cancelled")]
+    Cancelled,
+}

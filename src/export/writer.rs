@@ -359,6 +359,45 @@ impl Mp4Writer {
         self.drain_video()
     }
 
+    /// Encodes one picture that is already YUV 4:2:0 (BT.601 limited range,
+    /// as the stream declares) at the stream's size. The reel renderer uses
+    /// this to skip two RGBA conversions per frame.
+    pub fn push_video_yuv(&mut self, yuv: &frame::Video) -> Result<(), WriterError> {
+        let v = &mut self.video;
+        let (w, h) = (v.yuv.width(), v.yuv.height());
+        if yuv.format() != Pixel::YUV420P || (yuv.width(), yuv.height()) != (w, h) {
+            return Err(WriterError::FrameSize {
+                path: self.path.clone(),
+                got_w: yuv.width(),
+                got_h: yuv.height(),
+                want_w: w,
+                want_h: h,
+            });
+        }
+        // SAFETY: `yuv` is a valid, allocated AVFrame owned by us.
+        let ret = unsafe { ffmpeg::ffi::av_frame_make_writable(v.yuv.as_mut_ptr()) };
+        if ret < 0 {
+            return Err(self.ff_err("preparing a video frame", ffmpeg::Error::from(ret)));
+        }
+        for plane in 0..3 {
+            let rows = if plane == 0 { h } else { h.div_ceil(2) } as usize;
+            let row_bytes = if plane == 0 { w } else { w.div_ceil(2) } as usize;
+            let (src_stride, dst_stride) = (yuv.stride(plane), v.yuv.stride(plane));
+            let src = yuv.data(plane);
+            let dst = v.yuv.data_mut(plane);
+            for r in 0..rows {
+                dst[r * dst_stride..r * dst_stride + row_bytes]
+                    .copy_from_slice(&src[r * src_stride..r * src_stride + row_bytes]);
+            }
+        }
+        v.yuv.set_pts(Some(v.next_pts));
+        v.next_pts += 1;
+        if let Err(e) = v.encoder.send_frame(&v.yuv) {
+            return Err(self.ff_err("encoding video", e));
+        }
+        self.drain_video()
+    }
+
     /// Queues interleaved audio samples (`channels` values per sample
     /// frame, -1.0..=1.0). Push audio alongside each video frame so the
     /// muxer can interleave without buffering the whole file.

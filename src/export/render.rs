@@ -1,0 +1,297 @@
+//! The reel renderer: follows a [`ReelPlan`] frame by frame, decoding each
+//! item's exact source range, fitting it into the output, drawing captions
+//! and the title card, and encoding through [`Mp4Writer`]. Consent is checked
+//! and every source is found before anything is decoded or written.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use ffmpeg_next::frame;
+
+use super::picture::Fitter;
+use super::plan::{AUDIO_RATE, OutputSettings, PlannedItem, ReelPlan, plan_reel};
+use super::source::{Flow, Source, SourceError, read_audio};
+use super::text::{caption_overlay, title_card};
+use super::writer::{AudioSettings, Mp4Writer, VideoSettings};
+use super::yuv::{self, YuvOverlay};
+use super::{ExportError, check_consent, vtt};
+use crate::model::{ClipId, Project, Reel};
+
+/// What to render and where.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderJob<'a> {
+    /// The project file (clip paths are relative to its folder).
+    pub project_path: &'a Path,
+    pub project: &'a Project,
+    pub reel: &'a Reel,
+    pub settings: OutputSettings,
+    /// The MP4 to write; `OUT.vtt` and `OUT.chapters.vtt` go beside it.
+    pub output: &'a Path,
+}
+
+/// Reported after every output frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub done: u32,
+    pub total: u32,
+    pub elapsed: Duration,
+    /// Remaining time at the rate so far; `None` before the first frame.
+    pub eta: Option<Duration>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RenderSummary {
+    pub plan: ReelPlan,
+    pub output: PathBuf,
+    pub captions: PathBuf,
+    pub chapters: PathBuf,
+    /// Wall time of the render.
+    pub seconds: f64,
+}
+
+/// Checks consent, plans, and renders the reel. `cancel` is read before
+/// every output frame; a cancelled or failed render leaves no file under the
+/// output's name (nor a temporary one).
+pub fn render_reel(
+    job: &RenderJob<'_>,
+    progress: &mut dyn FnMut(&Progress),
+    cancel: &AtomicBool,
+) -> Result<RenderSummary, ExportError> {
+    let started = Instant::now();
+    // Quiets libx264's banner and FFmpeg's chatter on the terminal.
+    crate::media::probe::init();
+    check_consent(job.project, job.reel)?;
+    let plan = plan_reel(job.project, job.reel, job.settings)?;
+    let sources = find_sources(job, &plan)?;
+    check_output_folder(job.output)?;
+
+    let s = plan.settings;
+    let (width, height) = (s.width(), s.height);
+    let fps = i32::try_from(s.fps).unwrap_or(25);
+    let mut writer = Mp4Writer::create(
+        job.output,
+        VideoSettings {
+            width,
+            height,
+            frame_rate: (fps, 1),
+            gop: s.fps * 2,
+            crf: 21,
+            preset: "veryfast".into(),
+            threads: 0,
+        },
+        Some(AudioSettings {
+            sample_rate: AUDIO_RATE,
+            channels: 2,
+        }),
+    )?;
+    let mut out = Output {
+        writer: &mut writer,
+        silence: vec![0.0; s.samples_per_frame() as usize * 2],
+        done: 0,
+        total: plan.total_frames,
+        started,
+        progress,
+        cancel,
+    };
+    if let Some(title) = &plan.title {
+        let card = title_card(&title.title, &title.subtitle, width, height)?;
+        let card = yuv::from_rgba(&card).map_err(|e| ExportError::Picture {
+            clip: "the title card".into(),
+            reason: e.to_string(),
+        })?;
+        for _ in 0..title.frames {
+            out.push(&card, None)?;
+        }
+    }
+    let mut canvas = yuv::black_frame(width, height);
+    let mut open: HashMap<ClipId, (Source, Fitter)> = HashMap::new();
+    for item in &plan.items {
+        let Some((name, path, rotation)) = sources.get(&item.clip) else {
+            continue;
+        };
+        // Opened only when first needed, so a clip that vanished during the
+        // render is reported by name.
+        let (source, fitter) = match open.entry(item.clip) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert((
+                Source::open(name, path, item.source_rate, 0)?,
+                Fitter::new(*rotation, width, height),
+            )),
+        };
+        render_item(item, source, fitter, &mut canvas, &mut out)?;
+    }
+    drop(out);
+    let output = writer.finish()?;
+    let (captions, chapters) = vtt::sidecar_paths(&output);
+    for (path, text) in [
+        (&captions, vtt::captions(&plan)),
+        (&chapters, vtt::chapters(&plan)),
+    ] {
+        vtt::write_atomically(path, &text).map_err(|source| ExportError::Sidecar {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(RenderSummary {
+        plan,
+        output,
+        captions,
+        chapters,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The writer plus the bookkeeping every output frame needs.
+struct Output<'a, 'p> {
+    writer: &'a mut Mp4Writer,
+    silence: Vec<f32>,
+    done: u32,
+    total: u32,
+    started: Instant,
+    progress: &'a mut (dyn FnMut(&Progress) + 'p),
+    cancel: &'a AtomicBool,
+}
+
+impl Output<'_, '_> {
+    /// One output frame with its audio (`None`: silence).
+    fn push(&mut self, picture: &frame::Video, audio: Option<&[f32]>) -> Result<(), ExportError> {
+        if self.cancel.load(Ordering::Relaxed) {
+            return Err(ExportError::Cancelled);
+        }
+        self.writer.push_video_yuv(picture)?;
+        self.writer.push_audio(audio.unwrap_or(&self.silence))?;
+        self.done += 1;
+        let elapsed = self.started.elapsed();
+        let eta = (self.done > 0).then(|| {
+            elapsed
+                .mul_f64(f64::from(self.total - self.done.min(self.total)) / f64::from(self.done))
+        });
+        (self.progress)(&Progress {
+            done: self.done,
+            total: self.total,
+            elapsed,
+            eta,
+        });
+        Ok(())
+    }
+}
+
+fn render_item(
+    item: &PlannedItem,
+    source: &mut Source,
+    fitter: &mut Fitter,
+    canvas: &mut frame::Video,
+    out: &mut Output<'_, '_>,
+) -> Result<(), ExportError> {
+    let (width, height) = (canvas.width(), canvas.height());
+    let overlay = caption_overlay(&item.caption, width, height)?.map(|o| YuvOverlay::new(&o));
+    let spf = out.silence.len();
+    let play_frames = item.frames.iter().filter(|f| !f.hold).count();
+    let audio = if item.plays_audio() {
+        read_audio(source, item.source_start, play_frames * spf / 2)?
+    } else {
+        None
+    };
+    let mut next = 0usize;
+    let mut played = 0usize;
+    let frames = &item.frames;
+    source.decode_range(item.source_start, item.source_end, |index, decoded| {
+        if frames.get(next).is_none_or(|f| f.source > index) {
+            // Dropped by rate conversion (or before the range): not shown.
+            return Ok(if next >= frames.len() {
+                Flow::Stop
+            } else {
+                Flow::Continue
+            });
+        }
+        if let Some(o) = &overlay {
+            // Bars under the band may carry last frame's caption: clear them.
+            yuv::fill_rows(canvas, o.y, height);
+        }
+        fitter
+            .fit(decoded, canvas)
+            .map_err(|e| ExportError::Picture {
+                clip: source_name(item),
+                reason: e.to_string(),
+            })?;
+        if let Some(o) = &overlay {
+            o.blend_onto(canvas);
+        }
+        while let Some(f) = frames.get(next).filter(|f| f.source <= index) {
+            let sound = if f.hold {
+                None
+            } else {
+                let from = played * spf;
+                played += 1;
+                audio.as_deref().and_then(|a| a.get(from..from + spf))
+            };
+            out.push(canvas, sound)?;
+            next += 1;
+        }
+        Ok(if next >= frames.len() {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        })
+    })?;
+    if next < frames.len() {
+        return Err(SourceError::EndedEarly {
+            clip: source.clip.clone(),
+            path: source.path.clone(),
+            frame: frames[next].source,
+        }
+        .into());
+    }
+    Ok(())
+}
+
+fn source_name(item: &PlannedItem) -> String {
+    format!("reel item {}", item.position)
+}
+
+type Sources = HashMap<ClipId, (String, PathBuf, u16)>;
+
+/// Every clip the plan uses, found on disk before rendering starts.
+fn find_sources(job: &RenderJob<'_>, plan: &ReelPlan) -> Result<Sources, ExportError> {
+    let mut sources = HashMap::new();
+    for item in &plan.items {
+        if sources.contains_key(&item.clip) {
+            continue;
+        }
+        let Some(clip) = job.project.clip(item.clip) else {
+            continue;
+        };
+        let path = crate::store::clip_path(job.project_path, clip);
+        if !path.is_file() {
+            return Err(SourceError::Missing {
+                clip: clip.name.clone(),
+                path,
+            }
+            .into());
+        }
+        sources.insert(clip.id, (clip.name.clone(), path, clip.media.rotation));
+    }
+    Ok(sources)
+}
+
+/// Fails early, with the folder's name, when the output cannot be written.
+pub(crate) fn check_output_folder(output: &Path) -> Result<(), ExportError> {
+    let folder = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let fail = |reason: String| ExportError::OutputFolder {
+        path: folder.clone(),
+        reason,
+    };
+    if !folder.is_dir() {
+        return Err(fail("no such folder".into()));
+    }
+    let probe = folder.join(format!(".attune-write-check.{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| fail(format!("cannot create files there ({e})")))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! `attune stills`: each reel item's hold frame (or middle frame) at full
+//! source resolution as PNG, plus a printable handout for the parent.
+//! Consent is checked as for the reel: the stills show the same footage.
+
+use std::path::{Path, PathBuf};
+
+use ffmpeg::format::Pixel;
+use ffmpeg::frame;
+use ffmpeg::software::scaling;
+use ffmpeg_next as ffmpeg;
+use image::RgbaImage;
+
+use super::plan::{OutputSettings, plan_reel};
+use super::render::check_output_folder;
+use super::source::{Flow, Source, SourceError};
+use super::{ExportError, check_consent, handout};
+use crate::model::{Project, Reel};
+
+#[derive(Debug, Clone, Copy)]
+pub struct StillsJob<'a> {
+    pub project_path: &'a Path,
+    pub project: &'a Project,
+    pub reel: &'a Reel,
+    /// Created if missing (its parent must exist).
+    pub out_dir: &'a Path,
+}
+
+#[derive(Debug, Clone)]
+pub struct StillsSummary {
+    /// One PNG per reel item, in reel order, with the source frame shown.
+    pub stills: Vec<(PathBuf, u32)>,
+    pub handout: PathBuf,
+}
+
+/// Writes `still-01.png`, ... and `handout.html` into the folder.
+pub fn export_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> {
+    crate::media::probe::init();
+    check_consent(job.project, job.reel)?;
+    // The plan gives the spans and captions; its output settings are moot.
+    let plan = plan_reel(job.project, job.reel, OutputSettings::default())?;
+    if !job.out_dir.is_dir() {
+        std::fs::create_dir(job.out_dir).map_err(|e| ExportError::OutputFolder {
+            path: job.out_dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    }
+    check_output_folder(&job.out_dir.join("handout.html"))?;
+    let mut stills = Vec::new();
+    let mut entries = Vec::new();
+    for item in &plan.items {
+        let Some(clip) = job.project.clip(item.clip) else {
+            continue;
+        };
+        let path = crate::store::clip_path(job.project_path, clip);
+        let mut source = Source::open(&clip.name, &path, item.source_rate, 0)?;
+        let frame = item.still_frame();
+        let img = decode_still(&mut source, frame, clip.media.rotation)?;
+        let png_path = job.out_dir.join(format!("still-{:02}.png", item.position));
+        let png = encode_png(&img).map_err(|reason| ExportError::Still {
+            path: png_path.clone(),
+            reason,
+        })?;
+        super::vtt::write_bytes_atomically(&png_path, &png).map_err(|e| ExportError::Still {
+            path: png_path.clone(),
+            reason: e.to_string(),
+        })?;
+        entries.push(handout::Entry {
+            png,
+            caption: item.caption.clone(),
+        });
+        stills.push((png_path, frame));
+    }
+    let title = job
+        .reel
+        .title_card
+        .as_ref()
+        .map(|c| c.title.clone())
+        .filter(|t| !t.trim().is_empty());
+    let html = handout::html(
+        title.as_deref(),
+        chrono::Local::now().date_naive(),
+        &entries,
+    );
+    let handout = job.out_dir.join("handout.html");
+    super::vtt::write_atomically(&handout, &html).map_err(|source| ExportError::Sidecar {
+        path: handout.clone(),
+        source,
+    })?;
+    Ok(StillsSummary { stills, handout })
+}
+
+/// Decodes exactly source frame `frame` at full resolution, turned upright.
+pub fn decode_still(
+    source: &mut Source,
+    frame: u32,
+    rotation: u16,
+) -> Result<RgbaImage, ExportError> {
+    let mut picture = None;
+    let clip = source.clip.clone();
+    source.decode_range(frame, frame, |_, decoded| {
+        picture = Some(to_rgba(decoded).map_err(|e| ExportError::Picture {
+            clip: clip.clone(),
+            reason: e.to_string(),
+        })?);
+        Ok(Flow::Stop)
+    })?;
+    let img = picture.ok_or_else(|| SourceError::EndedEarly {
+        clip: source.clip.clone(),
+        path: source.path.clone(),
+        frame,
+    })?;
+    Ok(match rotation {
+        90 => image::imageops::rotate90(&img),
+        180 => image::imageops::rotate180(&img),
+        270 => image::imageops::rotate270(&img),
+        _ => img,
+    })
+}
+
+fn to_rgba(decoded: &frame::Video) -> Result<RgbaImage, ffmpeg::Error> {
+    let (w, h) = (decoded.width(), decoded.height());
+    let mut scaler = scaling::Context::get(
+        decoded.format(),
+        w,
+        h,
+        Pixel::RGBA,
+        w,
+        h,
+        scaling::Flags::BILINEAR | scaling::Flags::ACCURATE_RND,
+    )?;
+    let mut rgba = frame::Video::empty();
+    scaler.run(decoded, &mut rgba)?;
+    let stride = rgba.stride(0);
+    let row = w as usize * 4;
+    let mut out = Vec::with_capacity(row * h as usize);
+    for y in 0..h as usize {
+        out.extend_from_slice(&rgba.data(0)[y * stride..y * stride + row]);
+    }
+    RgbaImage::from_raw(w, h, out).ok_or(ffmpeg::Error::Bug)
+}
+
+/// PNG bytes with no text chunks: nothing but the picture.
+fn encode_png(img: &RgbaImage) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut bytes)
+        .write_image(
+            img,
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgba8,
+        )
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+use image::ImageEncoder as _;
