@@ -8,7 +8,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => run(command),
-        None => attune::ui::run_app(cli.path).map(|()| 0),
+        None => {
+            let options = attune::ui::AppOptions {
+                autosave_interval: std::time::Duration::from_secs(cli.autosave_seconds),
+            };
+            attune::ui::run_app(cli.path, options).map(|()| 0)
+        }
     };
     match result {
         Ok(0) => ExitCode::SUCCESS,

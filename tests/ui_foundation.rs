@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use attune::ui::AttuneApp;
+use attune::ui::{AppOptions, AttuneApp};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -30,7 +30,7 @@ fn harness(path: PathBuf) -> Harness<'static, AttuneApp> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .wgpu()
-        .build_eframe(move |cc| AttuneApp::new(&cc.egui_ctx, Some(path)))
+        .build_eframe(move |cc| AttuneApp::new(&cc.egui_ctx, Some(path), AppOptions::default()))
 }
 
 /// Steps the app until `done` holds: opening and decoding happen on other

@@ -21,6 +21,10 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     /// A project (.attune.json) or a single clip to open in the app.
     pub path: Option<PathBuf>,
+    /// How often unsaved work is written to the recovery file, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub autosave_seconds: u64,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -9,8 +9,24 @@ use super::opening::{Opened, open_path};
 use super::workspace::Workspace;
 use crate::model::Project;
 
+/// Settings the app is started with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppOptions {
+    /// How often unsaved work goes to the recovery file.
+    pub autosave_interval: std::time::Duration,
+}
+
+impl Default for AppOptions {
+    fn default() -> Self {
+        Self {
+            autosave_interval: crate::store::DEFAULT_AUTOSAVE_INTERVAL,
+        }
+    }
+}
+
 pub struct AttuneApp {
     state: State,
+    options: AppOptions,
 }
 
 enum State {
@@ -27,12 +43,12 @@ enum State {
 }
 
 impl AttuneApp {
-    pub fn new(ctx: &egui::Context, path: Option<PathBuf>) -> Self {
+    pub fn new(ctx: &egui::Context, path: Option<PathBuf>, options: AppOptions) -> Self {
         let state = match path {
             Some(path) => start_opening(ctx, path),
             None => State::Empty,
         };
-        Self { state }
+        Self { state, options }
     }
 
     /// The project on screen, if one is open (tests read it).
@@ -55,7 +71,9 @@ impl AttuneApp {
     fn poll(&mut self, ctx: &egui::Context) {
         if let State::Opening { path, rx } = &self.state {
             match rx.try_recv() {
-                Ok(Ok(opened)) => self.state = State::Ready(Box::new(Workspace::new(ctx, opened))),
+                Ok(Ok(opened)) => {
+                    self.state = State::Ready(Box::new(Workspace::new(ctx, opened, self.options)))
+                }
                 Ok(Err(err)) => {
                     self.state = State::Failed {
                         path: path.clone(),

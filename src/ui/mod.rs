@@ -7,13 +7,13 @@ mod saving;
 mod style;
 mod workspace;
 
-pub use app::AttuneApp;
+pub use app::{AppOptions, AttuneApp};
 pub use opening::{Opened, open_path};
 
 use std::path::PathBuf;
 
 /// Opens the window on a project or clip (or empty) and runs until closed.
-pub fn run_app(path: Option<PathBuf>) -> anyhow::Result<()> {
+pub fn run_app(path: Option<PathBuf>, app_options: AppOptions) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Attune")
@@ -26,7 +26,7 @@ pub fn run_app(path: Option<PathBuf>) -> anyhow::Result<()> {
         options,
         Box::new(move |cc| {
             style::apply(&cc.egui_ctx);
-            Ok(Box::new(AttuneApp::new(&cc.egui_ctx, path)))
+            Ok(Box::new(AttuneApp::new(&cc.egui_ctx, path, app_options)))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))

@@ -21,9 +21,12 @@ pub struct Saver {
 impl Saver {
     /// `writable` is false for a read-only project (another holder has the
     /// lock): then neither saves nor autosaves touch its folder.
-    pub fn new(project_path: Option<&Path>, writable: bool) -> Self {
+    pub fn new(project_path: Option<&Path>, writable: bool, autosave_every: Duration) -> Self {
         let project_path = project_path.filter(|_| writable).map(Path::to_path_buf);
-        let (autosaver, status) = match project_path.as_deref().map(Autosaver::new) {
+        let autosaver = project_path
+            .as_deref()
+            .map(|p| Autosaver::with_interval(p, autosave_every));
+        let (autosaver, status) = match autosaver {
             Some(Ok(a)) => (Some(a), None),
             Some(Err(e)) => (None, Some(format!("Autosave is off: {e}"))),
             None => (None, None),

@@ -34,7 +34,7 @@ enum Preview {
 }
 
 impl Workspace {
-    pub fn new(ctx: &egui::Context, opened: Opened) -> Self {
+    pub fn new(ctx: &egui::Context, opened: Opened, options: super::AppOptions) -> Self {
         let banner = match (&opened.read_only_because, opened.migrated_from) {
             (Some(why), _) => Some(format!("Read-only: {why}")),
             (None, Some(v)) => Some(format!(
@@ -50,7 +50,11 @@ impl Workspace {
             .iter()
             .map(|c| (c.id, Preview::Pending))
             .collect();
-        let saver = Saver::new(opened.project_path.as_deref(), opened.lock.is_some());
+        let saver = Saver::new(
+            opened.project_path.as_deref(),
+            opened.lock.is_some(),
+            options.autosave_interval,
+        );
         // A migrated project differs from its file until it is saved.
         let doc = if opened.migrated_from.is_some() {
             Document::unsaved(opened.project)
