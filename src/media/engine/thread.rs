@@ -21,7 +21,7 @@ use super::stepper::Stepper;
 use super::timeline::Timeline;
 use super::worker::DecoderSlot;
 use super::worker::{ClipSpec, Prefetcher};
-use super::yuv::i420_to_rgba;
+use super::yuv::i420_to_rgba_into;
 
 /// Backward steps up to this size count as walking backwards: a cache miss
 /// then decodes the whole GOP so the next steps back are lookups.
@@ -302,7 +302,8 @@ impl Engine {
     }
 
     fn present(&mut self, frame: &CachedFrame) {
-        let rgba = i420_to_rgba(frame);
+        let mut rgba = self.shared.rgba_buffer();
+        i420_to_rgba_into(frame, &mut rgba);
         self.shared.publish(VideoFrame {
             frame: frame.frame,
             pts_ns: frame.pts_ns,
