@@ -8,7 +8,7 @@
 //! the playhead, so the neighbourhood a user steps through survives.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Default byte budget of the cache.
 pub const DEFAULT_CACHE_BYTES: usize = 512 * 1024 * 1024;
@@ -36,6 +36,37 @@ impl CachedFrame {
     pub fn i420_len(width: u32, height: u32) -> usize {
         let (w, h) = (width as usize, height as usize);
         w * h + 2 * w.div_ceil(2) * h.div_ceil(2)
+    }
+}
+
+/// Buffers of evicted frames, handed to the next decoded frame. Frames are
+/// allocated on decoding threads and freed on others; without reuse glibc
+/// spreads them over heaps that never shrink (measured: ~135 MB extra peak
+/// RSS over 30 s of 1080p playback). Process-wide because every pipeline
+/// thread decodes into it; bounded so it never holds much.
+static SPARE_BUFFERS: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
+const MAX_SPARE_BUFFERS: usize = 16;
+
+/// A buffer for a frame of `len` bytes: a recycled one when available.
+pub fn frame_buffer(len: usize) -> Vec<u8> {
+    let mut spare = SPARE_BUFFERS.lock().unwrap_or_else(PoisonError::into_inner);
+    match spare.iter().position(|b| b.capacity() >= len) {
+        Some(i) => {
+            let mut b = spare.swap_remove(i);
+            b.clear();
+            b
+        }
+        None => Vec::with_capacity(len),
+    }
+}
+
+/// Returns an evicted frame's buffer for reuse, if nothing else holds it.
+fn recycle(frame: Arc<CachedFrame>) {
+    if let Ok(f) = Arc::try_unwrap(frame) {
+        let mut spare = SPARE_BUFFERS.lock().unwrap_or_else(PoisonError::into_inner);
+        if spare.len() < MAX_SPARE_BUFFERS {
+            spare.push(f.i420);
+        }
     }
 }
 
@@ -96,7 +127,9 @@ impl FrameCache {
 
     /// Empties the cache for a new clip or display size.
     pub fn clear(&mut self) {
-        self.frames.clear();
+        for (_, f) in std::mem::take(&mut self.frames) {
+            recycle(f);
+        }
         self.bytes = 0;
         self.generation += 1;
     }
@@ -129,6 +162,7 @@ impl FrameCache {
         }
         if let Some(old) = self.frames.remove(&frame.frame) {
             self.bytes -= old.bytes();
+            recycle(old);
         }
         let new_distance = self.distance(frame.frame);
         while self.bytes + size > self.budget {
@@ -140,6 +174,7 @@ impl FrameCache {
             }
             if let Some(old) = self.frames.remove(&victim) {
                 self.bytes -= old.bytes();
+                recycle(old);
             }
         }
         self.bytes += size;

@@ -66,7 +66,6 @@ impl Player {
     /// Starts the engine thread. Fails only if GStreamer cannot initialise.
     pub fn new(config: PlayerConfig) -> Result<Self, EngineError> {
         pipeline::init()?;
-        frames_from_mmap();
         let shared = Arc::new(Shared::default());
         let cache = Arc::new(Mutex::new(FrameCache::new(config.cache_bytes)));
         let (tx, rx) = crossbeam_channel::unbounded();
@@ -143,26 +142,6 @@ impl Player {
                 return false;
             }
             std::thread::sleep(std::time::Duration::from_micros(200));
-        }
-    }
-}
-
-/// Cached frames are ~0.8 MB each (3 MB at 1080p) and are allocated and
-/// freed on different threads. glibc's dynamic mmap threshold then moves
-/// them onto fragmented heaps that never shrink (measured: +135 MB peak RSS
-/// over a 30 s playback). A fixed threshold keeps every frame in its own
-/// mapping, returned to the system when evicted.
-fn frames_from_mmap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        const M_MMAP_THRESHOLD: i32 = -3;
-        unsafe extern "C" {
-            fn mallopt(param: i32, value: i32) -> i32;
-        }
-        // SAFETY: mallopt only sets an allocator tuning value; glibc is the
-        // allocator on this target, and the call is idempotent.
-        unsafe {
-            mallopt(M_MMAP_THRESHOLD, 256 * 1024);
         }
     }
 }

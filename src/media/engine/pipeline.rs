@@ -298,7 +298,7 @@ pub fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<CachedFram
     let index = tl.index_at(stream_time.nseconds())?;
     let frame = gst_video::VideoFrameRef::from_buffer_ref_readable(buffer, &info).ok()?;
     let (w, h) = (info.width() as usize, info.height() as usize);
-    let mut out = Vec::with_capacity(CachedFrame::i420_len(w as u32, h as u32));
+    let mut out = super::cache::frame_buffer(CachedFrame::i420_len(w as u32, h as u32));
     for plane in 0..3u32 {
         let (pw, ph) = if plane == 0 {
             (w, h)

@@ -16,7 +16,7 @@ use super::error::EngineError;
 use super::pipeline;
 use super::state::{Shared, VideoFrame, lock};
 use super::timeline::Timeline;
-use super::yuv::i420_to_rgba;
+use super::yuv::i420_to_rgba_into;
 
 /// What the playback pipeline tells the engine thread.
 #[derive(Debug)]
@@ -220,7 +220,8 @@ fn on_sample(ctx: &CallbackCtx, sink: &gst_app::AppSink, sample: &gst::Sample) {
         cache.set_playhead(index);
         cache.insert(frame.clone());
     }
-    let rgba = i420_to_rgba(&frame);
+    let mut rgba = ctx.shared.rgba_buffer();
+    i420_to_rgba_into(&frame, &mut rgba);
     ctx.shared.publish(VideoFrame {
         frame: index,
         pts_ns: frame.pts_ns,

@@ -99,6 +99,9 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 pub(crate) struct Shared {
     pub state: Mutex<PlayerState>,
     pub slot: Mutex<Option<Arc<VideoFrame>>>,
+    /// The frame the slot held before; its buffer is reused once the UI
+    /// has let go of it.
+    pub spare: Mutex<Option<Arc<VideoFrame>>>,
     pub generation: AtomicU64,
     pub repaint: Mutex<Option<RepaintCallback>>,
     pub stats: Mutex<PlaybackStats>,
@@ -112,13 +115,24 @@ impl Shared {
     /// Latest-wins: replaces the slot, bumps the generation, asks for a repaint.
     pub fn publish(&self, frame: VideoFrame) {
         let (index, pts) = (frame.frame, frame.pts_ns);
-        *lock(&self.slot) = Some(Arc::new(frame));
+        let old = lock(&self.slot).replace(Arc::new(frame));
+        *lock(&self.spare) = old;
         self.update(|s| {
             s.frame = index;
             s.pts_ns = pts;
         });
         self.generation.fetch_add(1, Ordering::Release);
         self.repaint();
+    }
+
+    /// An RGBA buffer to convert the next frame into: the previous frame's
+    /// if nobody else holds it any more, else a new one.
+    pub fn rgba_buffer(&self) -> Vec<u8> {
+        lock(&self.spare)
+            .take()
+            .and_then(|f| Arc::try_unwrap(f).ok())
+            .map(|f| f.rgba)
+            .unwrap_or_default()
     }
 
     pub fn repaint(&self) {

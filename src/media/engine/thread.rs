@@ -21,11 +21,13 @@ use super::stepper::Stepper;
 use super::timeline::Timeline;
 use super::worker::DecoderSlot;
 use super::worker::{ClipSpec, Prefetcher};
-use super::yuv::i420_to_rgba;
+use super::yuv::i420_to_rgba_into;
 
 /// Backward steps up to this size count as walking backwards: a cache miss
 /// then decodes the whole GOP so the next steps back are lookups.
 const BACK_WALK_STEP: u32 = 10;
+
+mod transport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -302,7 +304,8 @@ impl Engine {
     }
 
     fn present(&mut self, frame: &CachedFrame) {
-        let rgba = i420_to_rgba(frame);
+        let mut rgba = self.shared.rgba_buffer();
+        i420_to_rgba_into(frame, &mut rgba);
         self.shared.publish(VideoFrame {
             frame: frame.frame,
             pts_ns: frame.pts_ns,
@@ -376,140 +379,6 @@ impl Engine {
         Ok(())
     }
 
-    fn ensure_playback(&mut self) -> Result<(), EngineError> {
-        let audio = self.audio;
-        let Some(c) = self.clip.as_mut() else {
-            return Err(EngineError::NotOpen);
-        };
-        if c.playback.is_none() {
-            c.playback = Some(Playback::new(
-                &c.spec.path,
-                c.spec.width,
-                c.spec.height,
-                audio && c.has_audio,
-                c.spec.timeline.clone(),
-                self.shared.clone(),
-                self.cache.clone(),
-                self.events_tx.clone(),
-                c.spec.id,
-            )?);
-        }
-        Ok(())
-    }
-
-    fn play(&mut self) -> Result<(), EngineError> {
-        let Some(c) = self.clip.as_ref() else {
-            return Err(EngineError::NotOpen);
-        };
-        let from = if c.playhead >= c.last_frame() {
-            0
-        } else {
-            c.playhead
-        };
-        self.start_playback(from, None, Mode::Playing)
-    }
-
-    fn play_span(&mut self, start: u32, end: u32, looping: bool) -> Result<(), EngineError> {
-        let Some(c) = self.clip.as_ref() else {
-            return Err(EngineError::NotOpen);
-        };
-        let last = c.last_frame();
-        let (a, b) = (start.min(end).min(last), start.max(end).min(last));
-        let mode = if looping {
-            Mode::Loop { start: a, end: b }
-        } else {
-            Mode::Span { end: b }
-        };
-        self.start_playback(a, Some(b), mode)
-    }
-
-    fn start_playback(
-        &mut self,
-        from: u32,
-        to: Option<u32>,
-        mode: Mode,
-    ) -> Result<(), EngineError> {
-        self.pause();
-        self.prefetcher.cancel();
-        // Playback decodes in its own pipeline; a second idle 1080p decoder
-        // would hold ~200 MB for nothing. Reopened on the first miss after.
-        lock(&self.decoder).decoder = None;
-        self.ensure_playback()?;
-        let rate = self.rate;
-        let Some(c) = self.clip.as_mut() else {
-            return Err(EngineError::NotOpen);
-        };
-        c.in_flight = None;
-        {
-            let mut stats = lock(&self.shared.stats);
-            stats.last_frame = None;
-        }
-        if let Some(pb) = c.playback.as_ref() {
-            pb.start(from, to, rate, matches!(mode, Mode::Loop { .. }))?;
-        }
-        c.mode = mode;
-        self.shared.update(|s| {
-            s.playing = true;
-            s.span = to.map(|t| (from, t));
-            s.looping = matches!(mode, Mode::Loop { .. });
-        });
-        Ok(())
-    }
-
-    /// Stops playback where it is; the frame on screen becomes the playhead.
-    fn pause(&mut self) {
-        let Some(c) = self.clip.as_mut() else {
-            return;
-        };
-        if c.mode == Mode::Paused {
-            return;
-        }
-        if let Some(pb) = c.playback.as_ref() {
-            pb.pause();
-        }
-        c.mode = Mode::Paused;
-        let shown = lock(&self.shared.state).frame;
-        c.playhead = shown;
-        lock(&self.cache).set_playhead(shown);
-        self.shared.update(|s| {
-            s.playing = false;
-            s.span = None;
-            s.looping = false;
-        });
-        self.steer_prefetch();
-    }
-
-    fn set_rate(&mut self, rate: f64) -> Result<(), EngineError> {
-        let rate = if rate.is_finite() {
-            rate.clamp(MIN_RATE, MAX_RATE)
-        } else {
-            1.0
-        };
-        self.rate = rate;
-        self.shared.update(|s| {
-            s.rate = rate;
-            s.audio_muted = rate < MUTE_BELOW_RATE;
-        });
-        let Some(c) = self.clip.as_ref() else {
-            return Ok(());
-        };
-        match c.mode {
-            Mode::Paused => Ok(()),
-            mode => {
-                let shown = lock(&self.shared.state).frame;
-                let (from, to) = match mode {
-                    Mode::Span { end } => (shown, Some(end)),
-                    Mode::Loop { end, .. } => (shown, Some(end)),
-                    _ => (shown, None),
-                };
-                if let Some(pb) = c.playback.as_ref() {
-                    pb.start(from, to, rate, matches!(mode, Mode::Loop { .. }))?;
-                }
-                Ok(())
-            }
-        }
-    }
-
     fn set_display_size(&mut self, size: Option<(u32, u32)>) -> Result<(), EngineError> {
         let Some(c) = self.clip.as_ref() else {
             return Ok(());
@@ -520,56 +389,6 @@ impl Engine {
         let (path, at) = (c.spec.path.clone(), c.playhead);
         self.open(&path, size)?;
         self.goto(at, false)
-    }
-
-    fn on_event(&mut self, ev: Event) {
-        let current = self.clip.as_ref().map(|c| c.spec.id);
-        match ev {
-            Event::Eos(id) if Some(id) == current => {
-                let end = self.clip.as_ref().map(|c| match c.mode {
-                    Mode::Span { end } => end,
-                    _ => c.last_frame(),
-                });
-                self.pause();
-                // Land exactly on the last frame even if the sink skipped it.
-                if let Some(end) = end
-                    && let Err(e) = self.goto(end, false)
-                {
-                    self.shared.update(|s| s.error = Some(e.to_string()));
-                }
-            }
-            Event::SegmentDone(id) if Some(id) == current => {
-                let rate = self.rate;
-                if let Some(c) = self.clip.as_ref()
-                    && let (Mode::Loop { start, end }, Some(pb)) = (c.mode, c.playback.as_ref())
-                    && let Err(e) = pb.restart_loop(start, end, rate)
-                {
-                    self.shared.update(|s| s.error = Some(e.to_string()));
-                }
-            }
-            Event::Failed(id, err) if Some(id) == current => {
-                self.pause();
-                if let Some(c) = self.clip.as_mut() {
-                    c.playback = None;
-                }
-                self.shared.update(|s| s.error = Some(err.to_string()));
-            }
-            Event::PrefetchDone(epoch) => {
-                if let Some(c) = self.clip.as_mut()
-                    && let Some((e, range)) = c.in_flight
-                    && e == epoch
-                {
-                    c.in_flight = None;
-                    if c.done_here.0 != c.playhead {
-                        c.done_here = (c.playhead, Vec::new());
-                    }
-                    c.done_here.1.push(range);
-                }
-                self.steer_prefetch();
-            }
-            _ => {}
-        }
-        self.shared.repaint();
     }
 
     /// Records the stepping direction; on a reversal the fill in flight
