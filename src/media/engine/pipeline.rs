@@ -85,8 +85,10 @@ fn pipeline_err(path: &Path, reason: impl std::fmt::Display) -> EngineError {
     }
 }
 
-/// Video sink bin: convert, scale, rotate (from the orientation tag) to
-/// `width`x`height` I420, into an appsink.
+/// Video sink bin: convert, rotate (from the orientation tag), scale to
+/// `width`x`height` I420, into an appsink. Rotation comes before scaling:
+/// the tag arrives after the first caps are agreed, and a rotated picture
+/// must still be scaled to the (already turned) size the appsink accepts.
 fn video_bin(
     path: &Path,
     width: u32,
@@ -106,9 +108,9 @@ fn video_bin(
         .build();
     appsink.set_caps(Some(&caps));
     let sink: &gst::Element = appsink.upcast_ref();
-    bin.add_many([&convert, &scale, &flip, sink])
+    bin.add_many([&convert, &flip, &scale, sink])
         .map_err(|e| pipeline_err(path, e))?;
-    gst::Element::link_many([&convert, &scale, &flip, sink]).map_err(|e| pipeline_err(path, e))?;
+    gst::Element::link_many([&convert, &flip, &scale, sink]).map_err(|e| pipeline_err(path, e))?;
     let pad = convert
         .static_pad("sink")
         .ok_or_else(|| pipeline_err(path, "videoconvert has no sink pad"))?;
