@@ -33,6 +33,7 @@ impl GstDecoder {
         path: &Path,
         width: u32,
         height: u32,
+        rotation: u32,
         mut timeline: Timeline,
         calibrate: bool,
     ) -> Result<(Self, CachedFrame), EngineError> {
@@ -42,7 +43,7 @@ impl GstDecoder {
             .drop(false)
             .enable_last_sample(false)
             .build();
-        let playbin = pipeline::build_playbin(path, width, height, false, &appsink)?;
+        let playbin = pipeline::build_playbin(path, width, height, rotation, false, &appsink)?;
         let bus = playbin.bus().ok_or_else(|| EngineError::Pipeline {
             path: path.to_path_buf(),
             reason: "pipeline has no bus".into(),

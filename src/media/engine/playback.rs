@@ -51,6 +51,7 @@ impl Playback {
         path: &Path,
         width: u32,
         height: u32,
+        rotation: u32,
         audio: bool,
         timeline: Arc<Timeline>,
         shared: Arc<Shared>,
@@ -82,7 +83,7 @@ impl Playback {
                 })
                 .build(),
         );
-        let playbin = pipeline::build_playbin(path, width, height, audio, &appsink)?;
+        let playbin = pipeline::build_playbin(path, width, height, rotation, audio, &appsink)?;
         let bus = playbin.bus().ok_or_else(|| EngineError::Pipeline {
             path: path.to_path_buf(),
             reason: "pipeline has no bus".into(),

@@ -229,7 +229,14 @@ impl Engine {
         check_file(path)?;
         let index: ClipIndex = index_clip(path)?;
         let (width, height) = fit(index.display_dims(), display_box);
-        let (fg, first) = GstDecoder::open(path, width, height, index.timeline.clone(), true)?;
+        let (fg, first) = GstDecoder::open(
+            path,
+            width,
+            height,
+            index.rotation,
+            index.timeline.clone(),
+            true,
+        )?;
         let timeline = fg.timeline();
         let id = self.next_id;
         self.next_id += 1;
@@ -269,6 +276,7 @@ impl Engine {
                 path: path.to_path_buf(),
                 width,
                 height,
+                rotation: index.rotation,
                 timeline,
             },
             display_box,
@@ -455,6 +463,7 @@ pub(crate) fn ensure_decoder<'a>(
             &spec.path,
             spec.width,
             spec.height,
+            spec.rotation,
             (*spec.timeline).clone(),
             false,
         )?;

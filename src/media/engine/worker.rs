@@ -34,6 +34,8 @@ pub struct ClipSpec {
     pub path: PathBuf,
     pub width: u32,
     pub height: u32,
+    /// Clockwise turn from the display matrix; decides the video bin's order.
+    pub rotation: u32,
     pub timeline: Arc<Timeline>,
 }
 

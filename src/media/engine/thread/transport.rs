@@ -14,6 +14,7 @@ impl Engine {
                 &c.spec.path,
                 c.spec.width,
                 c.spec.height,
+                c.spec.rotation,
                 audio && c.has_audio,
                 c.spec.timeline.clone(),
                 self.shared.clone(),
