@@ -64,11 +64,8 @@ pub fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
             let p = params.as_ptr();
             ((*p).width.max(0) as u32, (*p).height.max(0) as u32)
         };
-        let rotation = stream
-            .side_data()
-            .find(|sd| sd.kind() == ffmpeg::codec::packet::side_data::Type::DisplayMatrix)
-            .map(|sd| rotation_from_matrix(sd.data()))
-            .unwrap_or(0);
+        // The same reading of the display matrix that `attune probe` reports.
+        let rotation = u32::from(crate::media::probe::rotation_of(&stream));
         let fps = stream.avg_frame_rate();
         (
             stream.index(),
@@ -134,45 +131,4 @@ pub fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
         rotation,
         has_audio,
     })
-}
-
-/// Clockwise rotation in degrees, snapped to a multiple of 90, from an FFmpeg
-/// display matrix (nine 16.16 fixed-point i32, little-endian in memory).
-fn rotation_from_matrix(data: &[u8]) -> u32 {
-    if data.len() < 36 {
-        return 0;
-    }
-    let m = |i: usize| {
-        let b = [
-            data[i * 4],
-            data[i * 4 + 1],
-            data[i * 4 + 2],
-            data[i * 4 + 3],
-        ];
-        i32::from_ne_bytes(b) as f64 / 65536.0
-    };
-    // av_display_rotation_get returns -atan2(m1, m0) as the counter-clockwise
-    // angle, so atan2(m1, m0) itself is the clockwise one.
-    let cw = m(1).atan2(m(0)).to_degrees().rem_euclid(360.0);
-    (((cw / 90.0).round() as u32) * 90) % 360
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn matrix(a: i32, b: i32, c: i32, d: i32) -> Vec<u8> {
-        let vals = [a, b, 0, c, d, 0, 0, 0, 1 << 30];
-        vals.iter().flat_map(|v| v.to_ne_bytes()).collect()
-    }
-
-    #[test]
-    fn rotations() {
-        let one = 1 << 16;
-        assert_eq!(rotation_from_matrix(&matrix(one, 0, 0, one)), 0);
-        // Phone portrait footage: matrix [0 1; -1 0] means 90 degrees clockwise.
-        assert_eq!(rotation_from_matrix(&matrix(0, one, -one, 0)), 90);
-        assert_eq!(rotation_from_matrix(&matrix(0, -one, one, 0)), 270);
-        assert_eq!(rotation_from_matrix(&matrix(-one, 0, 0, -one)), 180);
-    }
 }

@@ -113,7 +113,7 @@ fn video_bin(
     let sink: &gst::Element = appsink.upcast_ref();
     bin.add_many([&convert, &flip, &scale, sink])
         .map_err(|e| pipeline_err(path, e))?;
-    let chain = if rotation % 360 == 0 {
+    let chain = if rotation.is_multiple_of(360) {
         [&convert, &scale, &flip, sink]
     } else {
         [&convert, &flip, &scale, sink]
