@@ -10,17 +10,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use attune::export::{ExportError, OutputSettings, RenderJob, SourceError, render_reel};
 use attune::model::{MomentId, Project, Reel, ReelId, ReelItem, ReelPurpose};
 
-fn sample_copy() -> (tempfile::TempDir, PathBuf, Project) {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(support::sample_clips()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
-    let project_path = dir.path().join("sample.attune.json");
-    let project = attune::store::load(&project_path).unwrap().project;
-    (dir, project_path, project)
-}
-
 fn reel(purpose: ReelPurpose, moments: &[u32]) -> Reel {
     Reel {
         id: ReelId(9),
@@ -66,7 +55,7 @@ fn run(
 
 #[test]
 fn consent_gating_names_each_clip_and_the_missing_consent() {
-    let (dir, project_path, project) = sample_copy();
+    let (dir, project_path, project) = support::sample_copy();
     let before = names_in(dir.path());
     let out = dir.path().join("out.mp4");
     let never = AtomicBool::new(false);
@@ -118,7 +107,7 @@ fn consent_gating_names_each_clip_and_the_missing_consent() {
 
 #[test]
 fn cancel_leaves_no_file() {
-    let (dir, project_path, project) = sample_copy();
+    let (dir, project_path, project) = support::sample_copy();
     let before = names_in(dir.path());
     let out = dir.path().join("out.mp4");
     let cancel = AtomicBool::new(false);
@@ -145,7 +134,7 @@ fn cancel_leaves_no_file() {
 
 #[test]
 fn a_source_deleted_mid_render_is_named_and_nothing_is_left() {
-    let (dir, project_path, project) = sample_copy();
+    let (dir, project_path, project) = support::sample_copy();
     let feeding = dir.path().join("feeding-portrait.mp4");
     let out = dir.path().join("out.mp4");
     let never = AtomicBool::new(false);
@@ -181,7 +170,7 @@ fn a_source_deleted_mid_render_is_named_and_nothing_is_left() {
 
 #[test]
 fn an_unwritable_output_folder_is_a_clear_error() {
-    let (dir, project_path, project) = sample_copy();
+    let (dir, project_path, project) = support::sample_copy();
     let never = AtomicBool::new(false);
     let missing = dir.path().join("no-such-folder").join("out.mp4");
     let err = run(

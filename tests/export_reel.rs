@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use attune::export::picture::placement;
@@ -15,18 +15,6 @@ use attune::frame_code;
 use attune::model::Project;
 use ffmpeg_next as ffmpeg;
 use image::RgbaImage;
-
-/// Copies the sample project and its clips into a fresh folder.
-pub fn sample_copy() -> (tempfile::TempDir, PathBuf, Project) {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(support::sample_clips()).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
-    }
-    let project_path = dir.path().join("sample.attune.json");
-    let project = attune::store::load(&project_path).unwrap().project;
-    (dir, project_path, project)
-}
 
 fn luma(p: &[u8]) -> f32 {
     0.299 * f32::from(p[0]) + 0.587 * f32::from(p[1]) + 0.114 * f32::from(p[2])
@@ -128,7 +116,7 @@ fn render(project_path: &Path, project: &Project, out: &Path, fps: u32) -> ReelP
 
 #[test]
 fn the_sample_reel_is_frame_exact_captioned_and_clean() {
-    let (dir, project_path, mut project) = sample_copy();
+    let (dir, project_path, mut project) = support::sample_copy();
     // Item 3 without a caption, to see captions absent where none is due.
     project.reels[0].items[2].caption = Some(String::new());
     let out = dir.path().join("reel.mp4");
@@ -266,7 +254,7 @@ fn the_sample_reel_is_frame_exact_captioned_and_clean() {
 
 #[test]
 fn at_25_fps_rate_conversion_still_lands_on_planned_frames() {
-    let (dir, project_path, project) = sample_copy();
+    let (dir, project_path, project) = support::sample_copy();
     let out = dir.path().join("reel25.mp4");
     let plan = render(&project_path, &project, &out, 25);
     let mut wrong = Vec::new();

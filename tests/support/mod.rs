@@ -101,3 +101,20 @@ pub fn decode_each(path: &Path, mut each: impl FnMut(u32, &RgbaImage)) -> ClipFa
 pub fn sample_clips() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_clips")
 }
+
+/// Copies the sample project and its clips into a fresh folder, so a test
+/// may save, delete or change files without touching the committed ones.
+pub fn sample_copy() -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    attune::model::Project,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(sample_clips()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let project_path = dir.path().join("sample.attune.json");
+    let project = attune::store::load(&project_path).unwrap().project;
+    (dir, project_path, project)
+}
