@@ -3,6 +3,7 @@
 //! (rank NONE) in this test process only; then restored, and the same
 //! engine opens the clip.
 
+#[path = "suite/engine_support/mod.rs"]
 mod engine_support;
 
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! Frame exactness on the sample clips, proven by the frame codes drawn
 //! into every frame (debug build, headless, no sound card).
 
-mod engine_support;
+use crate::engine_support;
 
 use std::time::{Duration, Instant};
 

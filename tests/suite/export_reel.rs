@@ -3,7 +3,7 @@
 //! due, audio and video end together, no source metadata leaks, and the
 //! WebVTT cues match the plan.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

@@ -1,7 +1,7 @@
 //! Phone footage stored sideways with a display matrix: the engine shows it
 //! upright, at the turned size, and still lands on exact frames.
 
-mod engine_support;
+use crate::engine_support;
 
 use attune::media::engine::PlayerCommand;
 use engine_support::{open, player, sample, show};

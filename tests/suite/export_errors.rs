@@ -2,7 +2,7 @@
 //! cancel, a source that disappears mid-render, an unwritable folder. None
 //! of them leaves a file (final or temporary) behind.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -1,7 +1,7 @@
 //! Bad files produce an error state naming the file, never a panic or a
 //! hang, and the same engine then opens a good file.
 
-mod engine_support;
+use crate::engine_support;
 
 use std::path::Path;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! through H.264 at the committed quality and after a 50 % downscale, and
 //! have the streams, frame counts and GOP structure the engine tests rely on.
 
-mod support;
+use crate::support;
 
 use attune::frame_code;
 use attune::samples::SampleClip;

@@ -2,7 +2,7 @@
 //! engine steps through the frames actually presented, and positions are
 //! frame indices, not rounded seconds.
 
-mod engine_support;
+use crate::engine_support;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! hold (or middle) frame, without text chunks; the handout carries the
 //! captions and none of the clinical notes, codes or file and clip names.
 
-mod support;
+use crate::support;
 
 use attune::export::{StillsJob, export_stills, plan_reel};
 use attune::frame_code;

@@ -1,7 +1,7 @@
 //! The decoded-frame cache under a real engine: its byte bound holds on a
 //! long back-and-forth walk and evicted frames come back correctly.
 
-mod engine_support;
+use crate::engine_support;
 
 use attune::media::engine::{CachedFrame, PlayerCommand};
 use engine_support::*;

@@ -1,0 +1,28 @@
+//! The integration suite as one test binary: linking one debug binary
+//! instead of twenty keeps the CI build fast and its disk use small.
+//! (Tests that change process-wide GStreamer state live in their own
+//! binary, `tests/engine_missing_plugin.rs`.)
+
+mod engine_support;
+mod support;
+
+mod cli_check;
+mod engine_cache;
+mod engine_errors;
+mod engine_exact;
+mod engine_logic;
+mod engine_rotation;
+mod engine_vfr;
+mod export_errors;
+mod export_reel;
+mod export_stills;
+mod frame_code_clips;
+mod model_props;
+mod mp4_writer;
+mod probe;
+mod regenerate_samples;
+mod sample_determinism;
+mod store_crash;
+mod store_errors;
+mod store_lifecycle;
+mod ui_foundation;
