@@ -11,6 +11,7 @@ fn main() -> ExitCode {
         None => {
             let options = attune::ui::AppOptions {
                 autosave_interval: std::time::Duration::from_secs(cli.autosave_seconds),
+                ..Default::default()
             };
             attune::ui::run_app(cli.path, options).map(|()| 0)
         }

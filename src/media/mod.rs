@@ -6,5 +6,6 @@
 pub mod bench;
 pub mod engine;
 pub mod frame_cmd;
+pub mod overview;
 pub mod probe;
 pub mod still;

@@ -6,6 +6,7 @@ pub mod codebook;
 pub mod consent;
 pub mod edit;
 pub mod error;
+pub mod filter;
 pub mod history;
 pub mod ids;
 pub mod media;
@@ -22,6 +23,7 @@ pub use codebook::{BundledCodebookError, Category, CodeItem, CodeRef, Codebook, 
 pub use consent::{Consent, ConsentGrant, ConsentUse};
 pub use edit::{Edit, EditError, apply};
 pub use error::ValidationError;
+pub use filter::MomentFilter;
 pub use history::Document;
 pub use ids::{ClipId, MomentId, ReelId};
 pub use media::{Fingerprint, MediaFacts};

@@ -29,13 +29,33 @@ pub fn fingerprint(path: &Path) -> io::Result<Fingerprint> {
 }
 
 /// Where a clip's file is: its stored path is relative to the project's
-/// folder with '/' separators.
+/// folder with '/' separators, or absolute for footage kept elsewhere.
 pub fn clip_path(project_path: &Path, clip: &Clip) -> PathBuf {
+    if Path::new(&clip.path).is_absolute() {
+        return PathBuf::from(&clip.path);
+    }
     let base = project_path.parent().unwrap_or(Path::new(""));
     clip.path
         .split('/')
         .filter(|part| !part.is_empty())
         .fold(base.to_path_buf(), |path, part| path.join(part))
+}
+
+/// How a project stores the path of `file`: relative with '/' separators
+/// when it lies under the project's folder (so the two can move together),
+/// absolute otherwise.
+pub fn stored_clip_path(project_path: &Path, file: &Path) -> String {
+    let absolute = |p: &Path| fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let file = absolute(file);
+    let base = absolute(project_path.parent().unwrap_or(Path::new(".")));
+    match file.strip_prefix(&base) {
+        Ok(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => file.to_string_lossy().into_owned(),
+    }
 }
 
 #[derive(Debug)]

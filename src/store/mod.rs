@@ -13,7 +13,9 @@ pub mod save;
 pub use autosave::{Autosaver, DEFAULT_AUTOSAVE_INTERVAL};
 pub use load::{LoadError, Loaded, load};
 pub use lock::{LockError, LockHolder, LockOutcome, ProjectLock, lock_path};
-pub use media_check::{MediaProblem, check_media, clip_path, find_by_fingerprint, fingerprint};
+pub use media_check::{
+    MediaProblem, check_media, clip_path, find_by_fingerprint, fingerprint, stored_clip_path,
+};
 pub use migrate::MigrationError;
 pub use save::{
     SaveError, backup_path, discard_recovery, recovery_if_newer, recovery_path,

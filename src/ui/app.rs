@@ -1,32 +1,46 @@
-//! The foundation window: the project's clips and moments, and the first
-//! frame of the selected clip. The full workspace grows from here.
+//! The app around the workspace: opening projects off the UI thread, the
+//! recent-projects list, and not closing over unsaved work.
 
 use std::path::PathBuf;
 
 use crossbeam_channel::{Receiver, TryRecvError, bounded};
 
+use super::dialogs::Dialogs;
 use super::opening::{Opened, open_path};
-use super::workspace::Workspace;
+use super::workspace::{Request, Workspace};
 use crate::model::Project;
 
 /// Settings the app is started with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct AppOptions {
     /// How often unsaved work goes to the recovery file.
     pub autosave_interval: std::time::Duration,
+    /// Where filmstrips and waveforms are cached; None = the user's cache folder.
+    pub cache_dir: Option<PathBuf>,
+    /// Native dialogs, or scripted answers in tests.
+    pub dialogs: Dialogs,
 }
 
 impl Default for AppOptions {
     fn default() -> Self {
         Self {
             autosave_interval: crate::store::DEFAULT_AUTOSAVE_INTERVAL,
+            cache_dir: None,
+            dialogs: Dialogs::Native,
         }
     }
 }
 
+/// How many recent projects the File menu remembers.
+const RECENT_MAX: usize = 8;
+const RECENT_KEY: &str = "attune-recent-projects";
+
 pub struct AttuneApp {
     state: State,
     options: AppOptions,
+    recent: Vec<PathBuf>,
+    /// Set once the person has agreed to close; the next close goes through.
+    closing: bool,
 }
 
 enum State {
@@ -48,7 +62,88 @@ impl AttuneApp {
             Some(path) => start_opening(ctx, path),
             None => State::Empty,
         };
-        Self { state, options }
+        Self {
+            state,
+            options,
+            recent: Vec::new(),
+            closing: false,
+        }
+    }
+
+    /// Restores the recent-projects list saved by an earlier run.
+    pub fn with_storage(mut self, storage: Option<&dyn eframe::Storage>) -> Self {
+        if let Some(recent) = storage.and_then(|s| eframe::get_value::<Vec<PathBuf>>(s, RECENT_KEY))
+        {
+            self.recent = recent;
+        }
+        self
+    }
+
+    /// The workspace, when a project is open (tests drive it).
+    pub fn workspace(&self) -> Option<&Workspace> {
+        match &self.state {
+            State::Ready(ws) => Some(ws),
+            _ => None,
+        }
+    }
+
+    pub fn workspace_mut(&mut self) -> Option<&mut Workspace> {
+        match &mut self.state {
+            State::Ready(ws) => Some(ws),
+            _ => None,
+        }
+    }
+
+    pub fn recent(&self) -> &[PathBuf] {
+        &self.recent
+    }
+
+    fn remember(&mut self, path: &std::path::Path) {
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT_MAX);
+    }
+
+    fn handle_requests(&mut self, ctx: &egui::Context) {
+        let State::Ready(ws) = &mut self.state else {
+            return;
+        };
+        let dirty = ws.is_dirty();
+        for request in ws.take_requests() {
+            match request {
+                Request::Saved(path) => self.remember(&path),
+                Request::Quit => {
+                    self.closing = true;
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+                Request::Open(_) | Request::New if dirty => {
+                    if let State::Ready(ws) = &mut self.state {
+                        ws.set_status("Save your changes (Ctrl+S) before opening another project.");
+                    }
+                }
+                Request::Open(path) => {
+                    self.state = start_opening(ctx, path);
+                    return;
+                }
+                Request::New => {
+                    self.state = match super::opening::new_project() {
+                        Ok(opened) => {
+                            State::Ready(Box::new(Workspace::new(ctx, opened, &self.options)))
+                        }
+                        Err(e) => State::Failed {
+                            path: PathBuf::from("new project"),
+                            message: format!("{e:#}"),
+                        },
+                    };
+                    return;
+                }
+            }
+        }
+        let recent = self.recent.clone();
+        if let State::Ready(ws) = &mut self.state {
+            ws.set_recent(recent);
+        }
     }
 
     /// The project on screen, if one is open (tests read it).
@@ -72,7 +167,10 @@ impl AttuneApp {
         if let State::Opening { path, rx } = &self.state {
             match rx.try_recv() {
                 Ok(Ok(opened)) => {
-                    self.state = State::Ready(Box::new(Workspace::new(ctx, opened, self.options)))
+                    if let Some(path) = &opened.project_path {
+                        self.remember(&path.clone());
+                    }
+                    self.state = State::Ready(Box::new(Workspace::new(ctx, opened, &self.options)))
                 }
                 Ok(Err(err)) => {
                     self.state = State::Failed {
@@ -116,8 +214,23 @@ fn start_opening(ctx: &egui::Context, path: PathBuf) -> State {
 }
 
 impl eframe::App for AttuneApp {
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, RECENT_KEY, &self.recent);
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.poll(ui.ctx());
+        let ctx = ui.ctx().clone();
+        if ctx.input(|i| i.viewport().close_requested()) && !self.closing {
+            let may_close = match &mut self.state {
+                State::Ready(ws) => ws.confirm_close(),
+                _ => true,
+            };
+            if !may_close {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            }
+        }
+        self.poll(&ctx);
+        self.handle_requests(&ctx);
         match &mut self.state {
             State::Empty => {
                 egui::CentralPanel::default().show(ui, |ui| {

@@ -2,13 +2,21 @@
 //! decoding and saving happen on other threads so the window never freezes.
 
 mod app;
+mod codebook_editor;
+pub mod dialogs;
+mod help;
+pub mod keys;
 mod opening;
 mod saving;
 mod style;
+pub mod timeline;
+mod viewer;
 mod workspace;
 
 pub use app::{AppOptions, AttuneApp};
+pub use dialogs::Dialogs;
 pub use opening::{Opened, open_path};
+pub use workspace::Workspace;
 
 use std::path::PathBuf;
 
@@ -26,7 +34,9 @@ pub fn run_app(path: Option<PathBuf>, app_options: AppOptions) -> anyhow::Result
         options,
         Box::new(move |cc| {
             style::apply(&cc.egui_ctx);
-            Ok(Box::new(AttuneApp::new(&cc.egui_ctx, path, app_options)))
+            Ok(Box::new(
+                AttuneApp::new(&cc.egui_ctx, path, app_options).with_storage(cc.storage),
+            ))
         }),
     )
     .map_err(|e| anyhow::anyhow!("cannot open the window: {e}"))

@@ -66,20 +66,42 @@ fn open_project(path: &Path) -> anyhow::Result<Opened> {
 }
 
 fn open_clip(path: &Path) -> anyhow::Result<Opened> {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let clip = clip_from_file(
+        path,
+        ClipId(1),
+        absolute.to_string_lossy().replace('\\', "/"),
+    )?;
+    let name = clip.name.clone();
+    let mut project = Project::new(name, chrono::Utc::now());
+    project.clips.push(clip);
+    project.codebooks = crate::model::codebook::bundled()?;
+    Ok(Opened {
+        project,
+        project_path: None,
+        lock: None,
+        read_only_because: None,
+        migrated_from: None,
+        recovery: None,
+    })
+}
+
+/// Probes and fingerprints a file so it can join a project as a clip with
+/// no consent recorded yet. `stored_path` is how the project refers to it.
+pub fn clip_from_file(path: &Path, id: ClipId, stored_path: String) -> anyhow::Result<Clip> {
     let report = crate::media::probe::probe(path)?;
     let fingerprint =
         store::fingerprint(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "Clip".into());
     let frame_rate = FrameRate::new(report.fps_num, report.fps_den)
         .with_context(|| format!("{}: frame rate is zero", path.display()))?;
-    let clip = Clip {
-        id: ClipId(1),
-        name: name.clone(),
-        path: absolute.to_string_lossy().replace('\\', "/"),
+    Ok(Clip {
+        id,
+        name,
+        path: stored_path,
         fingerprint,
         media: MediaFacts {
             frame_rate,
@@ -93,9 +115,12 @@ fn open_clip(path: &Path) -> anyhow::Result<Opened> {
             variable_frame_rate: report.variable_frame_rate,
         },
         consent: Consent::default(),
-    };
-    let mut project = Project::new(name, chrono::Utc::now());
-    project.clips.push(clip);
+    })
+}
+
+/// A new, empty project with the bundled codebooks, not yet saved anywhere.
+pub fn new_project() -> anyhow::Result<Opened> {
+    let mut project = Project::new("New project", chrono::Utc::now());
     project.codebooks = crate::model::codebook::bundled()?;
     Ok(Opened {
         project,

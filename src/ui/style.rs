@@ -12,3 +12,8 @@ pub fn apply(ctx: &egui::Context) {
 pub const THERAPY: egui::Color32 = egui::Color32::from_rgb(0x4f, 0x8a, 0x6e);
 pub const SUPERVISION: egui::Color32 = egui::Color32::from_rgb(0x5b, 0x74, 0xa8);
 pub const TEACHING: egui::Color32 = egui::Color32::from_rgb(0xa8, 0x7b, 0x4f);
+
+/// A codebook colour as egui draws it.
+pub fn colour(c: crate::model::Colour) -> egui::Color32 {
+    egui::Color32::from_rgb(c.r, c.g, c.b)
+}

@@ -26,3 +26,4 @@ mod store_crash;
 mod store_errors;
 mod store_lifecycle;
 mod ui_foundation;
+mod ui_workspace;

@@ -1,6 +1,6 @@
-//! The app window on the sample project, driven through egui_kittest and
-//! AccessKit as a person would: find the clips, pick one, restore autosaved
-//! work after a crash and save it.
+//! Opening and recovering, driven through egui_kittest and AccessKit as a
+//! person would: find the clips and moments, restore autosaved work after a
+//! crash and save it, and refuse a broken project without touching it.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -30,7 +30,14 @@ fn harness(path: PathBuf) -> Harness<'static, AttuneApp> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .wgpu()
-        .build_eframe(move |cc| AttuneApp::new(&cc.egui_ctx, Some(path), AppOptions::default()))
+        .build_eframe(move |cc| {
+            let cache = std::env::temp_dir().join("attune-test-overview-cache");
+            let options = AppOptions {
+                cache_dir: Some(cache),
+                ..Default::default()
+            };
+            AttuneApp::new(&cc.egui_ctx, Some(path), options)
+        })
 }
 
 /// Steps the app until `done` holds: opening and decoding happen on other
@@ -49,54 +56,34 @@ fn step_until(
     h.step();
 }
 
-fn previews_done(h: &Harness<'_, AttuneApp>) -> bool {
-    h.query_by_label("First frame of the selected clip")
-        .is_some()
-}
-
 #[test]
 fn opens_the_sample_project_and_lists_clips_and_moments() {
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness(copy_samples(dir.path()));
     step_until(&mut h, "the project", |h| h.state().project().is_some());
-    step_until(&mut h, "the first frame", previews_done);
-
     for clip in [
         "Play on the mat, week 1",
         "Feeding in the armchair (phone)",
         "Bath time (no sound)",
     ] {
         assert!(
-            h.query_by_label_contains(clip).is_some(),
+            h.query_all_by_label_contains(clip).next().is_some(),
             "clip {clip} is listed"
         );
     }
-    // The first clip's moments show their codes and captions.
-    assert!(
-        h.query_by_label_contains("Giving and taking short turns")
-            .is_some()
-    );
-    assert!(
-        h.query_by_label_contains("Caption: You took turns")
-            .is_some()
-    );
-
-    // Selecting another clip shows its moments instead.
-    h.get_by_label_contains("Feeding in the armchair").click();
-    step_until(&mut h, "the feeding clip's moments", |h| {
-        h.query_by_label_contains("Caption: You took turns")
-            .is_none()
-    });
+    // The moment list shows every moment with its codes and caption.
+    let listed = |h: &Harness<'_, AttuneApp>, text: &str| {
+        h.query_all_by_label_contains(text).next().is_some()
+    };
+    assert!(listed(&h, "Giving and taking short turns"));
+    assert!(listed(&h, "You took turns"));
     let project = h.state().project().unwrap();
     let feeding = &project.clips[1];
-    let first = project.moments_of(feeding.id)[0];
+    let first = project.moments_of(feeding.id)[0].caption.clone();
     assert!(
-        h.query_by_label_contains(&format!("Caption: {}", first.caption))
-            .is_some(),
-        "the feeding clip's first caption is shown"
+        listed(&h, &first[..20]),
+        "the feeding clip's first caption is listed"
     );
-    step_until(&mut h, "the feeding clip's frame", previews_done);
-    h.snapshot("foundation_workspace");
 }
 
 #[test]

@@ -1,0 +1,228 @@
+//! Carrying out what keys, buttons and menus ask for: engine commands for
+//! moving around, `Edit`s for changing the project.
+
+use chrono::Utc;
+
+use super::Workspace;
+use crate::media::engine::PlayerCommand;
+use crate::model::{CodeRef, Edit, Moment};
+use crate::ui::keys::{self, Action};
+
+impl Workspace {
+    /// Applies one edit; a refused edit is reported, never half-applied.
+    pub(super) fn apply(&mut self, edit: Edit) -> bool {
+        match self.doc.apply(edit) {
+            Ok(()) => true,
+            Err(e) => {
+                self.status = Some(format!("Not changed: {e}"));
+                false
+            }
+        }
+    }
+
+    pub(super) fn perform(&mut self, action: Action) {
+        let state = self.viewer.state().clone();
+        let last = state.frame_count.saturating_sub(1);
+        match action {
+            Action::PlayPause => {
+                let cmd = if state.playing {
+                    PlayerCommand::Pause
+                } else {
+                    PlayerCommand::Play
+                };
+                self.viewer.send(cmd);
+            }
+            Action::ShuttleForward => {
+                let rate = keys::next_shuttle_rate(state.playing, state.rate);
+                self.viewer.send(PlayerCommand::SetRate(rate));
+                if !state.playing {
+                    self.viewer.send(PlayerCommand::Play);
+                }
+            }
+            Action::ShuttleBack => self.viewer.send(PlayerCommand::Step(-1)),
+            Action::Pause => self.viewer.send(PlayerCommand::Pause),
+            Action::Step(n) => self.viewer.send(PlayerCommand::Step(n)),
+            Action::First => self.viewer.send(PlayerCommand::SeekToFrame(0)),
+            Action::Last => self.viewer.send(PlayerCommand::SeekToFrame(last)),
+            Action::PreviousMoment => self.neighbour_moment(false),
+            Action::NextMoment => self.neighbour_moment(true),
+            Action::MarkIn => self.mark_in = Some(state.frame),
+            Action::MarkOut => self.mark_out = Some(state.frame),
+            Action::MarkPoint => {
+                self.new_moment(state.frame, state.frame, Vec::new());
+            }
+            Action::MomentFromMarks => self.moment_from_marks(state.frame),
+            Action::Code(key) => self.code_by_hotkey(key, state.frame),
+            Action::PlaySelection => {
+                if let Some((start, end)) = self.selection_span() {
+                    self.viewer.send(PlayerCommand::PlaySpan { start, end });
+                }
+            }
+            Action::LoopSelection => {
+                if let Some((start, end)) = self.selection_span() {
+                    self.viewer.send(PlayerCommand::LoopSpan { start, end });
+                }
+            }
+            Action::Delete => self.delete_selected(),
+            Action::Undo => {
+                self.commit_draft();
+                if self.doc.undo() {
+                    self.after_history_move();
+                }
+            }
+            Action::Redo => {
+                self.commit_draft();
+                if self.doc.redo() {
+                    self.after_history_move();
+                }
+            }
+            Action::Save => self.save(),
+            Action::Help => self.show_help = !self.show_help,
+            Action::Escape => {
+                if self.show_help {
+                    self.show_help = false;
+                } else if self.selected.is_some() {
+                    self.commit_draft();
+                    self.selected = None;
+                } else {
+                    self.mark_in = None;
+                    self.mark_out = None;
+                }
+            }
+        }
+    }
+
+    /// The selected moment, or else the in/out marks, as a frame span.
+    pub(super) fn selection_span(&self) -> Option<(u32, u32)> {
+        if let Some(m) = self.selected.and_then(|id| self.doc.project().moment(id)) {
+            return Some((m.start, m.end));
+        }
+        match (self.mark_in, self.mark_out) {
+            (Some(a), Some(b)) => Some((a.min(b), a.max(b))),
+            _ => None,
+        }
+    }
+
+    fn moment_from_marks(&mut self, frame: u32) {
+        let span = match (self.mark_in, self.mark_out) {
+            (Some(a), Some(b)) => Some((a.min(b), a.max(b))),
+            (Some(a), None) if frame >= a => Some((a, frame)),
+            (None, Some(b)) if frame <= b => Some((frame, b)),
+            _ => None,
+        };
+        match span {
+            Some((start, end)) => {
+                if self.new_moment(start, end, Vec::new()) {
+                    self.mark_in = None;
+                    self.mark_out = None;
+                }
+            }
+            None => {
+                self.status = Some("Set an in mark (I) and an out mark (O) first.".into());
+            }
+        }
+    }
+
+    /// Adds a moment on the current clip and selects it.
+    pub(super) fn new_moment(&mut self, start: u32, end: u32, codes: Vec<CodeRef>) -> bool {
+        let Some(clip) = self.current else {
+            self.status = Some("Open a clip before marking moments.".into());
+            return false;
+        };
+        self.commit_draft();
+        let project = self.doc.project();
+        let now = Utc::now();
+        let moment = Moment {
+            id: project.next_moment_id(),
+            clip,
+            start,
+            end,
+            codes,
+            note: String::new(),
+            caption: String::new(),
+            author: self.author.clone(),
+            created: now,
+            modified: now,
+        };
+        let id = moment.id;
+        let index = project.moments.len();
+        if self.apply(Edit::InsertMoment { index, moment }) {
+            self.selected = Some(id);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// 1–9: toggles the active codebook's item on the selected moment, or
+    /// marks a point moment with it when nothing is selected.
+    fn code_by_hotkey(&mut self, key: char, frame: u32) {
+        let Some(book) = self
+            .active_codebook
+            .as_deref()
+            .and_then(|id| self.doc.project().codebook(id))
+        else {
+            self.status = Some("Pick an active codebook first.".into());
+            return;
+        };
+        let Some((_, item)) = book.hotkey_item(key) else {
+            self.status = Some(format!("No code on key {key} in {}.", book.name));
+            return;
+        };
+        let code = CodeRef::new(book.id.clone(), item.id.clone());
+        match self.selected {
+            Some(id) => self.toggle_code(id, code),
+            None => {
+                self.new_moment(frame, frame, vec![code]);
+            }
+        }
+    }
+
+    pub(super) fn toggle_code(&mut self, id: crate::model::MomentId, code: CodeRef) {
+        self.commit_draft();
+        let Some(mut moment) = self.doc.project().moment(id).cloned() else {
+            return;
+        };
+        if let Some(at) = moment.codes.iter().position(|c| *c == code) {
+            moment.codes.remove(at);
+        } else {
+            moment.codes.push(code);
+        }
+        moment.modified = Utc::now();
+        self.apply(Edit::UpdateMoment(moment));
+    }
+
+    fn delete_selected(&mut self) {
+        let Some(id) = self.selected else {
+            return;
+        };
+        self.draft = None;
+        if self.apply(Edit::RemoveMoment(id)) {
+            self.selected = None;
+        }
+    }
+
+    /// Undo and redo may remove the selected moment or the current clip.
+    fn after_history_move(&mut self) {
+        self.draft = None;
+        let project = self.doc.project();
+        if self.selected.is_some_and(|id| project.moment(id).is_none()) {
+            self.selected = None;
+        }
+        if self.current.is_some_and(|id| project.clip(id).is_none()) {
+            self.current = None;
+            self.viewer.close();
+        }
+    }
+
+    pub(super) fn save(&mut self) {
+        self.commit_draft();
+        if self.saver.can_save() {
+            self.saver.save(&self.doc);
+        } else if self.lock.is_none() && self.banner.is_some() {
+            self.status = Some("This project is read-only here.".into());
+        } else {
+            self.save_as();
+        }
+    }
+}

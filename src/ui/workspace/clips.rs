@@ -1,0 +1,361 @@
+//! The project's footage: thumbnails for the media bin, which clips are
+//! offline (moved or changed), relinking by fingerprint, adding clips and
+//! saving the project somewhere else. Disk and decoder work runs on
+//! short-lived threads; results come back over channels.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crossbeam_channel::{Receiver, bounded, unbounded};
+
+use super::Workspace;
+use crate::model::{Clip, ClipId, Edit, Project};
+use crate::ui::dialogs::{Question, is_video};
+
+/// Long side of the media bin's thumbnails.
+const THUMB_SIDE: u32 = 320;
+/// How deep a relink search looks under the chosen folder.
+const RELINK_DEPTH: usize = 4;
+
+pub enum Thumb {
+    Ready(egui::TextureHandle),
+    Failed(String),
+}
+
+/// A dialog whose answer has not come back yet, and what it was for.
+pub enum Pending {
+    Relink(ClipId),
+    AddClips,
+    SaveAs,
+    OpenProject,
+    ImportCodebook,
+    ExportCodebook(String),
+}
+
+/// Where a clip's file is, for a saved project or a clip opened on its own.
+pub fn resolve(project_path: Option<&Path>, clip: &Clip) -> PathBuf {
+    match project_path {
+        Some(p) => crate::store::clip_path(p, clip),
+        None => PathBuf::from(&clip.path),
+    }
+}
+
+/// One worker decodes the thumbnails in turn: the UI never waits on a decoder.
+pub fn spawn_thumbnails(
+    ctx: &egui::Context,
+    project: &Project,
+    project_path: Option<&Path>,
+) -> Receiver<(ClipId, Result<image::RgbaImage, String>)> {
+    let (tx, rx) = unbounded();
+    let jobs: Vec<_> = project
+        .clips
+        .iter()
+        .map(|clip| (clip.id, resolve(project_path, clip), clip.media.rotation))
+        .collect();
+    let ctx = ctx.clone();
+    let _ = std::thread::Builder::new()
+        .name("thumbnails".into())
+        .spawn(move || {
+            for (id, path, rotation) in jobs {
+                let result = crate::media::still::first_frame(&path, THUMB_SIDE, rotation)
+                    .map_err(|e| e.to_string());
+                if tx.send((id, result)).is_err() {
+                    return;
+                }
+                ctx.request_repaint();
+            }
+        });
+    rx
+}
+
+/// Finds the clips whose files are missing or no longer the same footage.
+pub fn spawn_media_check(
+    ctx: &egui::Context,
+    project_path: PathBuf,
+    project: Project,
+) -> Receiver<HashSet<ClipId>> {
+    let (tx, rx) = bounded(1);
+    let ctx = ctx.clone();
+    let _ = std::thread::Builder::new()
+        .name("media-check".into())
+        .spawn(move || {
+            let offline = crate::store::check_media(&project_path, &project)
+                .iter()
+                .map(|p| p.clip())
+                .collect();
+            let _ = tx.send(offline);
+            ctx.request_repaint();
+        });
+    rx
+}
+
+impl Workspace {
+    pub(super) fn clip_path(&self, clip: &Clip) -> PathBuf {
+        resolve(self.project_path.as_deref(), clip)
+    }
+
+    pub(super) fn poll_clips(&mut self, ctx: &egui::Context) {
+        while let Ok((id, result)) = self.thumb_rx.try_recv() {
+            let thumb = match result {
+                Ok(img) => {
+                    let size = [img.width() as usize, img.height() as usize];
+                    let color = egui::ColorImage::from_rgba_unmultiplied(size, img.as_raw());
+                    Thumb::Ready(ctx.load_texture(
+                        format!("clip-thumb-{id}"),
+                        color,
+                        egui::TextureOptions::LINEAR,
+                    ))
+                }
+                Err(message) => Thumb::Failed(message),
+            };
+            self.thumbs.insert(id, thumb);
+        }
+        if let Some(rx) = &self.media_rx
+            && let Ok(offline) = rx.try_recv()
+        {
+            self.media_rx = None;
+            self.offline = offline;
+            if self.current.is_some_and(|c| self.offline.contains(&c)) {
+                self.viewer.close();
+            }
+        }
+        self.poll_relink();
+        self.poll_added_clips();
+        self.poll_dialog();
+    }
+
+    /// Opens a dialog; its answer is handled in `poll_dialog`.
+    pub(super) fn ask(&mut self, question: Question, why: Pending, ctx: &egui::Context) {
+        if self.dialog.is_some() {
+            return;
+        }
+        self.dialog = Some((why, self.dialogs.ask(question, ctx)));
+    }
+
+    fn poll_dialog(&mut self) {
+        let Some((_, rx)) = &self.dialog else {
+            return;
+        };
+        let Ok(paths) = rx.try_recv() else {
+            return;
+        };
+        let Some((why, _)) = self.dialog.take() else {
+            return;
+        };
+        let Some(first) = paths.first().cloned() else {
+            return; // cancelled
+        };
+        match why {
+            Pending::Relink(clip) => self.search_for_clip(clip, first),
+            Pending::AddClips => self.add_clips(paths),
+            Pending::SaveAs => self.save_to(first),
+            Pending::OpenProject => self.requests.push(super::Request::Open(first)),
+            Pending::ImportCodebook => self.import_codebook(&first),
+            Pending::ExportCodebook(id) => self.export_codebook(&id, &first),
+        }
+    }
+
+    /// Looks for a moved clip's file under `folder`, by fingerprint.
+    fn search_for_clip(&mut self, clip: ClipId, folder: PathBuf) {
+        let Some(wanted) = self.doc.project().clip(clip).map(|c| c.fingerprint.clone()) else {
+            return;
+        };
+        let (tx, rx) = bounded(1);
+        let spawned = std::thread::Builder::new()
+            .name("relink".into())
+            .spawn(move || {
+                let found = crate::store::find_by_fingerprint(&folder, &wanted, RELINK_DEPTH)
+                    .ok_or_else(|| {
+                        format!(
+                            "The clip's file is not in {} or the folders under it.",
+                            folder.display()
+                        )
+                    });
+                let _ = tx.send(found);
+            });
+        if spawned.is_ok() {
+            self.relinking = Some((clip, rx));
+            self.status = Some("Looking for the clip…".into());
+        }
+    }
+
+    fn poll_relink(&mut self) {
+        let Some((clip_id, rx)) = &self.relinking else {
+            return;
+        };
+        let Ok(result) = rx.try_recv() else {
+            return;
+        };
+        let clip_id = *clip_id;
+        self.relinking = None;
+        let found = match result {
+            Ok(found) => found,
+            Err(message) => {
+                self.status = Some(message);
+                return;
+            }
+        };
+        let Some(mut clip) = self.doc.project().clip(clip_id).cloned() else {
+            return;
+        };
+        clip.path = match &self.project_path {
+            Some(p) => crate::store::stored_clip_path(p, &found),
+            None => found.to_string_lossy().into_owned(),
+        };
+        let name = clip.name.clone();
+        if self.apply(Edit::UpdateClip(clip)) {
+            self.offline.remove(&clip_id);
+            self.status = Some(format!("Found '{name}' at {}", found.display()));
+            if self.current == Some(clip_id) {
+                self.viewer.open(clip_id, found);
+            }
+        }
+    }
+
+    /// Relinks without a dialog (tests, and the "Relink…" button's answer).
+    pub fn relink_from(&mut self, clip: ClipId, folder: PathBuf) {
+        self.search_for_clip(clip, folder);
+    }
+
+    /// Probes dropped or chosen files off the UI thread, then adds them
+    /// in one edit (one undo step).
+    pub(super) fn add_clips(&mut self, paths: Vec<PathBuf>) {
+        let (videos, others): (Vec<_>, Vec<_>) = paths.into_iter().partition(|p| is_video(p));
+        if let Some(other) = others.first() {
+            self.status = Some(format!(
+                "{} is not a video file Attune can add.",
+                other.display()
+            ));
+        }
+        if videos.is_empty() {
+            return;
+        }
+        let first_id = self.doc.project().next_clip_id().0;
+        let project_path = self.project_path.clone();
+        let (tx, rx) = bounded(1);
+        let spawned = std::thread::Builder::new()
+            .name("add-clips".into())
+            .spawn(move || {
+                let results: Vec<_> = videos
+                    .iter()
+                    .enumerate()
+                    .map(|(i, path)| {
+                        let stored = match &project_path {
+                            Some(p) => crate::store::stored_clip_path(p, path),
+                            None => std::fs::canonicalize(path)
+                                .unwrap_or_else(|_| path.clone())
+                                .to_string_lossy()
+                                .into_owned(),
+                        };
+                        let id = ClipId(first_id + i as u32);
+                        crate::ui::opening::clip_from_file(path, id, stored)
+                            .map_err(|e| format!("{e:#}"))
+                    })
+                    .collect();
+                let _ = tx.send(results);
+            });
+        if spawned.is_ok() {
+            self.adding = Some(rx);
+            self.status = Some("Adding clips…".into());
+        }
+    }
+
+    fn poll_added_clips(&mut self) {
+        let Some(rx) = &self.adding else {
+            return;
+        };
+        let Ok(results) = rx.try_recv() else {
+            return;
+        };
+        self.adding = None;
+        let mut index = self.doc.project().clips.len();
+        let mut edits = Vec::new();
+        let mut problems = Vec::new();
+        for result in results {
+            match result {
+                Ok(clip) => {
+                    edits.push(Edit::InsertClip { index, clip });
+                    index += 1;
+                }
+                Err(message) => problems.push(message),
+            }
+        }
+        let added = edits.len();
+        if added > 0 && self.apply(Edit::Batch(edits)) {
+            self.thumb_rx =
+                spawn_thumbnails(&self.ctx, self.doc.project(), self.project_path.as_deref());
+            self.status = Some(format!("Added {added} clip(s)."));
+        }
+        if let Some(problem) = problems.first() {
+            self.status = Some(format!("Not added: {problem}"));
+        }
+    }
+
+    /// Files dropped on the window: footage is added, a project is opened.
+    pub(super) fn take_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if dropped.is_empty() {
+            return;
+        }
+        let (projects, clips): (Vec<_>, Vec<_>) = dropped.into_iter().partition(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        });
+        if let Some(project) = projects.into_iter().next() {
+            self.requests.push(super::Request::Open(project));
+        }
+        self.add_clips(clips);
+    }
+
+    pub(super) fn save_as(&mut self) {
+        let ctx = self.ctx.clone();
+        self.ask(Question::SaveProjectAs, Pending::SaveAs, &ctx);
+    }
+
+    /// Saves to a new file: takes its lock, rewrites clip paths relative to
+    /// the new folder, and from then on saves and autosaves go there.
+    pub fn save_to(&mut self, path: PathBuf) {
+        self.commit_draft();
+        let lock = match crate::store::ProjectLock::acquire(&path) {
+            Ok(crate::store::LockOutcome::Acquired(lock)) => lock,
+            Ok(crate::store::LockOutcome::ReadOnly(holder)) => {
+                self.status = Some(format!("Not saved: {} is open by {holder}", path.display()));
+                return;
+            }
+            Err(e) => {
+                self.status = Some(format!("Not saved: {e}"));
+                return;
+            }
+        };
+        let edits: Vec<Edit> = self
+            .doc
+            .project()
+            .clips
+            .iter()
+            .filter_map(|clip| {
+                let file = self.clip_path(clip);
+                let stored = crate::store::stored_clip_path(&path, &file);
+                (stored != clip.path).then(|| {
+                    let mut moved = clip.clone();
+                    moved.path = stored;
+                    Edit::UpdateClip(moved)
+                })
+            })
+            .collect();
+        if !edits.is_empty() && !self.apply(Edit::Batch(edits)) {
+            return;
+        }
+        self.project_path = Some(path.clone());
+        self.lock = Some(lock);
+        self.banner = None;
+        self.saver = crate::ui::saving::Saver::new(Some(&path), true, self.autosave_interval);
+        self.saver.save(&self.doc);
+        self.requests.push(super::Request::Saved(path));
+    }
+}

@@ -1,0 +1,182 @@
+//! The codebook window: pick, create, edit, import and export codebooks.
+//! Changes are made on a working copy and applied as one edit, so a
+//! half-edited codebook (a duplicate hotkey, say) never reaches the project.
+
+use std::path::Path;
+
+use super::Workspace;
+use crate::model::{Category, CodeItem, Codebook, Colour, Edit};
+use crate::ui::codebook_editor::CodebookEditor;
+use crate::ui::dialogs::Question;
+
+impl Workspace {
+    pub(super) fn open_codebook_editor(&mut self) {
+        let id = self
+            .active_codebook
+            .clone()
+            .or_else(|| self.doc.project().codebooks.first().map(|b| b.id.clone()));
+        let working = id
+            .as_deref()
+            .and_then(|id| self.doc.project().codebook(id))
+            .cloned();
+        self.codebook_editor = Some(CodebookEditor::new(working));
+    }
+
+    pub(super) fn codebook_window(&mut self, ctx: &egui::Context) {
+        let Some(mut editor) = self.codebook_editor.take() else {
+            return;
+        };
+        let mut open = true;
+        let outcome = editor.show(ctx, &mut open, self.doc.project());
+        use crate::ui::codebook_editor::Outcome;
+        match outcome {
+            Outcome::None => {}
+            Outcome::Pick(id) => {
+                let working = self.doc.project().codebook(&id).cloned();
+                editor = CodebookEditor::new(working);
+            }
+            Outcome::Apply(book) => {
+                let exists = self.doc.project().codebook(&book.id).is_some();
+                let edit = if exists {
+                    Edit::UpdateCodebook(book.clone())
+                } else {
+                    Edit::InsertCodebook {
+                        index: self.doc.project().codebooks.len(),
+                        codebook: book.clone(),
+                    }
+                };
+                if self.apply(edit) {
+                    editor.saved();
+                    self.status = Some(format!("Codebook '{}' saved in the project.", book.name));
+                } else if let Some(status) = &self.status {
+                    editor.error = Some(status.clone());
+                }
+            }
+            Outcome::New => {
+                let book = new_codebook(self.doc.project());
+                editor = CodebookEditor::new(Some(book));
+                editor.mark_new();
+            }
+            Outcome::MakeActive(id) => self.active_codebook = Some(id),
+            Outcome::Export(id) => self.ask(
+                Question::ExportCodebook,
+                super::clips::Pending::ExportCodebook(id),
+                ctx,
+            ),
+            Outcome::Import => self.ask(
+                Question::ImportCodebook,
+                super::clips::Pending::ImportCodebook,
+                ctx,
+            ),
+        }
+        if open {
+            self.codebook_editor = Some(editor);
+        }
+    }
+
+    /// Adds a codebook from a JSON file; a clash of ids gets a new id, so
+    /// importing never replaces the codebook moments are coded with.
+    pub(super) fn import_codebook(&mut self, path: &Path) {
+        let mut book = match read_codebook(path) {
+            Ok(book) => book,
+            Err(message) => {
+                self.status = Some(message);
+                return;
+            }
+        };
+        let project = self.doc.project();
+        let base = book.id.clone();
+        let mut n = 2;
+        while project.codebook(&book.id).is_some() {
+            book.id = format!("{base}-{n}");
+            n += 1;
+        }
+        let name = book.name.clone();
+        let id = book.id.clone();
+        let index = project.codebooks.len();
+        if self.apply(Edit::InsertCodebook {
+            index,
+            codebook: book,
+        }) {
+            self.active_codebook = Some(id);
+            self.status = Some(format!("Imported codebook '{name}'."));
+        }
+    }
+
+    pub(super) fn export_codebook(&mut self, id: &str, path: &Path) {
+        let Some(book) = self.doc.project().codebook(id) else {
+            return;
+        };
+        self.status = Some(match write_codebook(book, path) {
+            Ok(()) => format!("Exported '{}' to {}.", book.name, path.display()),
+            Err(message) => message,
+        });
+    }
+}
+
+fn read_codebook(path: &Path) -> Result<Codebook, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+    let mut de = serde_json::Deserializer::from_str(&text);
+    let book: Codebook = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = e.inner();
+        format!(
+            "{}:{}:{}: not a codebook ({} at {})",
+            path.display(),
+            inner.line(),
+            inner.column(),
+            inner,
+            e.path()
+        )
+    })?;
+    book.validate()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(book)
+}
+
+/// Writes next to the destination and renames, so a failed export never
+/// leaves half a file where a good one was.
+fn write_codebook(book: &Codebook, path: &Path) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(book)
+        .map_err(|e| format!("Cannot write the codebook: {e}"))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| format!("Cannot write {}: {e}", path.display());
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(fail)?;
+    temp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+fn new_codebook(project: &crate::model::Project) -> Codebook {
+    let mut n = 1;
+    let mut id = "my-codebook".to_owned();
+    while project.codebook(&id).is_some() {
+        n += 1;
+        id = format!("my-codebook-{n}");
+    }
+    Codebook {
+        id,
+        name: if n == 1 {
+            "My codebook".into()
+        } else {
+            format!("My codebook {n}")
+        },
+        method: String::new(),
+        description: String::new(),
+        categories: vec![Category {
+            id: "category-1".into(),
+            name: "Category 1".into(),
+            colour: Colour::new(0x7f, 0xa7, 0xc9),
+            items: vec![CodeItem {
+                id: "item-1".into(),
+                name: "Item 1".into(),
+                description: String::new(),
+                colour: None,
+                hotkey: Some('1'),
+            }],
+        }],
+    }
+}

@@ -1,0 +1,205 @@
+//! The inspector: the selected moment's codes, clinical note, parent-facing
+//! caption, author and frames. Typing goes into a draft that becomes one
+//! edit (one undo step) when the field is left, not one per keystroke.
+
+use chrono::Utc;
+
+use super::Workspace;
+use crate::model::{CodeRef, Edit, MomentId};
+use crate::ui::style;
+
+/// What is being typed for one moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub moment: MomentId,
+    pub note: String,
+    pub caption: String,
+    pub author: String,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Workspace {
+    /// Turns the draft into an edit if it differs from the project.
+    pub(super) fn commit_draft(&mut self) {
+        let Some(draft) = self.draft.take() else {
+            return;
+        };
+        let Some(mut moment) = self.doc.project().moment(draft.moment).cloned() else {
+            return;
+        };
+        let (start, end) = (draft.start.min(draft.end), draft.start.max(draft.end));
+        if moment.note == draft.note
+            && moment.caption == draft.caption
+            && moment.author == draft.author
+            && (moment.start, moment.end) == (start, end)
+        {
+            return;
+        }
+        moment.note = draft.note;
+        moment.caption = draft.caption;
+        moment.author = draft.author;
+        moment.start = start;
+        moment.end = end;
+        moment.modified = Utc::now();
+        self.apply(Edit::UpdateMoment(moment));
+    }
+
+    pub(super) fn inspector(&mut self, ui: &mut egui::Ui) {
+        ui.heading("Moment");
+        let Some(id) = self.selected else {
+            ui.label(
+                egui::RichText::new(
+                    "No moment selected. Mark one with I and O, then Enter; \
+                     or press M for a single frame.",
+                )
+                .weak(),
+            );
+            return;
+        };
+        let Some(moment) = self.doc.project().moment(id).cloned() else {
+            return;
+        };
+        if self.draft.as_ref().is_none_or(|d| d.moment != id) {
+            self.commit_draft();
+            self.draft = Some(Draft {
+                moment: id,
+                note: moment.note.clone(),
+                caption: moment.caption.clone(),
+                author: moment.author.clone(),
+                start: moment.start,
+                end: moment.end,
+            });
+        }
+        let project = self.doc.project();
+        let Some(clip) = project.clip(moment.clip) else {
+            return;
+        };
+        let rate = clip.media.frame_rate;
+        let last = clip.media.frames.saturating_sub(1);
+        ui.label(egui::RichText::new(&clip.name).strong());
+        ui.label(format!(
+            "{} – {} · {} frame(s)",
+            rate.timecode(u64::from(moment.start)),
+            rate.timecode(u64::from(moment.end)),
+            moment.frames()
+        ));
+
+        let mut commit = false;
+        let mut codes_clicked: Vec<CodeRef> = Vec::new();
+        let active = self
+            .active_codebook
+            .as_deref()
+            .and_then(|b| project.codebook(b));
+        if let Some(draft) = &mut self.draft {
+            egui::Grid::new("moment-frames")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    for (text, value) in [
+                        ("Start frame", &mut draft.start),
+                        ("End frame", &mut draft.end),
+                    ] {
+                        let label = ui.label(text);
+                        let r = ui
+                            .add(egui::DragValue::new(value).range(0..=last))
+                            .labelled_by(label.id);
+                        commit |=
+                            r.drag_stopped() || r.lost_focus() || (r.changed() && !r.dragged());
+                        ui.end_row();
+                    }
+                });
+
+            ui.separator();
+            let label = ui.label("Clinical note (never shown to parents)");
+            let r = ui
+                .add(
+                    egui::TextEdit::multiline(&mut draft.note)
+                        .desired_rows(3)
+                        .desired_width(f32::INFINITY),
+                )
+                .labelled_by(label.id);
+            commit |= r.lost_focus();
+            let label = ui.label("Caption for the parent");
+            let r = ui
+                .add(
+                    egui::TextEdit::multiline(&mut draft.caption)
+                        .desired_rows(2)
+                        .desired_width(f32::INFINITY)
+                        .hint_text("Kind and strengths-based, in the parent's words"),
+                )
+                .labelled_by(label.id);
+            commit |= r.lost_focus();
+            ui.horizontal(|ui| {
+                let label = ui.label("Author");
+                let r = ui
+                    .add(egui::TextEdit::singleline(&mut draft.author))
+                    .labelled_by(label.id);
+                commit |= r.lost_focus();
+            });
+            ui.separator();
+            ui.label(egui::RichText::new("Codes").strong());
+            if let Some(book) = active {
+                for category in &book.categories {
+                    ui.horizontal_wrapped(|ui| {
+                        let colour = style::colour(category.colour);
+                        let (swatch, _) =
+                            ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                        ui.painter().rect_filled(swatch, 2.0, colour);
+                        for item in &category.items {
+                            let code = CodeRef::new(book.id.clone(), item.id.clone());
+                            let on = moment.codes.contains(&code);
+                            let text = match item.hotkey {
+                                Some(k) => format!("{k} {}", item.name),
+                                None => item.name.clone(),
+                            };
+                            if ui
+                                .selectable_label(on, text)
+                                .on_hover_text(&item.description)
+                                .clicked()
+                            {
+                                codes_clicked.push(code);
+                            }
+                        }
+                    });
+                }
+            }
+            // Codes from codebooks other than the active one.
+            for code in &moment.codes {
+                if active.is_some_and(|b| b.id == code.codebook) {
+                    continue;
+                }
+                let name = project
+                    .codebook(&code.codebook)
+                    .and_then(|b| b.item(&code.item))
+                    .map(|(_, i)| i.name.clone())
+                    .unwrap_or_else(|| code.item.clone());
+                ui.horizontal(|ui| {
+                    ui.label(format!("{name} ({})", code.codebook));
+                    if ui.small_button(format!("Remove {name}")).clicked() {
+                        codes_clicked.push(code.clone());
+                    }
+                });
+            }
+
+            ui.label(
+                egui::RichText::new(format!(
+                    "Created {} · changed {}",
+                    moment.created.format("%Y-%m-%d %H:%M"),
+                    moment.modified.format("%Y-%m-%d %H:%M")
+                ))
+                .weak()
+                .small(),
+            );
+        }
+        let delete = ui.button("Delete moment").clicked();
+        if commit {
+            self.commit_draft();
+        }
+        for code in codes_clicked {
+            self.toggle_code(id, code);
+        }
+        if delete {
+            self.perform(crate::ui::keys::Action::Delete);
+        }
+    }
+}

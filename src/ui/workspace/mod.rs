@@ -1,0 +1,259 @@
+//! The annotation workspace: media bin, viewer and transport, timeline,
+//! inspector and moment list around one open project. Every change goes
+//! through the `Document` as an `Edit`; every media request goes to the
+//! engine as a command.
+
+mod actions;
+mod clips;
+mod codebooks;
+mod inspect;
+mod layout;
+mod moment_list;
+mod overview;
+mod selection;
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use super::codebook_editor::CodebookEditor;
+use super::dialogs::Dialogs;
+use super::opening::Opened;
+use super::saving::Saver;
+use super::timeline::{TimelineIndex, TimelineView};
+use super::viewer::Viewer;
+use crate::model::{ClipId, Document, MomentFilter, MomentId, Project};
+use inspect::Draft;
+
+/// What the workspace asks of the app around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Open(PathBuf),
+    New,
+    /// The project now lives at this path (after Save as).
+    Saved(PathBuf),
+    Quit,
+}
+
+pub struct Workspace {
+    doc: Document,
+    project_path: Option<PathBuf>,
+    lock: Option<crate::store::ProjectLock>,
+    banner: Option<String>,
+    saver: Saver,
+    /// Autosaved work found on opening, waiting for the user's answer.
+    recovery_offer: Option<Project>,
+    viewer: Viewer,
+    /// The clip in the viewer and timeline.
+    current: Option<ClipId>,
+    selected: Option<MomentId>,
+    mark_in: Option<u32>,
+    mark_out: Option<u32>,
+    /// Id of the codebook whose hotkeys 1–9 apply.
+    active_codebook: Option<String>,
+    /// Text being typed into the inspector, committed as one edit.
+    draft: Option<Draft>,
+    filter: MomentFilter,
+    /// Filter results, recomputed when the filter or the project changes.
+    filtered: Option<(u64, MomentFilter, Vec<MomentId>)>,
+    timeline_view: TimelineView,
+    timeline_index: Option<(u64, ClipId, Option<String>, TimelineIndex)>,
+    thumbs: HashMap<ClipId, clips::Thumb>,
+    thumb_rx: crossbeam_channel::Receiver<(ClipId, Result<image::RgbaImage, String>)>,
+    offline: HashSet<ClipId>,
+    media_rx: Option<crossbeam_channel::Receiver<HashSet<ClipId>>>,
+    relinking: Option<(ClipId, crossbeam_channel::Receiver<Result<PathBuf, String>>)>,
+    overviews: overview::Overviews,
+    dialogs: Dialogs,
+    codebook_editor: Option<CodebookEditor>,
+    show_help: bool,
+    asking_to_close: bool,
+    /// Plain-language outcome of the last action worth reporting.
+    status: Option<String>,
+    requests: Vec<Request>,
+    /// Written on new moments; the person can change it in the inspector.
+    author: String,
+    ctx: egui::Context,
+    autosave_interval: std::time::Duration,
+    /// A dialog waiting for its answer.
+    dialog: Option<(clips::Pending, crossbeam_channel::Receiver<Vec<PathBuf>>)>,
+    adding: Option<crossbeam_channel::Receiver<Vec<Result<crate::model::Clip, String>>>>,
+    /// Recently opened projects, newest first (kept by the app).
+    recent: Vec<PathBuf>,
+    quit_after_save: bool,
+    discard_on_quit: bool,
+}
+
+impl Workspace {
+    pub fn new(ctx: &egui::Context, opened: Opened, options: &super::AppOptions) -> Self {
+        let banner = match (&opened.read_only_because, opened.migrated_from) {
+            (Some(why), _) => Some(format!("Read-only: {why}")),
+            (None, Some(v)) => Some(format!(
+                "This project was written by an older Attune (schema {v}); saving upgrades it."
+            )),
+            _ => None,
+        };
+        let saver = Saver::new(
+            opened.project_path.as_deref(),
+            opened.lock.is_some(),
+            options.autosave_interval,
+        );
+        // A migrated or new project differs from its file until it is saved.
+        let doc = if opened.migrated_from.is_some() || opened.project_path.is_none() {
+            Document::unsaved(opened.project)
+        } else {
+            Document::new(opened.project)
+        };
+        let active_codebook = doc.project().codebooks.first().map(|b| b.id.clone());
+        let thumb_rx = clips::spawn_thumbnails(ctx, doc.project(), opened.project_path.as_deref());
+        let media_rx = opened
+            .project_path
+            .clone()
+            .map(|path| clips::spawn_media_check(ctx, path, doc.project().clone()));
+        let mut ws = Self {
+            doc,
+            project_path: opened.project_path,
+            lock: opened.lock,
+            banner,
+            saver,
+            recovery_offer: opened.recovery,
+            viewer: Viewer::new(ctx),
+            current: None,
+            selected: None,
+            mark_in: None,
+            mark_out: None,
+            active_codebook,
+            draft: None,
+            filter: MomentFilter::default(),
+            filtered: None,
+            timeline_view: TimelineView::default(),
+            timeline_index: None,
+            thumbs: HashMap::new(),
+            thumb_rx,
+            offline: HashSet::new(),
+            media_rx,
+            relinking: None,
+            overviews: overview::Overviews::new(ctx, options.cache_dir.clone()),
+            dialogs: options.dialogs.clone(),
+            codebook_editor: None,
+            show_help: false,
+            asking_to_close: false,
+            status: None,
+            requests: Vec::new(),
+            author: std::env::var("USER")
+                .or_else(|_| std::env::var("LOGNAME"))
+                .unwrap_or_default(),
+            ctx: ctx.clone(),
+            autosave_interval: options.autosave_interval,
+            dialog: None,
+            adding: None,
+            recent: Vec::new(),
+            quit_after_save: false,
+            discard_on_quit: false,
+        };
+        if let Some(first) = ws.doc.project().clips.first().map(|c| c.id) {
+            ws.show_clip(first);
+        }
+        ws
+    }
+
+    pub fn project(&self) -> &Project {
+        self.doc.project()
+    }
+
+    pub fn project_path(&self) -> Option<&std::path::Path> {
+        self.project_path.as_deref()
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.doc.is_dirty()
+    }
+
+    /// The frame the engine shows, for tests and the window title.
+    pub fn frame(&self) -> u32 {
+        self.viewer.frame()
+    }
+
+    pub fn selected_moment(&self) -> Option<MomentId> {
+        self.selected
+    }
+
+    pub fn current_clip(&self) -> Option<ClipId> {
+        self.current
+    }
+
+    pub fn active_codebook(&self) -> Option<&str> {
+        self.active_codebook.as_deref()
+    }
+
+    pub fn offline_clips(&self) -> &HashSet<ClipId> {
+        &self.offline
+    }
+
+    /// True while the engine still has commands to carry out.
+    pub fn engine_busy(&self) -> bool {
+        self.viewer.is_busy()
+    }
+
+    pub fn set_status(&mut self, status: &str) {
+        self.status = Some(status.to_owned());
+    }
+
+    pub fn set_recent(&mut self, recent: Vec<PathBuf>) {
+        self.recent = recent;
+    }
+
+    /// What the app should do next (open another project, quit, …).
+    pub fn take_requests(&mut self) -> Vec<Request> {
+        std::mem::take(&mut self.requests)
+    }
+
+    /// Work that arrives from other threads: frames, thumbnails, saves.
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        self.viewer.poll(ctx);
+        self.poll_clips(ctx);
+        self.overviews.poll(ctx);
+        self.saver.poll(&mut self.doc);
+        if self.quit_after_save && !self.saver.is_saving() {
+            self.quit_after_save = false;
+            if !self.doc.is_dirty() {
+                self.requests.push(Request::Quit);
+            }
+        }
+        if self.saver.is_saving() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        } else if self.doc.is_dirty()
+            && let Some(interval) = self.saver.autosave_interval()
+        {
+            // Wake up for the next autosave even if nobody touches the window.
+            ctx.request_repaint_after(interval);
+        }
+    }
+
+    fn title(&self) -> String {
+        let name = &self.doc.project().title;
+        let dirty = if self.doc.is_dirty() { " •" } else { "" };
+        // The file name is enough to tell projects apart; the full path is
+        // in the hover text, and screenshots shared for support stay short.
+        match self.project_path.as_deref().and_then(|p| p.file_name()) {
+            Some(file) => format!("{name}{dirty} — {}", file.to_string_lossy()),
+            None => format!("{name}{dirty} — not saved yet"),
+        }
+    }
+
+    /// Whether closing now would lose work; shows the question if so.
+    pub fn confirm_close(&mut self) -> bool {
+        self.commit_draft();
+        if self.discard_on_quit {
+            // The person chose to drop the changes: the recovery file goes too.
+            if let Some(path) = &self.project_path {
+                let _ = crate::store::discard_recovery(path);
+            }
+            true
+        } else if self.doc.is_dirty() {
+            self.asking_to_close = true;
+            false
+        } else {
+            true
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! The annotation workspace driven through egui_kittest and AccessKit as a
+//! specialist would: keys to step and mark, a number key to code, typing a
+//! caption, undo/redo, saving and reloading; filtering, switching
+//! codebooks, relinking a moved clip; and snapshots of the window.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use attune::model::MomentId;
+use attune::ui::{AppOptions, AttuneApp, Dialogs, Workspace};
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_clips")
+}
+
+/// A private copy of the sample clips and project, so tests may save.
+pub fn copy_samples(dir: &Path) -> PathBuf {
+    for entry in std::fs::read_dir(sample_dir()).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(".mp4") || name == "sample.attune.json" {
+            std::fs::copy(entry.path(), dir.join(&*name)).unwrap();
+        }
+    }
+    dir.join("sample.attune.json")
+}
+
+pub fn harness_with(path: PathBuf, dialogs: Dialogs, cache: &Path) -> Harness<'static, AttuneApp> {
+    let options = AppOptions {
+        cache_dir: Some(cache.to_path_buf()),
+        dialogs,
+        ..Default::default()
+    };
+    Harness::builder()
+        .with_size(egui::vec2(1440.0, 900.0))
+        .wgpu()
+        .build_eframe(move |cc| AttuneApp::new(&cc.egui_ctx, Some(path), options))
+}
+
+/// Steps the app until `done` holds: opening, decoding and saving happen on
+/// other threads, so the UI is polled like a real event loop would.
+pub fn step_until(
+    h: &mut Harness<'_, AttuneApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, AttuneApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done(h) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    h.step();
+}
+
+pub fn ws<'a>(h: &'a Harness<'_, AttuneApp>) -> &'a Workspace {
+    h.state().workspace().expect("a project is open")
+}
+
+/// Open, first frame shown, engine idle.
+pub fn wait_ready(h: &mut Harness<'_, AttuneApp>) {
+    step_until(h, "the project", |h| h.state().workspace().is_some());
+    step_until(h, "the first frame", |h| {
+        h.query_by_label_contains("Frame 0 of the clip").is_some() && !ws(h).engine_busy()
+    });
+}
+
+fn press_until_frame(h: &mut Harness<'_, AttuneApp>, mods: Modifiers, key: Key, frame: u32) {
+    h.key_press_modifiers(mods, key);
+    step_until(h, &format!("frame {frame}"), |h| {
+        ws(h).frame() == frame && !ws(h).engine_busy()
+    });
+}
+
+#[test]
+fn a_moment_is_marked_coded_captioned_undone_saved_and_found_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_samples(dir.path());
+    let mut h = harness_with(path.clone(), Dialogs::scripted([]), dir.path());
+    wait_ready(&mut h);
+
+    // Arrow keys step one frame; Shift steps ten. The label follows the engine.
+    for f in 1..=3 {
+        press_until_frame(&mut h, Modifiers::NONE, Key::ArrowRight, f);
+    }
+    assert!(h.query_by_label_contains("Frame 3 / 719").is_some());
+    press_until_frame(&mut h, Modifiers::SHIFT, Key::ArrowRight, 13);
+    press_until_frame(&mut h, Modifiers::NONE, Key::ArrowLeft, 12);
+    assert!(h.query_by_label_contains("Frame 12 / 719").is_some());
+
+    // I at 12, O at 42, Enter: a span moment, selected.
+    h.key_press(Key::I);
+    for f in [22, 32, 42] {
+        press_until_frame(&mut h, Modifiers::SHIFT, Key::ArrowRight, f);
+    }
+    h.key_press(Key::O);
+    h.key_press(Key::Enter);
+    step_until(&mut h, "the new moment", |h| {
+        ws(h).selected_moment().is_some()
+    });
+    let id = ws(&h).selected_moment().unwrap();
+    assert_eq!(id, MomentId(12));
+    let m = ws(&h).project().moment(id).unwrap().clone();
+    assert_eq!((m.start, m.end), (12, 42));
+    assert!(m.codes.is_empty());
+
+    // 1 applies the active codebook's item on key 1 (VIG: turning towards).
+    h.key_press(Key::Num1);
+    step_until(&mut h, "the code", |h| {
+        !ws(h).project().moment(id).unwrap().codes.is_empty()
+    });
+    let m = ws(&h).project().moment(id).unwrap().clone();
+    assert_eq!(m.codes[0].codebook, "vig");
+    assert_eq!(m.codes[0].item, "turning-towards");
+
+    // A caption typed in the inspector becomes one edit when the field is left.
+    h.get_by_label("Caption for the parent").click();
+    h.step();
+    h.get_by_label("Caption for the parent")
+        .type_text("You turned to her");
+    h.step();
+    h.key_press(Key::Escape);
+    step_until(&mut h, "the caption", |h| {
+        ws(h).project().moment(id).unwrap().caption == "You turned to her"
+    });
+
+    // Undo takes the caption back off; redo puts it back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    step_until(&mut h, "undo", |h| {
+        ws(h).project().moment(id).unwrap().caption.is_empty()
+    });
+    assert_eq!(ws(&h).project().moment(id).unwrap().codes.len(), 1);
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    step_until(&mut h, "redo", |h| {
+        ws(h).project().moment(id).unwrap().caption == "You turned to her"
+    });
+
+    // Save, then read the file afresh: the moment is there as made.
+    assert!(ws(&h).is_dirty());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    step_until(&mut h, "the save", |h| !ws(h).is_dirty());
+    let saved = attune::store::load(&path).unwrap().project;
+    let found = saved.moment(id).expect("the moment was saved");
+    assert_eq!((found.start, found.end), (12, 42));
+    assert_eq!(found.caption, "You turned to her");
+    assert_eq!(found.codes.len(), 1);
+
+    // And a new window on the saved file lists it.
+    drop(h);
+    let mut h = harness_with(path, Dialogs::scripted([]), dir.path());
+    wait_ready(&mut h);
+    assert!(h.query_by_label_contains("You turned to her").is_some());
+}
+
+#[test]
+fn the_moment_list_filters_and_jumps_to_a_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(copy_samples(dir.path()), Dialogs::scripted([]), dir.path());
+    wait_ready(&mut h);
+    assert!(h.query_by_label_contains("11 moment(s)").is_some());
+    h.get_by_label("Filter").click();
+    h.step();
+    h.get_by_label("Filter").type_text("rattle");
+    step_until(&mut h, "the filter", |h| {
+        h.query_by_label_contains("1 moment(s)").is_some()
+    });
+    // The one left is on the first clip at 570; clicking it lands there.
+    h.get_by_label_contains("You both looked at the rattle")
+        .click();
+    step_until(&mut h, "the jump", |h| {
+        ws(h).frame() == 570 && !ws(h).engine_busy()
+    });
+    assert_eq!(ws(&h).selected_moment(), Some(MomentId(5)));
+}
+
+#[test]
+fn switching_codebooks_changes_what_number_keys_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(copy_samples(dir.path()), Dialogs::scripted([]), dir.path());
+    wait_ready(&mut h);
+    assert_eq!(ws(&h).active_codebook(), Some("vig"));
+    h.get_by_label("Active codebook").click();
+    step_until(&mut h, "the codebook choices", |h| {
+        h.query_by_label("Watch, Wait and Wonder observations")
+            .is_some()
+    });
+    h.get_by_label("Watch, Wait and Wonder observations")
+        .click();
+    step_until(&mut h, "the switch", |h| {
+        ws(h).active_codebook() == Some("www")
+    });
+
+    // With nothing selected, a number key marks a point moment with that code.
+    h.key_press(Key::Num1);
+    step_until(&mut h, "the coded point", |h| {
+        ws(h).selected_moment().is_some()
+    });
+    let id = ws(&h).selected_moment().unwrap();
+    let m = ws(&h).project().moment(id).unwrap();
+    assert!(m.is_point());
+    assert_eq!(m.codes[0].codebook, "www");
+}
+
+#[test]
+fn a_moved_clip_is_offline_until_relinked_by_fingerprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_samples(dir.path());
+    let moved = dir.path().join("footage").join("bath");
+    std::fs::create_dir_all(&moved).unwrap();
+    std::fs::rename(
+        dir.path().join("bath-no-audio.mp4"),
+        moved.join("renamed-bath.mp4"),
+    )
+    .unwrap();
+    let dialogs = Dialogs::scripted([vec![dir.path().join("footage")]]);
+    let mut h = harness_with(path, dialogs, dir.path());
+    wait_ready(&mut h);
+    step_until(&mut h, "the offline clip", |h| {
+        h.query_by_label("Relink Bath time (no sound)…").is_some()
+    });
+    let bath = ws(&h).project().clips[2].id;
+    assert!(ws(&h).offline_clips().contains(&bath));
+
+    h.get_by_label("Relink Bath time (no sound)…").click();
+    step_until(&mut h, "the relink", |h| ws(h).offline_clips().is_empty());
+    let clip = &ws(&h).project().clips[2];
+    assert_eq!(clip.path, "footage/bath/renamed-bath.mp4");
+    assert!(ws(&h).is_dirty(), "the new path is a change to save");
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(copy_samples(dir.path()), Dialogs::scripted([]), dir.path());
+    wait_ready(&mut h);
+    h.key_press(Key::M);
+    step_until(&mut h, "a change", |h| ws(h).is_dirty());
+    h.input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    step_until(&mut h, "the question", |h| {
+        h.query_by_label("Save changes before closing?").is_some()
+    });
+    h.get_by_label("Cancel").click();
+    step_until(&mut h, "the question to go", |h| {
+        h.query_by_label("Save changes before closing?").is_none()
+    });
+    assert!(ws(&h).is_dirty(), "nothing was lost or saved unasked");
+}
+
+/// Waits until everything drawn asynchronously has arrived, so a snapshot
+/// shows the same picture every run.
+fn settle(h: &mut Harness<'_, AttuneApp>) {
+    wait_ready(h);
+    step_until(h, "the clip thumbnails", |h| {
+        h.query_all_by_label_contains("Thumbnail of").count() == 3
+    });
+    h.remove_cursor();
+    for _ in 0..5 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    h.step();
+}
+
+#[test]
+fn snapshots_of_the_workspace_light_dark_and_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(copy_samples(dir.path()), Dialogs::scripted([]), dir.path());
+    h.ctx.set_theme(egui::Theme::Light);
+    settle(&mut h);
+    h.snapshot("workspace_light");
+
+    h.ctx.set_theme(egui::Theme::Dark);
+    settle(&mut h);
+    h.snapshot("workspace_dark");
+
+    h.key_press(Key::F1);
+    step_until(&mut h, "the help", |h| {
+        h.query_by_label("Keyboard shortcuts").is_some()
+    });
+    h.snapshot("help_overlay");
+    h.key_press(Key::Escape);
+    step_until(&mut h, "the help to close", |h| {
+        h.query_by_label("Keyboard shortcuts").is_none()
+    });
+}
