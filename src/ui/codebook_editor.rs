@@ -68,6 +68,28 @@ impl CodebookEditor {
                     ui.label("This project has no codebooks yet.");
                     return;
                 };
+                ui.horizontal(|ui| {
+                    let save = if self.is_new {
+                        "Add to project"
+                    } else {
+                        "Apply changes"
+                    };
+                    if ui
+                        .add_enabled(self.changed, egui::Button::new(save))
+                        .clicked()
+                    {
+                        outcome = Outcome::Apply(book.clone());
+                    }
+                    if !self.is_new {
+                        if ui.button("Use for coding").clicked() {
+                            outcome = Outcome::MakeActive(book.id.clone());
+                        }
+                        if ui.button("Export…").clicked() {
+                            outcome = Outcome::Export(book.id.clone());
+                        }
+                    }
+                });
+                ui.separator();
                 let mut changed = false;
                 egui::Grid::new("codebook-fields")
                     .num_columns(2)
@@ -90,7 +112,12 @@ impl CodebookEditor {
                     ui.separator();
                     ui.horizontal(|ui| {
                         let mut rgb = [category.colour.r, category.colour.g, category.colour.b];
-                        if ui.color_edit_button_srgb(&mut rgb).changed() {
+                        let name = format!("Colour of {}", category.name);
+                        if ui
+                            .color_edit_button_srgb(&mut rgb)
+                            .accessible_name(name)
+                            .changed()
+                        {
                             category.colour = Colour::new(rgb[0], rgb[1], rgb[2]);
                             changed = true;
                         }
@@ -130,12 +157,14 @@ impl CodebookEditor {
                                 )
                                 .labelled_by(label.id)
                                 .changed();
+                            let name = format!("What to look for: {}", item.name);
                             changed |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut item.description)
                                         .hint_text("what to look for")
                                         .desired_width(220.0),
                                 )
+                                .accessible_name(name)
                                 .changed();
                             if ui.small_button("Remove").clicked() {
                                 remove_item = Some(ii);
@@ -174,28 +203,6 @@ impl CodebookEditor {
                     changed = true;
                 }
                 self.changed |= changed;
-                ui.separator();
-                ui.horizontal(|ui| {
-                    let save = if self.is_new {
-                        "Add to project"
-                    } else {
-                        "Apply changes"
-                    };
-                    if ui
-                        .add_enabled(self.changed, egui::Button::new(save))
-                        .clicked()
-                    {
-                        outcome = Outcome::Apply(book.clone());
-                    }
-                    if !self.is_new {
-                        if ui.button("Use for coding").clicked() {
-                            outcome = Outcome::MakeActive(book.id.clone());
-                        }
-                        if ui.button("Export…").clicked() {
-                            outcome = Outcome::Export(book.id.clone());
-                        }
-                    }
-                });
                 if let Some(error) = &self.error {
                     ui.colored_label(ui.visuals().error_fg_color, error);
                 }

@@ -292,3 +292,54 @@ fn snapshots_of_the_workspace_light_dark_and_help() {
         h.query_by_label("Keyboard shortcuts").is_none()
     });
 }
+
+#[test]
+fn codebooks_are_imported_and_exported_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_samples(dir.path());
+    // A service's own codebook, sharing its id with a bundled one.
+    let mut own: attune::model::Codebook = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/codebooks/www.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    own.name = "Our WWW adaptation".into();
+    let import = dir.path().join("ours.json");
+    std::fs::write(&import, serde_json::to_string(&own).unwrap()).unwrap();
+    let export = dir.path().join("exported.json");
+    let dialogs = Dialogs::scripted([vec![import], vec![export.clone()]]);
+    let mut h = harness_with(path, dialogs, dir.path());
+    wait_ready(&mut h);
+
+    h.get_by_label("Codebooks").click();
+    step_until(&mut h, "the menu", |h| {
+        h.query_by_label("Import codebook…").is_some()
+    });
+    h.get_by_label("Import codebook…").click();
+    step_until(&mut h, "the import", |h| {
+        ws(h).project().codebook("www-2").is_some()
+    });
+    // Imported under a new id: moments coded with the bundled one keep theirs.
+    assert_eq!(ws(&h).project().codebook("www-2").unwrap().name, own.name);
+    assert_eq!(ws(&h).active_codebook(), Some("www-2"));
+
+    // Export the active one from the editor and read it back.
+    h.get_by_label("Codebooks").click();
+    step_until(&mut h, "the menu", |h| {
+        h.query_by_label("Edit codebooks…").is_some()
+    });
+    h.get_by_label("Edit codebooks…").click();
+    step_until(&mut h, "the editor", |h| {
+        h.query_by_label("Export…").is_some()
+    });
+    h.get_by_label("Export…").click();
+    step_until(&mut h, "the export", |h| {
+        let _ = h;
+        export.exists()
+    });
+    let written: attune::model::Codebook =
+        serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
+    assert_eq!(&written, ws(&h).project().codebook("www-2").unwrap());
+}
