@@ -343,3 +343,42 @@ fn codebooks_are_imported_and_exported_as_json() {
         serde_json::from_str(&std::fs::read_to_string(&export).unwrap()).unwrap();
     assert_eq!(&written, ws(&h).project().codebook("www-2").unwrap());
 }
+
+/// A file dropped on the window, as the windowing layer hands it to egui.
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_video_file_adds_it_as_a_clip_without_consent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_samples(dir.path());
+    let extra = dir.path().join("second-bath.mp4");
+    std::fs::copy(dir.path().join("bath-no-audio.mp4"), &extra).unwrap();
+    let mut h = harness_with(path, Dialogs::scripted([]), dir.path());
+    wait_ready(&mut h);
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(extra)));
+    step_until(&mut h, "the new clip", |h| ws(h).project().clips.len() == 4);
+    let clip = &ws(&h).project().clips[3];
+    assert_eq!(clip.name, "second-bath");
+    assert_eq!(clip.path, "second-bath.mp4", "stored relative to the project");
+    assert_eq!(clip.media.frames, 180);
+    assert!(
+        !clip.consent.allows(attune::model::ConsentUse::Therapy),
+        "no consent is assumed for new footage"
+    );
+    step_until(&mut h, "its entry in the clip list", |h| {
+        h.query_all_by_label_contains("second-bath").next().is_some()
+    });
+}
