@@ -17,6 +17,8 @@ pub enum Question {
     RelinkFolder,
     ImportCodebook,
     ExportCodebook,
+    RenderReel,
+    SaveStill,
 }
 
 #[derive(Clone, Default)]
@@ -96,6 +98,17 @@ fn native(question: Question) -> Vec<PathBuf> {
             .set_title("Import codebook")
             .add_filter("Codebook", &["json"])
             .pick_file()),
+        Question::RenderReel => one(dialog
+            .set_title("Render reel")
+            .add_filter("MP4 video", &["mp4"])
+            .set_file_name("review.mp4")
+            .save_file()),
+        Question::SaveStill => one(dialog
+            .set_title("Save this frame")
+            .add_filter("PNG image", &["png"])
+            .add_filter("JPEG image", &["jpg", "jpeg"])
+            .set_file_name("still.png")
+            .save_file()),
         Question::ExportCodebook => one(dialog
             .set_title("Export codebook")
             .add_filter("Codebook", &["json"])

@@ -126,7 +126,10 @@ impl Viewer {
             self.busy_since = None;
         }
         if let Some((size, since)) = self.resize_to {
-            if since.elapsed() >= RESIZE_SETTLE {
+            // Changing size reopens the clip; never in the middle of playback.
+            if self.state.playing {
+                ctx.request_repaint_after(RESIZE_SETTLE);
+            } else if since.elapsed() >= RESIZE_SETTLE {
                 self.resize_to = None;
                 self.display_box = size;
                 self.send(PlayerCommand::SetDisplaySize(Some(size)));
@@ -136,8 +139,8 @@ impl Viewer {
         }
     }
 
-    /// Draws the picture into the space given.
-    pub fn show(&mut self, ui: &mut egui::Ui) {
+    /// Draws the picture into the space given; returns where the picture is.
+    pub fn show(&mut self, ui: &mut egui::Ui) -> egui::Rect {
         let rect = ui.available_rect_before_wrap();
         let (rect, _) = ui.allocate_exact_size(rect.size(), egui::Sense::hover());
         ui.painter()
@@ -149,14 +152,16 @@ impl Viewer {
             child.centered_and_justified(|ui| {
                 ui.colored_label(ui.visuals().error_fg_color, message);
             });
-            return;
+            return rect;
         }
+        let mut shown = rect;
         if let Some(texture) = &self.texture {
             let size = texture.size_vec2();
             let scale = (rect.width() / size.x)
                 .min(rect.height() / size.y)
                 .max(0.01);
             let picture = egui::Rect::from_center_size(rect.center(), size * scale);
+            shown = picture;
             let mut child = ui.new_child(egui::UiBuilder::new().max_rect(picture));
             child.add(
                 egui::Image::new((texture.id(), picture.size()))
@@ -170,6 +175,7 @@ impl Viewer {
             let spinner = egui::Rect::from_center_size(rect.center(), egui::vec2(32.0, 32.0));
             ui.put(spinner, egui::Spinner::new().size(32.0));
         }
+        shown
     }
 
     /// Frame number and timecode, e.g. "Frame 123 / 720 · 00:00:04:03".

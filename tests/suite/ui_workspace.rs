@@ -372,13 +372,107 @@ fn dropping_a_video_file_adds_it_as_a_clip_without_consent() {
     step_until(&mut h, "the new clip", |h| ws(h).project().clips.len() == 4);
     let clip = &ws(&h).project().clips[3];
     assert_eq!(clip.name, "second-bath");
-    assert_eq!(clip.path, "second-bath.mp4", "stored relative to the project");
+    assert_eq!(
+        clip.path, "second-bath.mp4",
+        "stored relative to the project"
+    );
     assert_eq!(clip.media.frames, 180);
     assert!(
         !clip.consent.allows(attune::model::ConsentUse::Therapy),
         "no consent is assumed for new footage"
     );
     step_until(&mut h, "its entry in the clip list", |h| {
-        h.query_all_by_label_contains("second-bath").next().is_some()
+        h.query_all_by_label_contains("second-bath")
+            .next()
+            .is_some()
     });
+}
+
+#[test]
+fn a_reel_is_built_from_moments_previewed_and_rendered_with_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_samples(dir.path());
+    let out = dir.path().join("made-in-the-app.mp4");
+    let still = dir.path().join("frame.png");
+    let dialogs = Dialogs::scripted([vec![still.clone()], vec![out.clone()]]);
+    let mut h = harness_with(path, dialogs, dir.path());
+    wait_ready(&mut h);
+
+    // A still of the frame on screen, at full size.
+    press_until_frame(&mut h, Modifiers::SHIFT, Key::ArrowRight, 10);
+    h.get_by_label("Save still…").click();
+    step_until(&mut h, "the still", |h| {
+        !ws(h).job_running() && still.exists()
+    });
+    let img = image::open(&still).unwrap().to_rgba8();
+    assert_eq!((img.width(), img.height()), (640, 360));
+    assert_eq!(attune::frame_code::read(&img), Some(10));
+
+    // Select two moments and add them to a new reel.
+    h.get_by_label("Reels").click();
+    step_until(&mut h, "the reel tab", |h| {
+        h.query_by_label("New reel").is_some()
+    });
+    h.get_by_label("New reel").click();
+    step_until(&mut h, "the new reel", |h| ws(h).project().reels.len() == 2);
+    for caption in ["You smiled and nodded", "You took turns"] {
+        h.get_by_label_contains(caption).click();
+        step_until(&mut h, "the selection", |h| {
+            ws(h).selected_moment().is_some()
+        });
+        h.get_by_label("Add selected moment").click();
+        h.step();
+    }
+    step_until(&mut h, "two items", |h| {
+        ws(h).project().reels[1].items.len() == 2
+    });
+    let reel = ws(&h).project().reels[1].clone();
+    assert_eq!(reel.items[0].moment, MomentId(2));
+    assert_eq!(reel.items[1].moment, MomentId(3));
+
+    // Reorder with the buttons (dragging the number does the same).
+    // The second item's "Move up" (the first item's is disabled).
+    h.get_all_by_label("Move up").nth(1).unwrap().click();
+    step_until(&mut h, "the reorder", |h| {
+        ws(h).project().reels[1].items[0].moment == MomentId(3)
+    });
+
+    // Preview plays both items from the source clips and ends by itself.
+    h.get_by_label("Preview reel").click();
+    step_until(&mut h, "the preview to start", |h| ws(h).previewing());
+    assert!(
+        h.query_by_label_contains("Previewing item 1 of 2")
+            .is_some()
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ws(&h).previewing() {
+        assert!(Instant::now() < deadline, "the preview never ended");
+        h.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        ws(&h).frame(),
+        191,
+        "the preview ends on the last item's last frame"
+    );
+
+    // Render: progress, then a file that decodes.
+    h.get_by_label("Render reel…").click();
+    step_until(&mut h, "the render to start", |h| ws(h).job_running());
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while ws(&h).job_running() {
+        assert!(Instant::now() < deadline, "the render never ended");
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        ws(&h)
+            .status()
+            .is_some_and(|s| s.starts_with("Reel written")),
+        "{:?}",
+        ws(&h).status()
+    );
+    let probed = attune::media::probe::probe(&out).unwrap();
+    // 192 + 60 source frames at 30 fps, rendered at 25 fps.
+    assert_eq!(probed.frames, 210);
 }

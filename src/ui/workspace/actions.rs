@@ -21,6 +21,24 @@ impl Workspace {
     }
 
     pub(super) fn perform(&mut self, action: Action) {
+        // Taking the transport back ends a reel preview.
+        if matches!(
+            action,
+            Action::PlayPause
+                | Action::ShuttleForward
+                | Action::ShuttleBack
+                | Action::Pause
+                | Action::Step(_)
+                | Action::First
+                | Action::Last
+                | Action::PreviousMoment
+                | Action::NextMoment
+                | Action::PlaySelection
+                | Action::LoopSelection
+                | Action::Escape
+        ) {
+            self.stop_preview();
+        }
         let state = self.viewer.state().clone();
         let last = state.frame_count.saturating_sub(1);
         match action {
@@ -205,6 +223,7 @@ impl Workspace {
     /// Undo and redo may remove the selected moment or the current clip.
     fn after_history_move(&mut self) {
         self.draft = None;
+        self.reel_text = None;
         let project = self.doc.project();
         if self.selected.is_some_and(|id| project.moment(id).is_none()) {
             self.selected = None;

@@ -30,6 +30,8 @@ pub enum Pending {
     OpenProject,
     ImportCodebook,
     ExportCodebook(String),
+    RenderReel(crate::model::ReelId),
+    SaveStill { clip: ClipId, frame: u32 },
 }
 
 /// Where a clip's file is, for a saved project or a clip opened on its own.
@@ -152,6 +154,8 @@ impl Workspace {
             Pending::OpenProject => self.requests.push(super::Request::Open(first)),
             Pending::ImportCodebook => self.import_codebook(&first),
             Pending::ExportCodebook(id) => self.export_codebook(&id, &first),
+            Pending::RenderReel(reel) => self.render_to(reel, first),
+            Pending::SaveStill { clip, frame } => self.save_still_to(clip, frame, first),
         }
     }
 
@@ -210,6 +214,14 @@ impl Workspace {
                 self.viewer.open(clip_id, found);
             }
         }
+    }
+
+    fn save_still_to(&mut self, clip: ClipId, frame: u32, output: PathBuf) {
+        let Some(clip) = self.doc.project().clip(clip).cloned() else {
+            return;
+        };
+        let path = self.clip_path(&clip);
+        self.job = super::jobs::start_still(&self.ctx, clip, path, frame, output);
     }
 
     /// Relinks without a dialog (tests, and the "Relink…" button's answer).

@@ -191,7 +191,29 @@ impl Workspace {
                 .small(),
             );
         }
-        let delete = ui.button("Delete moment").clicked();
+        let mut add_to_reel = false;
+        let delete = ui
+            .horizontal(|ui| {
+                add_to_reel = ui
+                    .button("Add to reel")
+                    .on_hover_text("Adds this moment to the reel open in the Reels tab")
+                    .clicked();
+                ui.button("Delete moment").clicked()
+            })
+            .inner;
+        if add_to_reel {
+            if self
+                .current_reel
+                .is_none_or(|r| self.doc.project().reel(r).is_none())
+            {
+                self.current_reel = self.doc.project().reels.first().map(|r| r.id);
+            }
+            if self.current_reel.is_none() {
+                self.new_reel();
+            }
+            self.add_selected_to_reel();
+            self.status = Some("Added to the reel (see the Reels tab).".into());
+        }
         if commit {
             self.commit_draft();
         }

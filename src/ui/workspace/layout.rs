@@ -1,8 +1,8 @@
 //! Where everything sits: menu bar, media bin (left), viewer and transport
 //! (centre), timeline (bottom), inspector and moment list (right).
 
-use super::Workspace;
 use super::clips::{Pending, Thumb};
+use super::{SideTab, Workspace};
 use crate::media::engine::PlayerCommand;
 use crate::model::{ConsentUse, Document};
 use crate::ui::dialogs::Question;
@@ -39,12 +39,19 @@ impl Workspace {
             .show(ui, |ui| {
                 // The selected moment first, the list below; a long moment
                 // scrolls within its share rather than pushing the list away.
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.side_tab, SideTab::Moment, "Moment");
+                    ui.selectable_value(&mut self.side_tab, SideTab::Reels, "Reels");
+                });
                 let share = ui.available_height() * 0.6;
                 egui::ScrollArea::vertical()
                     .id_salt("inspector-scroll")
                     .max_height(share)
                     .auto_shrink([false, true])
-                    .show(ui, |ui| self.inspector(ui));
+                    .show(ui, |ui| match self.side_tab {
+                        SideTab::Moment => self.inspector(ui),
+                        SideTab::Reels => self.reel_editor(ui),
+                    });
                 ui.separator();
                 self.moment_list(ui);
             });
@@ -70,7 +77,10 @@ impl Workspace {
                         );
                     });
                 } else {
-                    self.viewer.show(ui);
+                    let picture = self.viewer.show(ui);
+                    if let Some(caption) = self.preview_caption() {
+                        style::caption_band(ui, picture, &caption);
+                    }
                 }
             });
             self.transport(ui);
@@ -321,6 +331,20 @@ impl Workspace {
                 if r.changed() {
                     self.viewer.send(PlayerCommand::SetRate(rate));
                 }
+                ui.separator();
+                if ui
+                    .button("Save still…")
+                    .on_hover_text("This frame at full size, as PNG or JPEG")
+                    .clicked()
+                    && let Some(clip) = self.current
+                {
+                    let frame = state.frame;
+                    self.ask(
+                        Question::SaveStill,
+                        Pending::SaveStill { clip, frame },
+                        &ui.ctx().clone(),
+                    );
+                }
                 if state.audio_muted && state.has_audio {
                     ui.label(egui::RichText::new("sound off below 0.5×").weak().small());
                 }
@@ -328,6 +352,9 @@ impl Workspace {
         });
         ui.horizontal(|ui| {
             ui.label(egui::RichText::new(self.viewer.position_label()).monospace());
+            if let Some(label) = self.preview_label() {
+                ui.label(egui::RichText::new(label).strong());
+            }
             let rate = self
                 .current
                 .and_then(|c| self.doc.project().clip(c))
@@ -413,6 +440,9 @@ impl Workspace {
         };
         let actions = timeline::show(ui, &mut self.timeline_view, &input);
         for action in actions {
+            if !matches!(action, TimelineAction::Select(_)) {
+                self.stop_preview();
+            }
             match action {
                 TimelineAction::Seek(f) => self.viewer.send(PlayerCommand::SeekToFrame(f)),
                 TimelineAction::Scrub(f) => self.viewer.send(PlayerCommand::Scrub(f)),

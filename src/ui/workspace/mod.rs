@@ -7,9 +7,12 @@ mod actions;
 mod clips;
 mod codebooks;
 mod inspect;
+mod jobs;
 mod layout;
 mod moment_list;
 mod overview;
+mod preview;
+mod reels;
 mod selection;
 
 use std::collections::{HashMap, HashSet};
@@ -81,6 +84,19 @@ pub struct Workspace {
     recent: Vec<PathBuf>,
     quit_after_save: bool,
     discard_on_quit: bool,
+    /// What the top of the right-hand panel shows.
+    side_tab: SideTab,
+    current_reel: Option<crate::model::ReelId>,
+    reel_text: Option<reels::ReelText>,
+    preview: Option<preview::ReelPreview>,
+    job: Option<jobs::Job>,
+    render_settings: crate::export::OutputSettings,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SideTab {
+    Moment,
+    Reels,
 }
 
 impl Workspace {
@@ -149,6 +165,12 @@ impl Workspace {
             recent: Vec::new(),
             quit_after_save: false,
             discard_on_quit: false,
+            side_tab: SideTab::Moment,
+            current_reel: None,
+            reel_text: None,
+            preview: None,
+            job: None,
+            render_settings: reels::default_settings(),
         };
         if let Some(first) = ws.doc.project().clips.first().map(|c| c.id) {
             ws.show_clip(first);
@@ -179,6 +201,25 @@ impl Workspace {
 
     pub fn current_clip(&self) -> Option<ClipId> {
         self.current
+    }
+
+    /// True while a reel plays in the viewer as a preview.
+    pub fn previewing(&self) -> bool {
+        self.preview.is_some()
+    }
+
+    /// True while a reel renders or a still is written.
+    pub fn job_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// The engine's latest snapshot (tests and diagnostics).
+    pub fn player_state(&self) -> &crate::media::engine::PlayerState {
+        self.viewer.state()
+    }
+
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
     }
 
     pub fn active_codebook(&self) -> Option<&str> {
@@ -212,6 +253,8 @@ impl Workspace {
         self.viewer.poll(ctx);
         self.poll_clips(ctx);
         self.overviews.poll(ctx);
+        self.poll_preview(ctx);
+        self.poll_job(ctx);
         self.saver.poll(&mut self.doc);
         if self.quit_after_save && !self.saver.is_saving() {
             self.quit_after_save = false;

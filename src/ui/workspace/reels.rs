@@ -1,0 +1,434 @@
+//! The reel editor: pick or start a reel, add the selected moment, order
+//! items by dragging, set each item's trims, speed, freeze-frame hold and
+//! caption, preview it in the viewer, render it. Every change is one
+//! `UpdateReel` edit; text fields commit when they are left.
+
+use super::Workspace;
+use super::clips::Pending;
+use crate::export::OutputSettings;
+use crate::model::{Edit, Hold, Reel, ReelId, ReelItem, ReelPurpose, TitleCard};
+use crate::ui::dialogs::Question;
+
+/// Speeds offered for an item, in percent: reels slow down, never speed up.
+const SPEEDS: [u8; 4] = [25, 50, 75, 100];
+
+impl Workspace {
+    fn commit_reel(&mut self, reel: Reel) {
+        if self.doc.project().reel(reel.id) != Some(&reel) {
+            self.apply(Edit::UpdateReel(reel));
+        }
+    }
+
+    pub(super) fn new_reel(&mut self) {
+        let project = self.doc.project();
+        let reel = Reel {
+            id: project.next_reel_id(),
+            name: format!("Review {}", project.reels.len() + 1),
+            purpose: ReelPurpose::Review,
+            title_card: None,
+            items: Vec::new(),
+        };
+        let id = reel.id;
+        let index = project.reels.len();
+        if self.apply(Edit::InsertReel { index, reel }) {
+            self.current_reel = Some(id);
+        }
+    }
+
+    /// Adds the selected moment to the reel being edited.
+    pub(super) fn add_selected_to_reel(&mut self) {
+        let (Some(moment), Some(reel)) = (self.selected, self.current_reel) else {
+            return;
+        };
+        let Some(mut reel) = self.doc.project().reel(reel).cloned() else {
+            return;
+        };
+        reel.items.push(ReelItem::for_moment(moment));
+        self.commit_reel(reel);
+    }
+
+    pub(super) fn reel_editor(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if self
+            .current_reel
+            .is_none_or(|id| self.doc.project().reel(id).is_none())
+        {
+            self.current_reel = self.doc.project().reels.first().map(|r| r.id);
+        }
+        ui.horizontal(|ui| {
+            let project = self.doc.project();
+            let name = self
+                .current_reel
+                .and_then(|id| project.reel(id))
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| "No reel yet".into());
+            let mut pick = self.current_reel;
+            egui::ComboBox::from_label("Reel")
+                .selected_text(name)
+                .show_ui(ui, |ui| {
+                    for reel in &project.reels {
+                        ui.selectable_value(&mut pick, Some(reel.id), &reel.name);
+                    }
+                });
+            if pick != self.current_reel {
+                self.current_reel = pick;
+                self.reel_text = None;
+            }
+            if ui.button("New reel").clicked() {
+                self.new_reel();
+            }
+        });
+        let Some(id) = self.current_reel else {
+            ui.label(egui::RichText::new("Start a reel, then add moments to it.").weak());
+            return;
+        };
+        let Some(mut reel) = self.doc.project().reel(id).cloned() else {
+            return;
+        };
+        let before = reel.clone();
+        let mut text_done = false;
+
+        // Name and title card texts are typed into a copy kept across frames.
+        let text = self
+            .reel_text
+            .get_or_insert_with(|| ReelText::from(&reel))
+            .clone();
+        let mut text = if text.reel == id {
+            text
+        } else {
+            ReelText::from(&reel)
+        };
+        ui.horizontal(|ui| {
+            let label = ui.label("Name");
+            let r = ui
+                .add(egui::TextEdit::singleline(&mut text.name).desired_width(f32::INFINITY))
+                .labelled_by(label.id);
+            text_done |= r.lost_focus();
+        });
+        ui.horizontal(|ui| {
+            let mut purpose = reel.purpose;
+            egui::ComboBox::from_label("Purpose")
+                .selected_text(purpose_name(purpose))
+                .show_ui(ui, |ui| {
+                    for p in [
+                        ReelPurpose::Review,
+                        ReelPurpose::Supervision,
+                        ReelPurpose::Teaching,
+                    ] {
+                        ui.selectable_value(&mut purpose, p, purpose_name(p));
+                    }
+                });
+            reel.purpose = purpose;
+        });
+        let lacking = self.doc.project().clips_lacking_consent(&reel);
+        if !lacking.is_empty() {
+            let names: Vec<String> = lacking
+                .iter()
+                .filter_map(|c| self.doc.project().clip(*c))
+                .map(|c| c.name.clone())
+                .collect();
+            let needed = crate::export::consent::use_name(reel.purpose.required_consent());
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!(
+                    "No {needed} consent for: {}. It cannot be rendered.",
+                    names.join(", ")
+                ),
+            );
+        }
+        let mut titled = reel.title_card.is_some();
+        ui.checkbox(&mut titled, "Title card");
+        if titled {
+            let card = reel.title_card.get_or_insert_with(|| TitleCard {
+                title: text.title.clone(),
+                subtitle: text.subtitle.clone(),
+                duration_ms: 3000,
+            });
+            egui::Grid::new("title-card").num_columns(2).show(ui, |ui| {
+                let label = ui.label("Title");
+                text_done |= ui
+                    .text_edit_singleline(&mut text.title)
+                    .labelled_by(label.id)
+                    .lost_focus();
+                ui.end_row();
+                let label = ui.label("Subtitle");
+                text_done |= ui
+                    .text_edit_singleline(&mut text.subtitle)
+                    .labelled_by(label.id)
+                    .lost_focus();
+                ui.end_row();
+                let label = ui.label("Seconds");
+                let mut secs = card.duration_ms as f32 / 1000.0;
+                if ui
+                    .add(egui::DragValue::new(&mut secs).range(1.0..=10.0).speed(0.1))
+                    .labelled_by(label.id)
+                    .changed()
+                {
+                    card.duration_ms = (secs * 1000.0).round() as u32;
+                }
+                ui.end_row();
+            });
+        } else {
+            reel.title_card = None;
+        }
+
+        ui.separator();
+        let can_add = self.selected.is_some();
+        if ui
+            .add_enabled(can_add, egui::Button::new("Add selected moment"))
+            .on_disabled_hover_text("Select a moment first")
+            .clicked()
+            && let Some(moment) = self.selected
+        {
+            reel.items.push(ReelItem::for_moment(moment));
+        }
+        let mut moved: Option<(usize, usize)> = None;
+        let mut removed = None;
+        let count = reel.items.len();
+        for (i, item) in reel.items.iter_mut().enumerate() {
+            let project = self.doc.project();
+            let Some(moment) = project.moment(item.moment) else {
+                continue;
+            };
+            let Some(clip) = project.clip(moment.clip) else {
+                continue;
+            };
+            let (start, end) = item.span(moment, clip.media.frames);
+            let frame = egui::Frame::group(ui.style());
+            let response = frame
+                .show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        let handle = ui
+                            .add(egui::Label::new(format!("{}.", i + 1)).sense(egui::Sense::drag()))
+                            .on_hover_text("Drag to reorder");
+                        handle.dnd_set_drag_payload(i);
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "{} · {}",
+                                clip.name,
+                                clip.media.frame_rate.timecode(u64::from(start))
+                            ))
+                            .strong(),
+                        );
+                    });
+                    ui.horizontal(|ui| {
+                        let last = clip.media.frames.saturating_sub(1) as i32;
+                        let label = ui.label("Trim start");
+                        ui.add(egui::DragValue::new(&mut item.trim_start).range(
+                            -(moment.start as i32)..=(moment.end as i32 - moment.start as i32),
+                        ))
+                        .labelled_by(label.id);
+                        let label = ui.label("end");
+                        ui.add(egui::DragValue::new(&mut item.trim_end).range(
+                            (moment.start as i32 - moment.end as i32)..=(last - moment.end as i32),
+                        ))
+                        .labelled_by(label.id);
+                    });
+                    ui.horizontal(|ui| {
+                        ui.label("Speed");
+                        for s in SPEEDS {
+                            ui.selectable_value(
+                                &mut item.speed_percent,
+                                s,
+                                format!("{}×", f32::from(s) / 100.0),
+                            );
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        let mut held = item.hold.is_some();
+                        ui.checkbox(&mut held, "Freeze frame");
+                        if held {
+                            let hold = item.hold.get_or_insert(Hold {
+                                frame: start + (end - start) / 2,
+                                duration_ms: 2000,
+                            });
+                            let label = ui.label("at");
+                            ui.add(egui::DragValue::new(&mut hold.frame).range(start..=end))
+                                .labelled_by(label.id);
+                            let mut secs = hold.duration_ms as f32 / 1000.0;
+                            let label = ui.label("for s");
+                            if ui
+                                .add(egui::DragValue::new(&mut secs).range(0.5..=10.0).speed(0.1))
+                                .labelled_by(label.id)
+                                .changed()
+                            {
+                                hold.duration_ms = (secs * 1000.0).round() as u32;
+                            }
+                        } else {
+                            item.hold = None;
+                        }
+                    });
+                    let caption = item.shown_caption(moment).to_owned();
+                    ui.label(egui::RichText::new(format!("Caption: {caption}")).italics());
+                    ui.horizontal(|ui| {
+                        if ui
+                            .add_enabled(i > 0, egui::Button::new("Move up"))
+                            .clicked()
+                        {
+                            moved = Some((i, i - 1));
+                        }
+                        if ui
+                            .add_enabled(i + 1 < count, egui::Button::new("Move down"))
+                            .clicked()
+                        {
+                            moved = Some((i, i + 1));
+                        }
+                        if ui.button("Remove from reel").clicked() {
+                            removed = Some(i);
+                        }
+                    });
+                })
+                .response;
+            if let Some(from) = response.dnd_release_payload::<usize>() {
+                moved = Some((*from, i));
+            }
+        }
+        if let Some((from, to)) = moved
+            && from < reel.items.len()
+            && to < reel.items.len()
+        {
+            let item = reel.items.remove(from);
+            reel.items.insert(to, item);
+        }
+        if let Some(i) = removed {
+            reel.items.remove(i);
+        }
+
+        // Commit: structural changes at once, typed text when the field is left.
+        if text_done {
+            reel.name = text.name.clone();
+            if let Some(card) = &mut reel.title_card {
+                card.title = text.title.clone();
+                card.subtitle = text.subtitle.clone();
+            }
+        }
+        self.reel_text = Some(text);
+        if reel != before {
+            self.commit_reel(reel.clone());
+        }
+
+        ui.separator();
+        ui.horizontal(|ui| {
+            if self.preview.is_some() {
+                if ui.button("Stop preview").clicked() {
+                    self.stop_preview();
+                }
+            } else if ui
+                .add_enabled(!reel.items.is_empty(), egui::Button::new("Preview reel"))
+                .clicked()
+            {
+                self.start_preview(id);
+            }
+        });
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_label("Height")
+                .selected_text(format!("{}p", self.render_settings.height))
+                .show_ui(ui, |ui| {
+                    for h in crate::export::plan::HEIGHTS {
+                        ui.selectable_value(&mut self.render_settings.height, h, format!("{h}p"));
+                    }
+                });
+            egui::ComboBox::from_label("fps")
+                .selected_text(self.render_settings.fps.to_string())
+                .show_ui(ui, |ui| {
+                    for f in crate::export::plan::FRAME_RATES {
+                        ui.selectable_value(&mut self.render_settings.fps, f, f.to_string());
+                    }
+                });
+        });
+        let renderable =
+            lacking.is_empty() && !reel.items.is_empty() && self.project_path.is_some();
+        match &self.job {
+            Some(job) => {
+                let fraction = job
+                    .progress
+                    .map(|p| p.done as f32 / p.total.max(1) as f32)
+                    .unwrap_or(0.0);
+                ui.add(egui::ProgressBar::new(fraction).text(job.status()));
+                if ui.button("Cancel").clicked() {
+                    job.cancel();
+                }
+            }
+            None => {
+                if ui
+                    .add_enabled(renderable, egui::Button::new("Render reel…"))
+                    .on_disabled_hover_text(
+                        "Needs items, consent for every clip, and a saved project",
+                    )
+                    .clicked()
+                {
+                    self.ask(Question::RenderReel, Pending::RenderReel(id), &ctx);
+                }
+            }
+        }
+    }
+
+    pub(super) fn render_to(&mut self, reel: ReelId, output: std::path::PathBuf) {
+        let Some(project_path) = self.project_path.clone() else {
+            return;
+        };
+        self.job = super::jobs::start_render(
+            &self.ctx,
+            project_path,
+            self.doc.project().clone(),
+            reel,
+            self.render_settings,
+            output,
+        );
+    }
+
+    pub(super) fn poll_job(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.job else {
+            return;
+        };
+        if let Some(outcome) = job.poll() {
+            self.status = Some(match outcome {
+                Ok(message) => message,
+                Err(message) => format!("Not finished: {message}"),
+            });
+            self.job = None;
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_millis(200));
+        }
+    }
+}
+
+/// Typed text of the reel being edited, until its field is left.
+#[derive(Clone, Debug)]
+pub struct ReelText {
+    reel: ReelId,
+    name: String,
+    title: String,
+    subtitle: String,
+}
+
+impl From<&Reel> for ReelText {
+    fn from(reel: &Reel) -> Self {
+        Self {
+            reel: reel.id,
+            name: reel.name.clone(),
+            title: reel
+                .title_card
+                .as_ref()
+                .map(|c| c.title.clone())
+                .unwrap_or_default(),
+            subtitle: reel
+                .title_card
+                .as_ref()
+                .map(|c| c.subtitle.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+fn purpose_name(p: ReelPurpose) -> &'static str {
+    match p {
+        ReelPurpose::Review => "Shared review",
+        ReelPurpose::Supervision => "Supervision",
+        ReelPurpose::Teaching => "Teaching",
+    }
+}
+
+pub fn default_settings() -> OutputSettings {
+    OutputSettings::default()
+}
