@@ -1,5 +1,7 @@
 //! `attune bench step` and `attune bench playback`: the engine's speed
-//! targets, measured through the public Player API exactly as the UI uses it.
+//! targets, measured through the public Player API exactly as the UI uses it;
+//! and the hidden `attune bench overview` for the timeline's filmstrip and
+//! waveform.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,6 +20,16 @@ pub enum BenchCommand {
     Step(BenchStepArgs),
     /// Real-time 1x playback: frames presented, late, dropped.
     Playback(BenchPlaybackArgs),
+    /// Timeline overview: time to the waveform and the filmstrip, uncached.
+    #[command(hide = true)]
+    Overview(BenchOverviewArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchOverviewArgs {
+    pub file: PathBuf,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -64,6 +76,7 @@ pub fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Step(a) => run_step(a),
         BenchCommand::Playback(a) => run_playback(a),
+        BenchCommand::Overview(a) => run_overview(a),
     }
 }
 
@@ -373,6 +386,65 @@ pub fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackRepo
 
 pub fn run_playback(args: &BenchPlaybackArgs) -> anyhow::Result<()> {
     let r = measure_playback(args)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&r)?);
+    } else {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverviewReport {
+    pub waveform_s: f64,
+    pub filmstrip_s: f64,
+    /// Process CPU time over wall time for both, in percent of one core.
+    pub cpu_percent: f64,
+    pub thumbnails: usize,
+    pub waveform_buckets: usize,
+    pub peak_rss_mb: f64,
+}
+
+/// Computes the overview the way the worker does (same sizes and rates),
+/// on this thread and without the cache, so every run measures decoding.
+pub fn measure_overview(args: &BenchOverviewArgs) -> anyhow::Result<OverviewReport> {
+    use super::overview::{
+        BUCKETS_PER_SECOND, OverviewJob, THUMB_LONG_SIDE, compute_filmstrip, compute_waveform,
+    };
+    let facts = super::probe::probe(&args.file)?;
+    let job = OverviewJob {
+        path: args.file.clone(),
+        fingerprint: crate::store::media_check::fingerprint(&args.file)
+            .with_context(|| format!("{}: cannot fingerprint", args.file.display()))?,
+        rotation: facts.rotation,
+        frames: facts.frames,
+        frame_rate: crate::model::FrameRate::new(facts.fps_num, facts.fps_den)
+            .context("the clip has no usable frame rate")?,
+    };
+    let cancel = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let c0 = cpu_ticks().unwrap_or(0);
+    let t0 = Instant::now();
+    let waveform = compute_waveform(&job, BUCKETS_PER_SECOND, &cancel, &mut |_| {})?;
+    let waveform_s = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let strip = compute_filmstrip(&job, THUMB_LONG_SIDE, &cancel, &mut |_| {})?;
+    let filmstrip_s = t1.elapsed().as_secs_f64();
+    let ticks = cpu_ticks().unwrap_or(0).saturating_sub(c0) as f64;
+    let wall = t0.elapsed().as_secs_f64().max(1e-9);
+    let r = |x: f64| (x * 1000.0).round() / 1000.0;
+    Ok(OverviewReport {
+        waveform_s: r(waveform_s),
+        filmstrip_s: r(filmstrip_s),
+        // Linux reports CPU time in 1/100 s ticks.
+        cpu_percent: (ticks / 100.0 / wall * 1000.0).round() / 10.0,
+        thumbnails: strip.thumbs.len(),
+        waveform_buckets: waveform.map_or(0, |w| w.peaks.len()),
+        peak_rss_mb: peak_rss_mb(),
+    })
+}
+
+pub fn run_overview(args: &BenchOverviewArgs) -> anyhow::Result<()> {
+    let r = measure_overview(args)?;
     if args.json {
         println!("{}", serde_json::to_string(&r)?);
     } else {

@@ -19,6 +19,7 @@ mod export_stills;
 mod frame_code_clips;
 mod model_props;
 mod mp4_writer;
+mod overview;
 mod probe;
 mod regenerate_samples;
 mod sample_determinism;
