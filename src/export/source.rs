@@ -182,7 +182,9 @@ impl Source {
         let budget = u64::from(last - first) + PACKET_SLACK;
         let mut packets = 0u64;
         let mut eof = false;
-        let mut packet = ffmpeg::Packet::empty();
+        // A fresh packet per read: av_read_frame does not release what a
+        // reused packet held, so reusing one leaks every packet's data.
+        let mut packet;
         let mut first_seen: Option<i64> = None;
         loop {
             // Drain every frame the decoder has ready.
@@ -234,6 +236,7 @@ impl Source {
                     .unreadable(format!("no frame {last} within {budget} packets"))
                     .into());
             }
+            packet = ffmpeg::Packet::empty();
             match packet.read(&mut self.input) {
                 Ok(()) => {
                     if packet.stream() == self.stream {
@@ -285,10 +288,13 @@ pub fn read_audio(
     let mut resampler: Option<resampling::Context> = None;
     let mut decoded = frame::Audio::empty();
     let budget = (samples as u64 / 256) + PACKET_SLACK;
-    let mut packet = ffmpeg::Packet::empty();
+    // A fresh packet per read: av_read_frame does not release what a
+    // reused packet held, so reusing one leaks every packet's data.
+    let mut packet;
     let mut eof = false;
     for _ in 0..budget {
         if !eof {
+            packet = ffmpeg::Packet::empty();
             match packet.read(&mut input) {
                 Ok(()) if packet.stream() == index => {
                     let _ = decoder.send_packet(&packet);

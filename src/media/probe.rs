@@ -237,8 +237,11 @@ fn scan_packets(input: &mut ffmpeg::format::context::Input, video: usize, all: b
         pts: Vec::new(),
         read_error: None,
     };
-    let mut packet = ffmpeg::Packet::empty();
+    // A fresh packet per read: av_read_frame does not release what a
+    // reused packet held, so reusing one leaks every packet's data.
+    let mut packet;
     loop {
+        packet = ffmpeg::Packet::empty();
         match packet.read(input) {
             Ok(()) => {}
             Err(ffmpeg::Error::Eof) => break,
@@ -282,9 +285,12 @@ fn check_tail(
             detail: format!("cannot reach the end of the {declared} frames the index lists"),
         });
     }
-    let mut packet = ffmpeg::Packet::empty();
+    // A fresh packet per read: av_read_frame does not release what a
+    // reused packet held, so reusing one leaks every packet's data.
+    let mut packet;
     let mut seen_video = 0u32;
     loop {
+        packet = ffmpeg::Packet::empty();
         match packet.read(input) {
             Ok(()) => {
                 if packet.stream() == video {
