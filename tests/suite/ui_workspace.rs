@@ -30,13 +30,23 @@ pub fn copy_samples(dir: &Path) -> PathBuf {
 }
 
 pub fn harness_with(path: PathBuf, dialogs: Dialogs, cache: &Path) -> Harness<'static, AttuneApp> {
+    harness_sized(path, dialogs, cache, egui::vec2(1440.0, 900.0))
+}
+
+/// A taller window shows a whole two-item reel without scrolling.
+pub fn harness_sized(
+    path: PathBuf,
+    dialogs: Dialogs,
+    cache: &Path,
+    size: egui::Vec2,
+) -> Harness<'static, AttuneApp> {
     let options = AppOptions {
         cache_dir: Some(cache.to_path_buf()),
         dialogs,
         ..Default::default()
     };
     Harness::builder()
-        .with_size(egui::vec2(1440.0, 900.0))
+        .with_size(size)
         .wgpu()
         .build_eframe(move |cc| AttuneApp::new(&cc.egui_ctx, Some(path), options))
 }
@@ -395,7 +405,7 @@ fn a_reel_is_built_from_moments_previewed_and_rendered_with_progress() {
     let out = dir.path().join("made-in-the-app.mp4");
     let still = dir.path().join("frame.png");
     let dialogs = Dialogs::scripted([vec![still.clone()], vec![out.clone()]]);
-    let mut h = harness_with(path, dialogs, dir.path());
+    let mut h = harness_sized(path, dialogs, dir.path(), egui::vec2(1440.0, 1500.0));
     wait_ready(&mut h);
 
     // A still of the frame on screen, at full size.
@@ -437,6 +447,17 @@ fn a_reel_is_built_from_moments_previewed_and_rendered_with_progress() {
         ws(h).project().reels[1].items[0].moment == MomentId(3)
     });
 
+    // A caption written for this reel replaces the moment's own in it.
+    h.get_by_label("Caption for item 1").click();
+    h.step();
+    h.get_by_label("Caption for item 1")
+        .type_text("Turn after turn");
+    h.step();
+    h.key_press(Key::Escape);
+    step_until(&mut h, "the caption override", |h| {
+        ws(h).project().reels[1].items[0].caption.as_deref() == Some("Turn after turn")
+    });
+
     // Preview plays both items from the source clips and ends by itself.
     h.get_by_label("Preview reel").click();
     step_until(&mut h, "the preview to start", |h| ws(h).previewing());
@@ -471,6 +492,12 @@ fn a_reel_is_built_from_moments_previewed_and_rendered_with_progress() {
             .is_some_and(|s| s.starts_with("Reel written")),
         "{:?}",
         ws(&h).status()
+    );
+    let captions = std::fs::read_to_string(out.with_extension("vtt")).unwrap();
+    assert!(captions.contains("Turn after turn"), "{captions}");
+    assert!(
+        !captions.contains("You took turns"),
+        "the override replaces it"
     );
     let probed = attune::media::probe::probe(&out).unwrap();
     // 192 + 60 source frames at 30 fps, rendered at 25 fps.

@@ -48,7 +48,6 @@ impl Workspace {
     }
 
     pub(super) fn reel_editor(&mut self, ui: &mut egui::Ui) {
-        let ctx = ui.ctx().clone();
         if self
             .current_reel
             .is_none_or(|id| self.doc.project().reel(id).is_none())
@@ -136,6 +135,8 @@ impl Workspace {
                 ),
             );
         }
+        self.reel_actions(ui, id, !reel.items.is_empty(), lacking.is_empty());
+        ui.separator();
         let mut titled = reel.title_card.is_some();
         ui.checkbox(&mut titled, "Title card");
         if titled {
@@ -258,8 +259,24 @@ impl Workspace {
                             item.hold = None;
                         }
                     });
-                    let caption = item.shown_caption(moment).to_owned();
-                    ui.label(egui::RichText::new(format!("Caption: {caption}")).italics());
+                    // The caption shown to the parent: the moment's own
+                    // unless this reel says otherwise; never the clinical note.
+                    let typed = text
+                        .captions
+                        .entry(i)
+                        .or_insert_with(|| item.caption.clone().unwrap_or_default());
+                    let label = ui.label(format!("Caption for item {}", i + 1));
+                    let r = ui
+                        .add(
+                            egui::TextEdit::multiline(typed)
+                                .desired_rows(1)
+                                .desired_width(f32::INFINITY)
+                                .hint_text(moment.caption.as_str()),
+                        )
+                        .labelled_by(label.id);
+                    if r.lost_focus() {
+                        item.caption = (!typed.trim().is_empty()).then(|| typed.clone());
+                    }
                     ui.horizontal(|ui| {
                         if ui
                             .add_enabled(i > 0, egui::Button::new("Move up"))
@@ -293,6 +310,9 @@ impl Workspace {
         if let Some(i) = removed {
             reel.items.remove(i);
         }
+        if moved.is_some() || removed.is_some() {
+            text.captions.clear();
+        }
 
         // Commit: structural changes at once, typed text when the field is left.
         if text_done {
@@ -306,7 +326,14 @@ impl Workspace {
         if reel != before {
             self.commit_reel(reel.clone());
         }
+    }
 
+    /// Preview, output settings and render, kept at the top of the editor
+    /// so they stay in reach however many items the reel has.
+    fn reel_actions(&mut self, ui: &mut egui::Ui, id: ReelId, has_items: bool, consent_ok: bool) {
+        let ctx = ui.ctx().clone();
+        let reel_items_empty = !has_items;
+        let lacking_empty = consent_ok;
         ui.separator();
         ui.horizontal(|ui| {
             if self.preview.is_some() {
@@ -314,7 +341,7 @@ impl Workspace {
                     self.stop_preview();
                 }
             } else if ui
-                .add_enabled(!reel.items.is_empty(), egui::Button::new("Preview reel"))
+                .add_enabled(!reel_items_empty, egui::Button::new("Preview reel"))
                 .clicked()
             {
                 self.start_preview(id);
@@ -336,8 +363,7 @@ impl Workspace {
                     }
                 });
         });
-        let renderable =
-            lacking.is_empty() && !reel.items.is_empty() && self.project_path.is_some();
+        let renderable = lacking_empty && !reel_items_empty && self.project_path.is_some();
         match &self.job {
             Some(job) => {
                 let fraction = job
@@ -400,6 +426,8 @@ pub struct ReelText {
     name: String,
     title: String,
     subtitle: String,
+    /// Per item position: the caption override being typed.
+    captions: std::collections::HashMap<usize, String>,
 }
 
 impl From<&Reel> for ReelText {
@@ -417,6 +445,7 @@ impl From<&Reel> for ReelText {
                 .as_ref()
                 .map(|c| c.subtitle.clone())
                 .unwrap_or_default(),
+            captions: Default::default(),
         }
     }
 }
