@@ -1,6 +1,7 @@
 //! The command line: `attune [PROJECT | CLIP]` opens the app; subcommands do
 //! batch work, benchmarks and the checks tests rely on.
 
+pub mod bench_ui;
 mod check;
 mod dev;
 mod export;

@@ -23,6 +23,9 @@ pub enum BenchCommand {
     /// Timeline overview: time to the waveform and the filmstrip, uncached.
     #[command(hide = true)]
     Overview(BenchOverviewArgs),
+    /// The UI on a large synthetic project: timeline drawing, the moment
+    /// filter, project save and load.
+    Ui(crate::cli::bench_ui::BenchUiArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -77,6 +80,7 @@ pub fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Step(a) => run_step(a),
         BenchCommand::Playback(a) => run_playback(a),
         BenchCommand::Overview(a) => run_overview(a),
+        BenchCommand::Ui(a) => crate::cli::bench_ui::run(a),
     }
 }
 

@@ -16,7 +16,7 @@ pub mod reel;
 pub mod time;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use clip::Clip;
 pub use codebook::{BundledCodebookError, Category, CodeItem, CodeRef, Codebook, Colour, bundled};

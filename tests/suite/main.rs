@@ -26,5 +26,6 @@ mod sample_determinism;
 mod store_crash;
 mod store_errors;
 mod store_lifecycle;
+mod timeline;
 mod ui_foundation;
 mod ui_workspace;

@@ -1,0 +1,419 @@
+//! `attune bench ui`: the UI's quality bars on a large synthetic project
+//! (by default 5,000 moments over a one-hour clip), measured through the
+//! same code the window runs: the timeline drawn and tessellated by a
+//! headless egui context, the moment list's filter, and store save/load.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use chrono::DateTime;
+use serde::Serialize;
+
+use crate::media::bench::Percentiles;
+use crate::model::{
+    Clip, ClipId, CodeRef, Consent, Fingerprint, FrameRate, MediaFacts, Moment, MomentFilter,
+    MomentId, Project, SCHEMA_VERSION,
+};
+use crate::ui::timeline::{
+    self, FilmstripThumb, NAME_WIDTH, TimelineIndex, TimelineInput, TimelineView,
+};
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct BenchUiArgs {
+    /// How many moments the synthetic project holds.
+    #[arg(long, default_value_t = 5000)]
+    pub moments: u32,
+    /// Length of its one clip, in minutes (30 fps).
+    #[arg(long, default_value_t = 60)]
+    pub minutes: u32,
+    /// Timeline frames drawn per zoom level.
+    #[arg(long, default_value_t = 100)]
+    pub frames: u32,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UiReport {
+    /// Every drawn frame, all zoom levels together.
+    pub timeline_draw_ms: Percentiles,
+    pub timeline_whole_clip_ms: Percentiles,
+    pub timeline_two_minutes_ms: Percentiles,
+    pub timeline_single_frames_ms: Percentiles,
+    pub timeline_index_ms: f64,
+    /// Every query below, all together.
+    pub filter_ms: Percentiles,
+    pub filter_queries: Vec<QueryReport>,
+    pub save_ms: f64,
+    pub load_ms: f64,
+    pub project_kb: u64,
+    pub moments: u32,
+    pub frames: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueryReport {
+    pub query: String,
+    pub matches: usize,
+    pub ms: Percentiles,
+}
+
+/// The timeline's size in the bench, as in a 1280-wide window.
+const SIZE: egui::Vec2 = egui::vec2(1280.0, 300.0);
+const RATE: u32 = 30;
+/// Waveform peaks per second, as the overview computes them.
+const PEAKS_PER_SECOND: u32 = 50;
+
+pub fn run(args: &BenchUiArgs) -> anyhow::Result<()> {
+    let frames = args
+        .minutes
+        .checked_mul(60 * RATE)
+        .filter(|&f| f > 0)
+        .context("--minutes must be between 1 and a few thousand")?;
+    let project = synthetic_project(args.moments, frames)?;
+    let report = measure(&project, frames, args)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_text(&report);
+    }
+    Ok(())
+}
+
+fn measure(project: &Project, frames: u32, args: &BenchUiArgs) -> anyhow::Result<UiReport> {
+    let clip = ClipId(1);
+    let codebook = project.codebooks.first();
+    let mut index_runs = Vec::new();
+    let mut index = TimelineIndex::default();
+    for _ in 0..10 {
+        let t0 = Instant::now();
+        index = TimelineIndex::build(project, clip, codebook);
+        index_runs.push(ms(t0));
+    }
+    let draws = draw_timeline(&index, frames, args.frames.max(1));
+    let all_draws: Vec<f64> = draws.iter().flatten().copied().collect();
+
+    let queries = filter_queries(project);
+    let mut all_filters = Vec::new();
+    let mut filter_reports = Vec::new();
+    for (query, filter) in queries {
+        let mut runs = Vec::new();
+        let mut matches = 0;
+        for _ in 0..20 {
+            let t0 = Instant::now();
+            matches = std::hint::black_box(filter.apply(project)).len();
+            runs.push(ms(t0));
+        }
+        all_filters.extend_from_slice(&runs);
+        filter_reports.push(QueryReport {
+            query,
+            matches,
+            ms: Percentiles::of(&runs),
+        });
+    }
+
+    let (save_ms, load_ms, project_kb) = save_and_load(project)?;
+    let [whole, two_minutes, single] = draws;
+    Ok(UiReport {
+        timeline_draw_ms: Percentiles::of(&all_draws),
+        timeline_whole_clip_ms: Percentiles::of(&whole),
+        timeline_two_minutes_ms: Percentiles::of(&two_minutes),
+        timeline_single_frames_ms: Percentiles::of(&single),
+        timeline_index_ms: Percentiles::of(&index_runs).p50,
+        filter_ms: Percentiles::of(&all_filters),
+        filter_queries: filter_reports,
+        save_ms,
+        load_ms,
+        project_kb,
+        moments: args.moments,
+        frames,
+    })
+}
+
+fn ms(t0: Instant) -> f64 {
+    t0.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Draws and tessellates the timeline in a headless context at three zoom
+/// levels, the playhead moving and the view panning as in playback.
+fn draw_timeline(index: &TimelineIndex, frames: u32, count: u32) -> [Vec<f64>; 3] {
+    let ctx = egui::Context::default();
+    let mut rng = Lcg(7);
+    let peaks: Vec<(i8, i8)> = (0..u64::from(frames) * u64::from(PEAKS_PER_SECOND)
+        / u64::from(RATE))
+        .map(|_| {
+            let level = (rng.below(120) + 1) as i8;
+            (-level, level)
+        })
+        .collect();
+    // One picture every two seconds, as a finished filmstrip would have.
+    let thumbs: Vec<FilmstripThumb> = (0..frames)
+        .step_by(2 * RATE as usize)
+        .map(|frame| FilmstripThumb {
+            frame,
+            texture: egui::TextureId::default(),
+            size: egui::vec2(160.0, 90.0),
+        })
+        .collect();
+    let selected = index
+        .lanes()
+        .iter()
+        .find_map(|l| l.spans().get(l.spans().len() / 2))
+        .map(|s| s.moment);
+    // The track's width inside a central panel of the bench's size.
+    let track_width = SIZE.x - NAME_WIDTH - 16.0;
+    let zooms: [f64; 3] = [
+        f64::from(frames),
+        f64::from(2 * 60 * RATE),
+        f64::from(track_width) / timeline::MAX_POINTS_PER_FRAME,
+    ];
+    zooms.map(|shown| {
+        let mut view = TimelineView::default();
+        let mut samples = Vec::new();
+        for n in 0..count + 5 {
+            let playhead = (u64::from(n) * 997 % u64::from(frames)) as u32;
+            if shown < f64::from(frames) {
+                let left = f64::from(playhead) - shown / 2.0;
+                view.show_range(left, shown, frames, track_width);
+            }
+            let input = TimelineInput {
+                index,
+                frames,
+                rate: FrameRate { num: RATE, den: 1 },
+                playhead,
+                selected,
+                mark_in: Some(playhead / 2),
+                mark_out: Some(playhead / 2 + 300),
+                filmstrip: &thumbs,
+                waveform: Some((&peaks, PEAKS_PER_SECOND)),
+                overview_progress: None,
+                follow_playhead: false,
+            };
+            let raw = egui::RawInput {
+                screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SIZE)),
+                ..Default::default()
+            };
+            let t0 = Instant::now();
+            let output = ctx.run_ui(raw, |ui| {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    timeline::show(ui, &mut view, &input);
+                });
+            });
+            let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+            std::hint::black_box(primitives);
+            // The first frames lay out fonts; a window pays that once.
+            if n >= 5 {
+                samples.push(ms(t0));
+            }
+        }
+        samples
+    })
+}
+
+fn filter_queries(project: &Project) -> Vec<(String, MomentFilter)> {
+    let clip = project.clips.first().map(|c| c.id);
+    vec![
+        (
+            "word \"smiles\"".into(),
+            MomentFilter {
+                text: "smiles".into(),
+                ..Default::default()
+            },
+        ),
+        (
+            "code vig/waiting".into(),
+            MomentFilter {
+                code: Some(CodeRef::new("vig", "waiting")),
+                ..Default::default()
+            },
+        ),
+        (
+            "clip 1 + \"calm voice\"".into(),
+            MomentFilter {
+                text: "calm voice".into(),
+                clip,
+                ..Default::default()
+            },
+        ),
+        (
+            "no match \"zebra\"".into(),
+            MomentFilter {
+                text: "zebra".into(),
+                ..Default::default()
+            },
+        ),
+    ]
+}
+
+/// Saves and loads the project in a private temporary folder: median of a
+/// few runs each, in ms, and the file's size in KiB.
+fn save_and_load(project: &Project) -> anyhow::Result<(f64, f64, u64)> {
+    let dir = temp_dir()?;
+    let result = (|| {
+        let path = dir.join("bench.attune.json");
+        let mut saves = Vec::new();
+        let mut loads = Vec::new();
+        for _ in 0..5 {
+            let t0 = Instant::now();
+            crate::store::save(&path, project)?;
+            saves.push(ms(t0));
+            let t0 = Instant::now();
+            let loaded = crate::store::load(&path)?;
+            loads.push(ms(t0));
+            anyhow::ensure!(
+                loaded.project.moments.len() == project.moments.len(),
+                "the project loaded back differs from the one saved"
+            );
+        }
+        let kb = std::fs::metadata(&path)?.len() / 1024;
+        Ok((Percentiles::of(&saves).p50, Percentiles::of(&loads).p50, kb))
+    })();
+    // Best effort: a leftover temporary folder is not worth failing for.
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+fn temp_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("attune-bench-ui-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot make a temporary folder at {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// A fixed-seed generator: the same project every run, on every machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const WORDS: [&str; 24] = [
+    "mother", "father", "baby", "looks", "smiles", "waits", "calm", "voice", "reaches", "turns",
+    "away", "towards", "hums", "gently", "names", "feeling", "follows", "lead", "pauses", "eyes",
+    "hand", "mat", "toy", "together",
+];
+const AUTHORS: [&str; 3] = ["Dr Amani Okafor", "Kit Moreno", "Sam Lee"];
+
+fn sentence(rng: &mut Lcg, words: u64) -> String {
+    let n = 4 + rng.below(words);
+    (0..n)
+        .map(|_| *rng.pick(&WORDS))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `moments` moments over one clip of `frames` frames at 30 fps, coded
+/// with one or two VIG items each; about a third are single frames.
+pub fn synthetic_project(moments: u32, frames: u32) -> anyhow::Result<Project> {
+    let created = DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default();
+    let vig = crate::model::bundled()?
+        .into_iter()
+        .next()
+        .context("the bundled codebooks are missing VIG")?;
+    let items: Vec<String> = vig.items().map(|(_, i)| i.id.clone()).collect();
+    anyhow::ensure!(!items.is_empty(), "the bundled VIG codebook has no items");
+    let rate = FrameRate { num: RATE, den: 1 };
+    let clip = Clip {
+        id: ClipId(1),
+        name: "Synthetic hour on the mat".into(),
+        path: "bench.mp4".into(),
+        fingerprint: Fingerprint {
+            size: 1,
+            hash: "00".repeat(32),
+        },
+        media: MediaFacts {
+            frame_rate: rate,
+            frames,
+            duration_us: u64::from(frames) * 1_000_000 / u64::from(RATE),
+            width: 1280,
+            height: 720,
+            rotation: 0,
+            video_codec: "h264".into(),
+            audio_codec: Some("aac".into()),
+            variable_frame_rate: false,
+        },
+        consent: Consent::default(),
+    };
+    let mut rng = Lcg(1);
+    let moments = (1..=moments)
+        .map(|id| {
+            let start = rng.below(u64::from(frames)) as u32;
+            let length = if rng.below(3) == 0 {
+                0
+            } else {
+                15 + rng.below(300) as u32
+            };
+            let mut codes = vec![CodeRef::new("vig", rng.pick(&items).clone())];
+            if rng.below(2) == 0 {
+                let second = CodeRef::new("vig", rng.pick(&items).clone());
+                if second != codes[0] {
+                    codes.push(second);
+                }
+            }
+            Moment {
+                id: MomentId(id),
+                clip: ClipId(1),
+                start,
+                end: start.saturating_add(length).min(frames - 1),
+                codes,
+                note: sentence(&mut rng, 8),
+                caption: sentence(&mut rng, 6),
+                author: (*rng.pick(&AUTHORS)).to_owned(),
+                created,
+                modified: created,
+            }
+        })
+        .collect();
+    let project = Project {
+        schema_version: SCHEMA_VERSION,
+        title: "Bench: a long session".into(),
+        created,
+        clips: vec![clip],
+        codebooks: vec![vig],
+        moments,
+        reels: Vec::new(),
+    };
+    project.validate()?;
+    Ok(project)
+}
+
+fn print_text(r: &UiReport) {
+    let p = |p: &Percentiles| format!("p50 {:.2}  p95 {:.2}  max {:.2} ms", p.p50, p.p95, p.max);
+    println!(
+        "{} moments over {} frames ({} min at {RATE} fps)",
+        r.moments,
+        r.frames,
+        r.frames / RATE / 60
+    );
+    println!("timeline draw (run + tessellate, 1280x300)");
+    println!("  all zooms      {}", p(&r.timeline_draw_ms));
+    println!("  whole clip     {}", p(&r.timeline_whole_clip_ms));
+    println!("  two minutes    {}", p(&r.timeline_two_minutes_ms));
+    println!("  single frames  {}", p(&r.timeline_single_frames_ms));
+    println!("timeline index   {:.2} ms", r.timeline_index_ms);
+    println!("moment filter    {}", p(&r.filter_ms));
+    for q in &r.filter_queries {
+        println!("  {:<24} {:>5} found  {}", q.query, q.matches, p(&q.ms));
+    }
+    println!(
+        "save             {:.2} ms ({} KiB)",
+        r.save_ms, r.project_kb
+    );
+    println!("load             {:.2} ms", r.load_ms);
+}

@@ -1,0 +1,278 @@
+//! The timeline's lanes, built once per document revision so drawing a
+//! frame only looks at the moments on screen.
+
+use egui::Color32;
+
+use crate::model::{ClipId, Codebook, Colour, Moment, MomentId, Project};
+
+/// Drawn for uncoded moments and codes nobody gave a colour.
+pub const NEUTRAL: Color32 = Color32::from_rgb(0x9a, 0x9a, 0x9a);
+
+/// One moment as one lane draws it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub moment: MomentId,
+    pub start: u32,
+    /// Inclusive, as on `Moment`.
+    pub end: u32,
+    pub colour: Color32,
+}
+
+impl Span {
+    pub fn is_point(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// A row of the timeline: a codebook category, or one of the catch-alls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lane {
+    pub name: String,
+    pub colour: Color32,
+    /// Sorted by start, then end, then moment.
+    spans: Vec<Span>,
+    /// `reach[i]` is the latest end among `spans[..=i]`; it never decreases,
+    /// so the first span that can reach the view is a binary search away.
+    reach: Vec<u32>,
+}
+
+impl Lane {
+    fn new(name: impl Into<String>, colour: Color32, mut spans: Vec<Span>) -> Self {
+        spans.sort_by_key(|s| (s.start, s.end, s.moment));
+        let reach = spans
+            .iter()
+            .scan(0u32, |latest, s| {
+                *latest = (*latest).max(s.end);
+                Some(*latest)
+            })
+            .collect();
+        Self {
+            name: name.into(),
+            colour,
+            spans,
+            reach,
+        }
+    }
+
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// Spans touching the frames `first..=last`, in start order.
+    pub fn visible(&self, first: u32, last: u32) -> impl Iterator<Item = &Span> {
+        let from = self.reach.partition_point(|&end| end < first);
+        let to = self.spans.partition_point(|s| s.start <= last);
+        self.spans
+            .get(from..to.max(from))
+            .unwrap_or_default()
+            .iter()
+            .filter(move |s| s.end >= first)
+    }
+}
+
+/// The lanes of one clip under the active codebook.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimelineIndex {
+    lanes: Vec<Lane>,
+}
+
+/// Lane names for moments outside the active codebook's categories.
+pub const OTHER_CODES: &str = "Other codes";
+pub const UNCODED: &str = "Uncoded";
+
+impl TimelineIndex {
+    /// One lane per category of `codebook` (a moment coded in two categories
+    /// is in both), then "Other codes" when some moment carries codes from
+    /// other codebooks, then "Uncoded". Rebuild when the document changes.
+    pub fn build(project: &Project, clip: ClipId, codebook: Option<&Codebook>) -> Self {
+        let categories = codebook.map_or(&[][..], |b| &b.categories[..]);
+        let mut by_category: Vec<Vec<Span>> = vec![Vec::new(); categories.len()];
+        let mut other = Vec::new();
+        let mut uncoded = Vec::new();
+        for moment in project.moments.iter().filter(|m| m.clip == clip) {
+            if moment.codes.is_empty() {
+                uncoded.push(span(moment, NEUTRAL));
+                continue;
+            }
+            let mut in_category = vec![false; categories.len()];
+            let mut elsewhere = None;
+            for code in &moment.codes {
+                let found = codebook.filter(|b| b.id == code.codebook).and_then(|b| {
+                    let at = b
+                        .categories
+                        .iter()
+                        .position(|c| c.items.iter().any(|i| i.id == code.item))?;
+                    Some((at, b.colour_of(&code.item)?))
+                });
+                match found {
+                    // The first code of a category colours the moment there.
+                    Some((at, colour)) if !in_category[at] => {
+                        in_category[at] = true;
+                        by_category[at].push(span(moment, colour32(colour)));
+                    }
+                    Some(_) => {}
+                    None if elsewhere.is_none() => {
+                        let colour = project
+                            .codebook(&code.codebook)
+                            .and_then(|b| b.colour_of(&code.item))
+                            .map_or(NEUTRAL, colour32);
+                        elsewhere = Some(colour);
+                    }
+                    None => {}
+                }
+            }
+            if let Some(colour) = elsewhere {
+                other.push(span(moment, colour));
+            }
+        }
+        let mut lanes: Vec<Lane> = categories
+            .iter()
+            .zip(by_category)
+            .map(|(c, spans)| Lane::new(c.name.clone(), colour32(c.colour), spans))
+            .collect();
+        if !other.is_empty() {
+            lanes.push(Lane::new(OTHER_CODES, NEUTRAL, other));
+        }
+        lanes.push(Lane::new(UNCODED, NEUTRAL, uncoded));
+        Self { lanes }
+    }
+
+    pub fn lanes(&self) -> &[Lane] {
+        &self.lanes
+    }
+
+    /// Where a moment is drawn, for outlining it and hit testing.
+    pub fn find(&self, moment: MomentId) -> Option<Span> {
+        self.lanes
+            .iter()
+            .flat_map(|l| l.spans.iter())
+            .find(|s| s.moment == moment)
+            .copied()
+    }
+}
+
+fn span(moment: &Moment, colour: Color32) -> Span {
+    Span {
+        moment: moment.id,
+        start: moment.start,
+        end: moment.end,
+        colour,
+    }
+}
+
+pub fn colour32(c: Colour) -> Color32 {
+    Color32::from_rgb(c.r, c.g, c.b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::testing::sample_project;
+    use crate::model::{CodeRef, bundled};
+
+    fn moment_like(p: &Project, id: u32, start: u32, end: u32, codes: Vec<CodeRef>) -> Moment {
+        let mut m = p.moments[0].clone();
+        m.id = MomentId(id);
+        m.start = start;
+        m.end = end;
+        m.codes = codes;
+        m
+    }
+
+    fn names(index: &TimelineIndex) -> Vec<&str> {
+        index.lanes().iter().map(|l| l.name.as_str()).collect()
+    }
+
+    fn ids(lane: &Lane) -> Vec<u32> {
+        lane.spans().iter().map(|s| s.moment.0).collect()
+    }
+
+    fn lane<'a>(index: &'a TimelineIndex, name: &str) -> &'a Lane {
+        index.lanes().iter().find(|l| l.name == name).unwrap()
+    }
+
+    #[test]
+    fn one_lane_per_category_then_other_codes_then_uncoded() {
+        let mut p = sample_project();
+        let www = bundled().unwrap().remove(1);
+        let www_item = www.categories[0].items[0].id.clone();
+        p.codebooks.push(www.clone());
+        let both = vec![
+            CodeRef::new("vig", "waiting"),
+            CodeRef::new("vig", "giving-and-taking-short-turns"),
+        ];
+        p.moments.push(moment_like(&p, 3, 10, 20, both));
+        p.moments.push(moment_like(&p, 4, 5, 5, vec![]));
+        p.moments.push(moment_like(
+            &p,
+            5,
+            400,
+            420,
+            vec![CodeRef::new("www", &www_item)],
+        ));
+        p.validate().unwrap();
+        let vig = p.codebook("vig").unwrap();
+        let index = TimelineIndex::build(&p, ClipId(1), Some(vig));
+
+        let mut expected: Vec<&str> = vig.categories.iter().map(|c| c.name.as_str()).collect();
+        expected.extend([OTHER_CODES, UNCODED]);
+        assert_eq!(names(&index), expected);
+
+        let category_of = |item: &str| vig.item(item).unwrap().0.name.as_str();
+        let waiting = lane(&index, category_of("waiting"));
+        let turns = lane(&index, category_of("giving-and-taking-short-turns"));
+        assert_ne!(
+            waiting.name, turns.name,
+            "the two codes are in two categories"
+        );
+        assert!(
+            ids(waiting).contains(&3) && ids(turns).contains(&3),
+            "in both lanes"
+        );
+        assert_eq!(ids(waiting), [3, 1], "sorted by start");
+        assert_eq!(ids(lane(&index, UNCODED)), [4]);
+        assert_eq!(ids(lane(&index, OTHER_CODES)), [5]);
+        let www_colour = colour32(www.colour_of(&www_item).unwrap());
+        assert_eq!(lane(&index, OTHER_CODES).spans()[0].colour, www_colour);
+        assert_eq!(
+            waiting.spans()[0].colour,
+            colour32(vig.colour_of("waiting").unwrap())
+        );
+        assert_eq!(index.find(MomentId(4)).map(|s| s.start), Some(5));
+    }
+
+    #[test]
+    fn without_an_active_codebook_every_code_is_another_codebooks() {
+        let p = sample_project();
+        let index = TimelineIndex::build(&p, ClipId(1), None);
+        assert_eq!(names(&index), [OTHER_CODES, UNCODED]);
+        assert_eq!(ids(lane(&index, OTHER_CODES)), [1, 2]);
+        assert!(
+            TimelineIndex::build(&p, ClipId(99), None).lanes()[0]
+                .spans()
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn visible_finds_exactly_the_spans_touching_the_range() {
+        let spans = [(0, 1000), (10, 12), (50, 50), (60, 70), (900, 950)]
+            .iter()
+            .enumerate()
+            .map(|(i, &(start, end))| Span {
+                moment: MomentId(i as u32),
+                start,
+                end,
+                colour: NEUTRAL,
+            })
+            .collect();
+        let lane = Lane::new("x", NEUTRAL, spans);
+        let seen = |a, b| -> Vec<u32> { lane.visible(a, b).map(|s| s.moment.0).collect() };
+        assert_eq!(seen(13, 49), [0]);
+        assert_eq!(seen(12, 50), [0, 1, 2]);
+        assert_eq!(seen(71, 899), [0]);
+        assert_eq!(seen(2000, 3000), Vec::<u32>::new());
+        let short = Lane::new("y", NEUTRAL, vec![]);
+        assert_eq!(short.visible(0, 10).count(), 0);
+    }
+}
