@@ -170,7 +170,12 @@ impl Engine {
                 // Coalesce a burst of drag positions into the newest one.
                 while let Ok(next) = self.commands.try_recv() {
                     match next {
-                        PlayerCommand::Scrub(m) => target = m,
+                        PlayerCommand::Scrub(m) => {
+                            target = m;
+                            // Each command is counted as done exactly once,
+                            // or callers waiting on the count never see idle.
+                            self.shared.update(|s| s.commands_done += 1);
+                        }
                         other => {
                             self.pending.push_back(other);
                             break;

@@ -380,7 +380,6 @@ impl Workspace {
     fn timeline_panel(&mut self, ui: &mut egui::Ui) {
         let project = self.doc.project();
         ui.horizontal(|ui| {
-            ui.strong("Timeline");
             let mut active = self.active_codebook.clone();
             let name = active
                 .as_deref()

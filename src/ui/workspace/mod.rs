@@ -203,6 +203,19 @@ impl Workspace {
         self.current
     }
 
+    /// True once the current clip's filmstrip (and waveform, if it has
+    /// sound) have arrived and nothing is still computing.
+    pub fn overview_ready(&self) -> bool {
+        let Some(clip) = self.current.and_then(|c| self.doc.project().clip(c)) else {
+            return false;
+        };
+        self.overviews.get(clip).is_some_and(|o| {
+            o.progress.is_none()
+                && !o.filmstrip.is_empty()
+                && (clip.media.audio_codec.is_none() || o.waveform.is_some())
+        })
+    }
+
     /// True while a reel plays in the viewer as a preview.
     pub fn previewing(&self) -> bool {
         self.preview.is_some()
