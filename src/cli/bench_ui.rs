@@ -30,9 +30,28 @@ pub struct BenchUiArgs {
     /// Timeline frames drawn per zoom level.
     #[arg(long, default_value_t = 100)]
     pub frames: u32,
+    /// Also measure the UI's frame rate while this clip's filmstrip and
+    /// waveform compute in the background (e.g. a one-hour 1080p clip).
+    #[arg(long, value_name = "CLIP")]
+    pub while_overview: Option<PathBuf>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The UI loop (timeline drawn at a 60 Hz pace) while the overview worker
+/// computes a clip's filmstrip and waveform on its own thread.
+#[derive(Debug, Clone, Serialize)]
+pub struct OverviewLoad {
+    pub clip: String,
+    pub clip_frames: u32,
+    pub overview_s: f64,
+    pub ui_frames: u64,
+    /// Frames drawn per second of wall time while the overview ran.
+    pub ui_fps: f64,
+    pub ui_frame_ms: Percentiles,
+    /// Longest time between two drawn frames.
+    pub ui_longest_gap_ms: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -51,6 +70,8 @@ pub struct UiReport {
     pub project_kb: u64,
     pub moments: u32,
     pub frames: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub while_overview: Option<OverviewLoad>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,6 +136,10 @@ fn measure(project: &Project, frames: u32, args: &BenchUiArgs) -> anyhow::Result
     }
 
     let (save_ms, load_ms, project_kb) = save_and_load(project)?;
+    let while_overview = match &args.while_overview {
+        Some(clip) => Some(ui_while_overview(clip, &index, frames)?),
+        None => None,
+    };
     let [whole, two_minutes, single] = draws;
     Ok(UiReport {
         timeline_draw_ms: Percentiles::of(&all_draws),
@@ -129,6 +154,99 @@ fn measure(project: &Project, frames: u32, args: &BenchUiArgs) -> anyhow::Result
         project_kb,
         moments: args.moments,
         frames,
+        while_overview,
+    })
+}
+
+fn ui_while_overview(
+    clip: &std::path::Path,
+    index: &TimelineIndex,
+    frames: u32,
+) -> anyhow::Result<OverviewLoad> {
+    use crate::media::overview::{OverviewEvent, OverviewJob, OverviewWorker};
+    let facts = crate::media::probe::probe(clip)?;
+    let fingerprint = crate::store::fingerprint(clip)
+        .with_context(|| format!("{}: cannot read", clip.display()))?;
+    let frame_rate = FrameRate::new(facts.fps_num, facts.fps_den)
+        .with_context(|| format!("{}: frame rate is zero", clip.display()))?;
+    let cache = temp_dir()?;
+    let worker = OverviewWorker::new(Some(cache.clone()), Box::new(|| {}));
+    let started = Instant::now();
+    worker.request(OverviewJob {
+        path: clip.to_path_buf(),
+        fingerprint,
+        rotation: facts.rotation,
+        frames: facts.frames,
+        frame_rate,
+    });
+    let ctx = egui::Context::default();
+    let mut view = TimelineView::default();
+    let pace = std::time::Duration::from_micros(16_667);
+    let deadline = started + std::time::Duration::from_secs(900);
+    let (mut times, mut gaps) = (Vec::new(), Vec::new());
+    let mut last = Instant::now();
+    let mut progress = Some(0.0);
+    let mut failed = None;
+    'drawing: loop {
+        while let Some(event) = worker.try_recv() {
+            match event {
+                OverviewEvent::Progress { fraction, .. } => progress = Some(fraction),
+                OverviewEvent::Filmstrip { .. } => break 'drawing,
+                OverviewEvent::Failed { message, .. } => failed = Some(message),
+                OverviewEvent::Waveform { .. } => {}
+            }
+        }
+        if let Some(message) = failed.take() {
+            anyhow::bail!("{message}");
+        }
+        anyhow::ensure!(
+            Instant::now() < deadline,
+            "the overview took over 15 minutes"
+        );
+        let n = times.len() as u64;
+        let input = TimelineInput {
+            index,
+            frames,
+            rate: FrameRate { num: RATE, den: 1 },
+            playhead: (n * 31 % u64::from(frames)) as u32,
+            selected: None,
+            mark_in: None,
+            mark_out: None,
+            filmstrip: &[],
+            waveform: None,
+            overview_progress: progress,
+            follow_playhead: false,
+        };
+        let raw = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, SIZE)),
+            ..Default::default()
+        };
+        let t0 = Instant::now();
+        let output = ctx.run_ui(raw, |ui| {
+            egui::CentralPanel::default().show(ui, |ui| {
+                timeline::show(ui, &mut view, &input);
+            });
+        });
+        std::hint::black_box(ctx.tessellate(output.shapes, output.pixels_per_point));
+        times.push(ms(t0));
+        gaps.push(ms(last));
+        last = Instant::now();
+        // Like a window at 60 Hz: wait out the rest of the frame.
+        if let Some(rest) = pace.checked_sub(t0.elapsed()) {
+            std::thread::sleep(rest);
+        }
+    }
+    let overview_s = started.elapsed().as_secs_f64();
+    drop(worker);
+    let _ = std::fs::remove_dir_all(&cache);
+    Ok(OverviewLoad {
+        clip: clip.display().to_string(),
+        clip_frames: facts.frames,
+        overview_s,
+        ui_frames: times.len() as u64,
+        ui_fps: times.len() as f64 / overview_s.max(1e-9),
+        ui_frame_ms: Percentiles::of(&times),
+        ui_longest_gap_ms: gaps.iter().skip(1).copied().fold(0.0, f64::max),
     })
 }
 
@@ -416,4 +534,17 @@ fn print_text(r: &UiReport) {
         r.save_ms, r.project_kb
     );
     println!("load             {:.2} ms", r.load_ms);
+    if let Some(o) = &r.while_overview {
+        println!(
+            "while the overview of {} ({} frames) computed for {:.1} s:",
+            o.clip, o.clip_frames, o.overview_s
+        );
+        println!(
+            "  UI {:.1} fps ({} frames), frame {}, longest gap {:.1} ms",
+            o.ui_fps,
+            o.ui_frames,
+            p(&o.ui_frame_ms),
+            o.ui_longest_gap_ms
+        );
+    }
 }
