@@ -506,6 +506,7 @@ pub fn synthetic_project(moments: u32, frames: u32) -> anyhow::Result<Project> {
         codebooks: vec![vig],
         moments,
         reels: Vec::new(),
+        reviews: Vec::new(),
     };
     project.validate()?;
     Ok(project)

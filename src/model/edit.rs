@@ -5,10 +5,11 @@
 use super::clip::Clip;
 use super::codebook::Codebook;
 use super::error::ValidationError;
-use super::ids::{ClipId, MomentId, ReelId};
+use super::ids::{ClipId, MomentId, ReelId, ReviewId};
 use super::moment::Moment;
 use super::project::Project;
 use super::reel::Reel;
+use super::review::ReviewLog;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Edit {
@@ -37,6 +38,12 @@ pub enum Edit {
     },
     RemoveReel(ReelId),
     UpdateReel(Reel),
+    InsertReview {
+        index: usize,
+        review: ReviewLog,
+    },
+    RemoveReview(ReviewId),
+    UpdateReview(ReviewLog),
     /// Applied all together or not at all; undone as one step.
     Batch(Vec<Edit>),
 }
@@ -58,6 +65,9 @@ impl Edit {
             Edit::InsertReel { .. } => "Add reel",
             Edit::RemoveReel(_) => "Remove reel",
             Edit::UpdateReel(_) => "Change reel",
+            Edit::InsertReview { .. } => "Log review",
+            Edit::RemoveReview(_) => "Remove review log entry",
+            Edit::UpdateReview(_) => "Change review notes",
             Edit::Batch(edits) => match edits.as_slice() {
                 [only] => only.label(),
                 _ => "Several changes",
@@ -74,6 +84,8 @@ pub enum EditError {
     NoMoment(MomentId),
     #[error("there is no reel {0}")]
     NoReel(ReelId),
+    #[error("there is no review log entry {0}")]
+    NoReview(ReviewId),
     #[error("there is no codebook '{0}'")]
     NoCodebook(String),
     #[error("clip {clip} still has {count} moment(s); remove them first")]
@@ -235,6 +247,29 @@ fn apply_unchecked(project: &mut Project, edit: Edit) -> Result<Edit, EditError>
                 .find(|r| r.id == id)
                 .ok_or(EditError::NoReel(id))?;
             Edit::UpdateReel(std::mem::replace(slot, reel))
+        }
+        Edit::InsertReview { index, review } => {
+            let id = review.id;
+            if project.review(id).is_some() {
+                return Err(ValidationError::DuplicateReview(id).into());
+            }
+            insert(&mut project.reviews, index, review);
+            Edit::RemoveReview(id)
+        }
+        Edit::RemoveReview(id) => {
+            let index =
+                position(&project.reviews, |r| r.id == id).ok_or(EditError::NoReview(id))?;
+            let review = project.reviews.remove(index);
+            Edit::InsertReview { index, review }
+        }
+        Edit::UpdateReview(review) => {
+            let id = review.id;
+            let slot = project
+                .reviews
+                .iter_mut()
+                .find(|r| r.id == id)
+                .ok_or(EditError::NoReview(id))?;
+            Edit::UpdateReview(std::mem::replace(slot, review))
         }
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());

@@ -1,4 +1,4 @@
-use super::ids::{ClipId, MomentId, ReelId};
+use super::ids::{ClipId, MomentId, ReelId, ReviewId};
 
 /// Why a project is not consistent. Each message names the thing so a
 /// clinician (or whoever supports them) can find and fix it.
@@ -10,6 +10,8 @@ pub enum ValidationError {
     DuplicateMoment(MomentId),
     #[error("reel id {0} is used by more than one reel")]
     DuplicateReel(ReelId),
+    #[error("review log id {0} is used by more than one entry")]
+    DuplicateReview(ReviewId),
     #[error("codebook id '{0}' is used by more than one codebook")]
     DuplicateCodebook(String),
     #[error("moment {moment} is on clip {clip}, which is not in the project")]

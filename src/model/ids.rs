@@ -31,3 +31,7 @@ id_type!(
     /// A shared-review, supervision or teaching reel.
     ReelId
 );
+id_type!(
+    /// One shared review session in the project's review log.
+    ReviewId
+);

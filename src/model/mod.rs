@@ -13,6 +13,7 @@ pub mod media;
 pub mod moment;
 pub mod project;
 pub mod reel;
+pub mod review;
 pub mod time;
 
 #[cfg(test)]
@@ -25,9 +26,10 @@ pub use edit::{Edit, EditError, apply};
 pub use error::ValidationError;
 pub use filter::MomentFilter;
 pub use history::Document;
-pub use ids::{ClipId, MomentId, ReelId};
+pub use ids::{ClipId, MomentId, ReelId, ReviewId};
 pub use media::{Fingerprint, MediaFacts};
 pub use moment::Moment;
 pub use project::{Project, SCHEMA_VERSION};
 pub use reel::{Hold, Reel, ReelItem, ReelPurpose, SPEED_PERCENT_RANGE, TitleCard};
+pub use review::{ReviewLog, ViewedItem};
 pub use time::FrameRate;

@@ -1,16 +1,17 @@
 use super::clip::Clip;
 use super::codebook::Codebook;
 use super::error::ValidationError;
-use super::ids::{ClipId, MomentId, ReelId};
+use super::ids::{ClipId, MomentId, ReelId, ReviewId};
 use super::moment::Moment;
 use super::reel::{Reel, SPEED_PERCENT_RANGE};
+use super::review::ReviewLog;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 
 /// The project file format version this build writes. Older files are
 /// migrated on load (see `store::migrate`).
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
@@ -25,6 +26,9 @@ pub struct Project {
     pub moments: Vec<Moment>,
     #[serde(default)]
     pub reels: Vec<Reel>,
+    /// One entry per shared review held (schema 3).
+    #[serde(default)]
+    pub reviews: Vec<ReviewLog>,
 }
 
 impl Project {
@@ -37,7 +41,16 @@ impl Project {
             codebooks: Vec::new(),
             moments: Vec::new(),
             reels: Vec::new(),
+            reviews: Vec::new(),
         }
+    }
+
+    pub fn review(&self, id: ReviewId) -> Option<&ReviewLog> {
+        self.reviews.iter().find(|r| r.id == id)
+    }
+
+    pub fn next_review_id(&self) -> ReviewId {
+        ReviewId(self.reviews.iter().map(|r| r.id.0).max().unwrap_or(0) + 1)
     }
 
     pub fn clip(&self, id: ClipId) -> Option<&Clip> {
@@ -128,6 +141,12 @@ impl Project {
                 return Err(ValidationError::DuplicateReel(reel.id));
             }
             validate_reel(reel, &moments, &clips)?;
+        }
+        let mut reviews = HashSet::new();
+        for review in &self.reviews {
+            if !reviews.insert(review.id) {
+                return Err(ValidationError::DuplicateReview(review.id));
+            }
         }
         Ok(())
     }

@@ -64,6 +64,7 @@ pub(crate) fn sample_project() -> Project {
             title_card: None,
             items: vec![ReelItem::for_moment(MomentId(1))],
         }],
+        reviews: Vec::new(),
     }
 }
 

@@ -89,6 +89,7 @@ pub fn crash_state(n: u64) -> Project {
         codebooks: vec![codebook],
         moments,
         reels,
+        reviews: Vec::new(),
     }
 }
 

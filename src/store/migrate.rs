@@ -15,7 +15,7 @@ pub struct MigrationError {
 type Step = fn(Value) -> Result<Value, MigrationError>;
 
 /// `STEPS[i]` turns schema `i + 1` into schema `i + 2`.
-const STEPS: [Step; (SCHEMA_VERSION - 1) as usize] = [v1_to_v2];
+const STEPS: [Step; (SCHEMA_VERSION - 1) as usize] = [v1_to_v2, v2_to_v3];
 
 /// Brings a project value of schema `from` up to `SCHEMA_VERSION`.
 pub fn migrate(mut value: Value, from: u32) -> Result<Value, MigrationError> {
@@ -32,6 +32,16 @@ pub fn migrate(mut value: Value, from: u32) -> Result<Value, MigrationError> {
             object.insert("schema_version".into(), json!(reached));
         }
     }
+    Ok(value)
+}
+
+/// Schema 3 added the review log; a schema 2 project has held no reviews.
+fn v2_to_v3(mut value: Value) -> Result<Value, MigrationError> {
+    let object = value.as_object_mut().ok_or_else(|| MigrationError {
+        from: 2,
+        problem: "the project is not a JSON object".into(),
+    })?;
+    object.entry("reviews").or_insert_with(|| json!([]));
     Ok(value)
 }
 

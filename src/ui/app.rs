@@ -19,6 +19,8 @@ pub struct AppOptions {
     pub cache_dir: Option<PathBuf>,
     /// Native dialogs, or scripted answers in tests.
     pub dialogs: Dialogs,
+    /// Shown instead of the time of day in the presenter view (snapshots).
+    pub fixed_clock: Option<String>,
 }
 
 impl Default for AppOptions {
@@ -27,6 +29,7 @@ impl Default for AppOptions {
             autosave_interval: crate::store::DEFAULT_AUTOSAVE_INTERVAL,
             cache_dir: None,
             dialogs: Dialogs::Native,
+            fixed_clock: None,
         }
     }
 }

@@ -28,4 +28,5 @@ mod store_errors;
 mod store_lifecycle;
 mod timeline;
 mod ui_foundation;
+mod ui_review;
 mod ui_workspace;

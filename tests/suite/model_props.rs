@@ -297,6 +297,7 @@ fn project() -> impl Strategy<Value = Project> {
                 codebooks,
                 moments,
                 reels: vec![],
+                reviews: Vec::new(),
             };
             project.reels = reels
                 .into_iter()

@@ -72,6 +72,7 @@ fn project() -> Project {
             moment(3, 400, 500, &[]),
         ],
         reels: Vec::new(),
+        reviews: Vec::new(),
     };
     project.validate().unwrap();
     project

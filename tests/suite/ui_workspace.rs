@@ -43,6 +43,7 @@ pub fn harness_sized(
     let options = AppOptions {
         cache_dir: Some(cache.to_path_buf()),
         dialogs,
+        fixed_clock: Some("10:30".into()),
         ..Default::default()
     };
     Harness::builder()

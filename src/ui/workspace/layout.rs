@@ -13,7 +13,14 @@ use crate::ui::timeline::{self, TimelineAction, TimelineIndex, TimelineInput};
 impl Workspace {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        let modal_open = self.recovery_offer.is_some() || self.asking_to_close;
+        // Review mode owns the whole window: nothing of the workspace shows.
+        if self.review.is_some() {
+            self.review_ui(ui);
+            return;
+        }
+        self.review_notes_dialog(&ctx);
+        let modal_open =
+            self.recovery_offer.is_some() || self.asking_to_close || self.review_notes.is_some();
         if !modal_open {
             let typing = ctx.egui_wants_keyboard_input();
             for action in ctx.input(|i| keys::read(i, typing)) {

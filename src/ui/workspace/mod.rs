@@ -13,6 +13,9 @@ mod moment_list;
 mod overview;
 mod preview;
 mod reels;
+mod review;
+mod review_log;
+mod review_view;
 mod selection;
 
 use std::collections::{HashMap, HashSet};
@@ -91,6 +94,11 @@ pub struct Workspace {
     preview: Option<preview::ReelPreview>,
     job: Option<jobs::Job>,
     render_settings: crate::export::OutputSettings,
+    /// Shared-review mode, when on.
+    review: Option<review::ReviewSession>,
+    /// Notes being written for a review log entry.
+    review_notes: Option<review_log::NotesDraft>,
+    fixed_clock: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,6 +179,9 @@ impl Workspace {
             preview: None,
             job: None,
             render_settings: reels::default_settings(),
+            review: None,
+            review_notes: None,
+            fixed_clock: options.fixed_clock.clone(),
         };
         if let Some(first) = ws.doc.project().clips.first().map(|c| c.id) {
             ws.show_clip(first);
@@ -267,6 +278,7 @@ impl Workspace {
         self.poll_clips(ctx);
         self.overviews.poll(ctx);
         self.poll_preview(ctx);
+        self.poll_review(ctx);
         self.poll_job(ctx);
         self.saver.poll(&mut self.doc);
         if self.quit_after_save && !self.saver.is_saving() {

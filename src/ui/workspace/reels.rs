@@ -326,12 +326,22 @@ impl Workspace {
         if reel != before {
             self.commit_reel(reel.clone());
         }
+        self.review_log_list(ui);
     }
 
     /// Preview, output settings and render, kept at the top of the editor
     /// so they stay in reach however many items the reel has.
     fn reel_actions(&mut self, ui: &mut egui::Ui, id: ReelId, has_items: bool, consent_ok: bool) {
         let ctx = ui.ctx().clone();
+        let blocked = self.review_blocked(id);
+        if ui
+            .add_enabled(blocked.is_none(), egui::Button::new("Start shared review"))
+            .on_disabled_hover_text(blocked.unwrap_or_default())
+            .on_hover_text("Full screen for the parent; Esc comes back here")
+            .clicked()
+        {
+            self.enter_review(id, &ctx);
+        }
         let reel_items_empty = !has_items;
         let lacking_empty = consent_ok;
         ui.separator();

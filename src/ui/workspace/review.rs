@@ -1,0 +1,477 @@
+//! Shared-review mode: the specialist and the parent watch a reel's items
+//! from their source clips, slowly, with freeze frames and captions. The
+//! specialist drives it from the keyboard or a presentation clicker; time
+//! on each item is logged, and leaving writes an entry to the review log.
+
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+use super::Workspace;
+use crate::media::engine::PlayerCommand;
+use crate::model::{Edit, MomentId, ReelId, ReelPurpose, ReviewLog, ViewedItem};
+
+pub struct ReviewSession {
+    pub reel: ReelId,
+    pub item: usize,
+    pub started: DateTime<Utc>,
+    started_at: Instant,
+    /// When the current item came on screen (None while blanked).
+    shown_since: Option<Instant>,
+    /// (position, moment, ms on screen), in the order first shown.
+    shown: Vec<(usize, MomentId, u64)>,
+    pub blank: bool,
+    pub caption_on: bool,
+    /// The specialist's slow motion, on top of the item's own speed.
+    pub slow: f64,
+    pub pause_at_hold: bool,
+    phase: Phase,
+    /// The presenter panel is showing (one screen: only while H is held).
+    pub presenter_held: bool,
+    /// The presenter view is in its own window (for a second screen).
+    pub presenter_window: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Phase {
+    /// Paused by the specialist (stepping, freeze, or just paused).
+    Idle,
+    /// The item's clip is opening: start playing once it is there.
+    Start,
+    Playing {
+        to: u32,
+        then: AfterSpan,
+    },
+    /// Paused on the hold frame until Space (the "what do you notice?" pause).
+    AtHold {
+        hold: u32,
+    },
+    Holding {
+        until: Instant,
+        hold: u32,
+    },
+    /// On the item's last frame.
+    AtEnd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum AfterSpan {
+    Hold(u32, Duration),
+    End,
+}
+
+/// What the review keys ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ReviewKey {
+    Next,
+    Previous,
+    PlayPause,
+    Replay,
+    Step(i32),
+    Slower,
+    Freeze,
+    Caption,
+    Blank,
+    PauseAtHold,
+    PresenterWindow,
+    Leave,
+}
+
+/// The item as played: clip, frames, speed, hold.
+struct Item {
+    clip: crate::model::ClipId,
+    moment: MomentId,
+    start: u32,
+    end: u32,
+    speed: f64,
+    hold: Option<(u32, Duration)>,
+}
+
+impl Workspace {
+    /// Why a reel cannot be reviewed now, in words for the specialist.
+    pub(super) fn review_blocked(&self, reel: ReelId) -> Option<String> {
+        let project = self.doc.project();
+        let reel = project.reel(reel)?;
+        if reel.items.is_empty() {
+            return Some("Add moments to the reel first.".into());
+        }
+        if reel.purpose == ReelPurpose::Teaching {
+            return Some("Teaching reels are rendered, not reviewed with a family.".into());
+        }
+        let lacking: Vec<String> = project
+            .clips_lacking_consent(reel)
+            .iter()
+            .filter_map(|c| project.clip(*c))
+            .map(|c| c.name.clone())
+            .collect();
+        if !lacking.is_empty() {
+            return Some(format!("No consent recorded for: {}.", lacking.join(", ")));
+        }
+        let offline: Vec<String> = reel
+            .items
+            .iter()
+            .filter_map(|i| project.moment(i.moment))
+            .filter(|m| self.offline.contains(&m.clip))
+            .filter_map(|m| project.clip(m.clip))
+            .map(|c| c.name.clone())
+            .collect();
+        if !offline.is_empty() {
+            return Some(format!(
+                "These clips' files have moved: {}. Relink them, or show the rendered reel file instead.",
+                offline.join(", ")
+            ));
+        }
+        None
+    }
+
+    pub(super) fn enter_review(&mut self, reel: ReelId, ctx: &egui::Context) {
+        if let Some(why) = self.review_blocked(reel) {
+            self.status = Some(why);
+            return;
+        }
+        self.commit_draft();
+        self.stop_preview();
+        self.review = Some(ReviewSession {
+            reel,
+            item: 0,
+            started: Utc::now(),
+            started_at: Instant::now(),
+            shown_since: None,
+            shown: Vec::new(),
+            blank: false,
+            caption_on: true,
+            slow: 1.0,
+            pause_at_hold: true,
+            phase: Phase::Idle,
+            presenter_held: false,
+            presenter_window: false,
+        });
+        self.start_item(0);
+        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+    }
+
+    /// True while review mode is on.
+    pub fn in_review(&self) -> bool {
+        self.review.is_some()
+    }
+
+    /// The item on screen in review mode (0-based), for tests.
+    pub fn review_item(&self) -> Option<usize> {
+        self.review.as_ref().map(|r| r.item)
+    }
+
+    pub fn review_blanked(&self) -> bool {
+        self.review.as_ref().is_some_and(|r| r.blank)
+    }
+
+    fn review_item_facts(&self, reel: ReelId, index: usize) -> Option<Item> {
+        let project = self.doc.project();
+        let item = project.reel(reel)?.items.get(index)?;
+        let moment = project.moment(item.moment)?;
+        let clip = project.clip(moment.clip)?;
+        let (start, end) = item.span(moment, clip.media.frames);
+        Some(Item {
+            clip: clip.id,
+            moment: moment.id,
+            start,
+            end,
+            speed: f64::from(item.speed_percent) / 100.0,
+            hold: item
+                .hold
+                .filter(|h| (start..=end).contains(&h.frame))
+                .map(|h| (h.frame, Duration::from_millis(u64::from(h.duration_ms)))),
+        })
+    }
+
+    pub(super) fn review_item_count(&self) -> usize {
+        self.review
+            .as_ref()
+            .and_then(|r| self.doc.project().reel(r.reel))
+            .map_or(0, |r| r.items.len())
+    }
+
+    /// Shows item `index` from its start, playing at its speed.
+    fn start_item(&mut self, index: usize) {
+        let Some(session) = &self.review else {
+            return;
+        };
+        let reel = session.reel;
+        let Some(item) = self.review_item_facts(reel, index) else {
+            return;
+        };
+        self.account_time();
+        self.show_clip(item.clip);
+        if let Some(s) = &mut self.review {
+            s.item = index;
+            s.shown_since = (!s.blank).then(Instant::now);
+            s.phase = Phase::Start;
+            let position = index + 1;
+            if !s.shown.iter().any(|(p, _, _)| *p == position) {
+                s.shown.push((position, item.moment, 0));
+            }
+        }
+    }
+
+    fn play_from(&mut self, start: u32) {
+        let Some(session) = &self.review else {
+            return;
+        };
+        let (reel, index, slow, pause_at_hold) = (
+            session.reel,
+            session.item,
+            session.slow,
+            session.pause_at_hold,
+        );
+        let Some(item) = self.review_item_facts(reel, index) else {
+            return;
+        };
+        let rate = (item.speed * slow).max(crate::media::engine::commands::MIN_RATE);
+        self.viewer.send(PlayerCommand::SetRate(rate));
+        let (to, then) = match item.hold {
+            Some((hold, duration)) if start <= hold => (hold, AfterSpan::Hold(hold, duration)),
+            _ => (item.end, AfterSpan::End),
+        };
+        self.viewer.send(PlayerCommand::PlaySpan { start, end: to });
+        let _ = pause_at_hold;
+        if let Some(s) = &mut self.review {
+            s.phase = Phase::Playing { to, then };
+        }
+    }
+
+    /// Adds the time since the current item came on screen to its total.
+    fn account_time(&mut self) {
+        let Some(s) = &mut self.review else {
+            return;
+        };
+        if let Some(since) = s.shown_since.take() {
+            let ms = since.elapsed().as_millis() as u64;
+            let position = s.item + 1;
+            if let Some(entry) = s.shown.iter_mut().find(|(p, _, _)| *p == position) {
+                entry.2 += ms;
+            }
+            s.shown_since = Some(Instant::now());
+        }
+    }
+
+    /// Review keys; everything else is ignored so nothing can pop up on the
+    /// parent's screen by accident.
+    pub(super) fn review_keys(&mut self, ctx: &egui::Context) {
+        let keys: Vec<ReviewKey> = ctx.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::Key {
+                        key,
+                        pressed: true,
+                        repeat,
+                        modifiers,
+                        ..
+                    } if !modifiers.command => review_key(*key, *repeat),
+                    _ => None,
+                })
+                .collect()
+        });
+        let held = ctx.input(|i| i.key_down(egui::Key::H));
+        if let Some(s) = &mut self.review {
+            s.presenter_held = held;
+        }
+        for key in keys {
+            self.review_key_pressed(key, ctx);
+        }
+    }
+
+    fn review_key_pressed(&mut self, key: ReviewKey, ctx: &egui::Context) {
+        let Some(s) = &self.review else {
+            return;
+        };
+        let (item, phase, count) = (s.item, s.phase, self.review_item_count());
+        let Some(facts) = self.review_item_facts(s.reel, item) else {
+            return;
+        };
+        match key {
+            ReviewKey::Next if item + 1 < count => self.start_item(item + 1),
+            ReviewKey::Previous if item > 0 => self.start_item(item - 1),
+            ReviewKey::Next | ReviewKey::Previous => {}
+            ReviewKey::Replay => self.start_item(item),
+            ReviewKey::PlayPause => match phase {
+                Phase::Playing { .. } | Phase::Holding { .. } => {
+                    self.viewer.send(PlayerCommand::Pause);
+                    self.set_phase(Phase::Idle);
+                }
+                Phase::AtHold { hold } => self.play_after_hold(hold, facts.end),
+                Phase::AtEnd => self.start_item(item),
+                Phase::Idle | Phase::Start => {
+                    let here = self.viewer.frame().clamp(facts.start, facts.end);
+                    if here >= facts.end {
+                        self.start_item(item);
+                    } else {
+                        self.play_from(here);
+                    }
+                }
+            },
+            ReviewKey::Step(n) => {
+                self.viewer.send(PlayerCommand::Step(n));
+                self.set_phase(Phase::Idle);
+            }
+            ReviewKey::Slower => {
+                if let Some(s) = &mut self.review {
+                    s.slow = match s.slow {
+                        x if x > 0.75 => 0.5,
+                        x if x > 0.375 => 0.25,
+                        _ => 1.0,
+                    };
+                    let rate = (facts.speed * s.slow).max(crate::media::engine::commands::MIN_RATE);
+                    self.viewer.send(PlayerCommand::SetRate(rate));
+                }
+            }
+            ReviewKey::Freeze => {
+                let frame = facts
+                    .hold
+                    .map_or(facts.start + (facts.end - facts.start) / 2, |(f, _)| f);
+                self.viewer.send(PlayerCommand::SeekToFrame(frame));
+                self.set_phase(Phase::Idle);
+            }
+            ReviewKey::Caption => {
+                if let Some(s) = &mut self.review {
+                    s.caption_on = !s.caption_on;
+                }
+            }
+            ReviewKey::Blank => {
+                self.account_time();
+                if let Some(s) = &mut self.review {
+                    s.blank = !s.blank;
+                    s.shown_since = (!s.blank).then(Instant::now);
+                }
+            }
+            ReviewKey::PauseAtHold => {
+                if let Some(s) = &mut self.review {
+                    s.pause_at_hold = !s.pause_at_hold;
+                }
+            }
+            ReviewKey::PresenterWindow => {
+                if let Some(s) = &mut self.review {
+                    s.presenter_window = !s.presenter_window;
+                }
+            }
+            ReviewKey::Leave => self.leave_review(ctx),
+        }
+    }
+
+    fn set_phase(&mut self, phase: Phase) {
+        if let Some(s) = &mut self.review {
+            s.phase = phase;
+        }
+    }
+
+    fn play_after_hold(&mut self, hold: u32, end: u32) {
+        if hold < end {
+            self.play_from(hold + 1);
+            if let Some(s) = &mut self.review
+                && let Phase::Playing { to, .. } = s.phase
+            {
+                s.phase = Phase::Playing {
+                    to,
+                    then: AfterSpan::End,
+                };
+            }
+        } else {
+            self.set_phase(Phase::AtEnd);
+        }
+    }
+
+    /// Moves playback along: starts the item once its clip is open, stops at
+    /// the hold frame, holds, ends. Call every frame.
+    pub(super) fn poll_review(&mut self, ctx: &egui::Context) {
+        let Some(s) = &self.review else {
+            return;
+        };
+        let (phase, reel, index, pause_at_hold) = (s.phase, s.reel, s.item, s.pause_at_hold);
+        let Some(item) = self.review_item_facts(reel, index) else {
+            return;
+        };
+        let state = self.viewer.state();
+        let idle = !self.viewer.is_busy() && !state.loading;
+        let (playing, frame) = (state.playing, state.frame);
+        match phase {
+            Phase::Start if idle => self.play_from(item.start),
+            Phase::Playing { to, then } if idle && !playing && frame == to => match then {
+                AfterSpan::Hold(hold, _) if pause_at_hold => self.set_phase(Phase::AtHold { hold }),
+                AfterSpan::Hold(hold, duration) => self.set_phase(Phase::Holding {
+                    until: Instant::now() + duration,
+                    hold,
+                }),
+                AfterSpan::End => self.set_phase(Phase::AtEnd),
+            },
+            Phase::Holding { until, hold } => {
+                if Instant::now() >= until {
+                    self.play_after_hold(hold, item.end);
+                } else {
+                    ctx.request_repaint_after(until.saturating_duration_since(Instant::now()));
+                }
+            }
+            _ => {}
+        }
+        // Keep the clock in the presenter view moving.
+        ctx.request_repaint_after(Duration::from_millis(500));
+    }
+
+    /// Esc: back to the workspace, with an entry in the review log.
+    fn leave_review(&mut self, ctx: &egui::Context) {
+        self.account_time();
+        let Some(session) = self.review.take() else {
+            return;
+        };
+        self.viewer.send(PlayerCommand::Pause);
+        self.viewer.send(PlayerCommand::SetRate(1.0));
+        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
+        let project = self.doc.project();
+        let reel_name = project
+            .reel(session.reel)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        let review = ReviewLog {
+            id: project.next_review_id(),
+            started: session.started,
+            reel: session.reel,
+            reel_name,
+            viewed: session
+                .shown
+                .iter()
+                .map(|&(position, moment, shown_ms)| ViewedItem {
+                    position,
+                    moment,
+                    shown_ms,
+                })
+                .collect(),
+            notes: String::new(),
+            parent_words: String::new(),
+        };
+        let _ = session.started_at;
+        let id = review.id;
+        let index = project.reviews.len();
+        if self.apply(Edit::InsertReview { index, review }) {
+            self.review_notes = Some(super::review_log::NotesDraft::new(id));
+        }
+    }
+}
+
+fn review_key(key: egui::Key, repeat: bool) -> Option<ReviewKey> {
+    use egui::Key;
+    Some(match key {
+        // Presentation clickers send PageDown/PageUp (some send arrows up/down).
+        Key::PageDown | Key::ArrowDown | Key::N if !repeat => ReviewKey::Next,
+        Key::PageUp | Key::ArrowUp if !repeat => ReviewKey::Previous,
+        Key::Space if !repeat => ReviewKey::PlayPause,
+        Key::R if !repeat => ReviewKey::Replay,
+        Key::ArrowRight => ReviewKey::Step(1),
+        Key::ArrowLeft => ReviewKey::Step(-1),
+        Key::S if !repeat => ReviewKey::Slower,
+        Key::F if !repeat => ReviewKey::Freeze,
+        Key::C if !repeat => ReviewKey::Caption,
+        Key::B | Key::Period if !repeat => ReviewKey::Blank,
+        Key::A if !repeat => ReviewKey::PauseAtHold,
+        Key::P if !repeat => ReviewKey::PresenterWindow,
+        Key::Escape if !repeat => ReviewKey::Leave,
+        _ => return None,
+    })
+}

@@ -1,0 +1,125 @@
+//! The review log in the Reels tab, and the notes written after a session:
+//! the specialist's notes for supervision and the parent's own words, kept
+//! in the log only (never copied into captions).
+
+use super::Workspace;
+use crate::model::{Edit, ReviewId};
+
+/// Notes being written for one log entry.
+pub struct NotesDraft {
+    pub review: ReviewId,
+    notes: Option<String>,
+    parent_words: Option<String>,
+}
+
+impl NotesDraft {
+    pub fn new(review: ReviewId) -> Self {
+        Self {
+            review,
+            notes: None,
+            parent_words: None,
+        }
+    }
+}
+
+impl Workspace {
+    /// The modal after a session (or when an entry is opened from the log).
+    pub(super) fn review_notes_dialog(&mut self, ctx: &egui::Context) {
+        let Some(mut draft) = self.review_notes.take() else {
+            return;
+        };
+        let Some(entry) = self.doc.project().review(draft.review).cloned() else {
+            return;
+        };
+        let notes = draft.notes.get_or_insert_with(|| entry.notes.clone());
+        let words = draft
+            .parent_words
+            .get_or_insert_with(|| entry.parent_words.clone());
+        let mut outcome = None;
+        egui::Modal::new(egui::Id::unique("review-notes")).show(ctx, |ui| {
+            ui.heading("Review log");
+            ui.label(format!(
+                "{} · '{}' · {} item(s) shown for {} s in all",
+                entry
+                    .started
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M"),
+                entry.reel_name,
+                entry.viewed.len(),
+                entry.total_ms() / 1000
+            ));
+            for v in &entry.viewed {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "item {}: {:.0} s",
+                        v.position,
+                        v.shown_ms as f64 / 1000.0
+                    ))
+                    .weak(),
+                );
+            }
+            let label = ui.label("Notes for supervision");
+            ui.add(
+                egui::TextEdit::multiline(notes)
+                    .desired_rows(4)
+                    .desired_width(480.0),
+            )
+            .labelled_by(label.id);
+            let label = ui.label("What the parent said (kept in this log only)");
+            ui.add(
+                egui::TextEdit::multiline(words)
+                    .desired_rows(3)
+                    .desired_width(480.0),
+            )
+            .labelled_by(label.id);
+            ui.horizontal(|ui| {
+                if ui.button("Save notes").clicked() {
+                    outcome = Some(true);
+                }
+                if ui.button("Close without notes").clicked() {
+                    outcome = Some(false);
+                }
+            });
+        });
+        match outcome {
+            Some(true) => {
+                let mut updated = entry.clone();
+                updated.notes = notes.clone();
+                updated.parent_words = words.clone();
+                if updated != entry {
+                    self.apply(Edit::UpdateReview(updated));
+                }
+            }
+            Some(false) => {}
+            None => self.review_notes = Some(draft),
+        }
+    }
+
+    /// The log's entries, newest first; a click opens the notes.
+    pub(super) fn review_log_list(&mut self, ui: &mut egui::Ui) {
+        let project = self.doc.project();
+        if project.reviews.is_empty() {
+            return;
+        }
+        ui.separator();
+        ui.label(egui::RichText::new("Review log").strong());
+        let mut open = None;
+        for entry in project.reviews.iter().rev() {
+            let text = format!(
+                "{} · {} · {} item(s)",
+                entry
+                    .started
+                    .with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M"),
+                entry.reel_name,
+                entry.viewed.len()
+            );
+            if ui.button(text).clicked() {
+                open = Some(entry.id);
+            }
+        }
+        if let Some(id) = open {
+            self.review_notes = Some(NotesDraft::new(id));
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! What review mode draws. The parent's view holds the picture, the item's
+//! parent-facing caption in large type and a gentle "2 of 4", and nothing
+//! else. The presenter view (clinical note, codes, the item list, a clock)
+//! is drawn only in its own window or while the specialist holds H.
+
+use super::Workspace;
+
+/// The parent's view, in a calm dark frame.
+const PARENT_BACKGROUND: egui::Color32 = egui::Color32::from_rgb(18, 18, 20);
+
+impl Workspace {
+    pub(super) fn review_ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.review_keys(&ctx);
+        let Some(session) = &self.review else {
+            return;
+        };
+        let (blank, caption_on, held, window) = (
+            session.blank,
+            session.caption_on,
+            session.presenter_held,
+            session.presenter_window,
+        );
+        let count = self.review_item_count();
+        let item = session.item;
+        let caption = self.review_caption();
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE.fill(PARENT_BACKGROUND))
+            .show(ui, |ui| {
+                if blank {
+                    return;
+                }
+                let full = ui.available_rect_before_wrap();
+                let progress_height = 36.0;
+                let picture_box = egui::Rect::from_min_max(
+                    full.min,
+                    egui::pos2(full.max.x, full.max.y - progress_height),
+                );
+                let mut child = ui.new_child(egui::UiBuilder::new().max_rect(picture_box));
+                self.viewer.show(&mut child);
+                if caption_on && !caption.is_empty() {
+                    parent_caption(ui, picture_box, &caption);
+                }
+                let progress = egui::Rect::from_min_max(
+                    egui::pos2(full.min.x, full.max.y - progress_height),
+                    full.max,
+                );
+                ui.put(
+                    progress,
+                    egui::Label::new(
+                        egui::RichText::new(format!("{} of {count}", item + 1))
+                            .size(16.0)
+                            .color(egui::Color32::from_gray(140)),
+                    ),
+                );
+            });
+        if held {
+            egui::Window::new("Presenter")
+                .anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0])
+                .collapsible(false)
+                .resizable(false)
+                .show(&ctx, |ui| self.presenter(ui));
+        }
+        if window {
+            let viewport = egui::ViewportId::from_hash_of("attune-presenter");
+            let builder = egui::ViewportBuilder::default()
+                .with_title("Attune — presenter")
+                .with_inner_size([520.0, 640.0]);
+            ctx.show_viewport_immediate(viewport, builder, |ui, _class| {
+                egui::CentralPanel::default().show(ui, |ui| self.presenter(ui));
+                if ui.ctx().input(|i| i.viewport().close_requested())
+                    && let Some(s) = &mut self.review
+                {
+                    s.presenter_window = false;
+                }
+            });
+        }
+    }
+
+    /// The current item's parent-facing caption (never the clinical note).
+    fn review_caption(&self) -> String {
+        let Some(s) = &self.review else {
+            return String::new();
+        };
+        let project = self.doc.project();
+        project
+            .reel(s.reel)
+            .and_then(|r| r.items.get(s.item))
+            .and_then(|item| {
+                project
+                    .moment(item.moment)
+                    .map(|m| item.shown_caption(m).to_owned())
+            })
+            .unwrap_or_default()
+    }
+
+    /// For the specialist only: where we are, what the moment was coded
+    /// as and noted, and the time.
+    fn presenter(&self, ui: &mut egui::Ui) {
+        let Some(s) = &self.review else {
+            return;
+        };
+        let project = self.doc.project();
+        let Some(reel) = project.reel(s.reel) else {
+            return;
+        };
+        ui.horizontal(|ui| {
+            ui.heading(&reel.name);
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let clock = self
+                    .fixed_clock
+                    .clone()
+                    .unwrap_or_else(|| chrono::Local::now().format("%H:%M").to_string());
+                ui.label(clock);
+                let minutes = (chrono::Utc::now() - s.started).num_minutes();
+                ui.label(egui::RichText::new(format!("{minutes} min in")).weak());
+            });
+        });
+        for (i, item) in reel.items.iter().enumerate() {
+            let Some(moment) = project.moment(item.moment) else {
+                continue;
+            };
+            let text = format!("{}. {}", i + 1, item.shown_caption(moment));
+            let _ = ui.selectable_label(i == s.item, text);
+        }
+        ui.separator();
+        if let Some(moment) = reel
+            .items
+            .get(s.item)
+            .and_then(|item| project.moment(item.moment))
+        {
+            let codes: Vec<String> = moment
+                .codes
+                .iter()
+                .map(|c| {
+                    project
+                        .codebook(&c.codebook)
+                        .and_then(|b| b.item(&c.item))
+                        .map(|(_, i)| i.name.clone())
+                        .unwrap_or_else(|| c.item.clone())
+                })
+                .collect();
+            ui.label(egui::RichText::new("Codes").strong());
+            ui.label(codes.join(", "));
+            ui.label(egui::RichText::new("Clinical note").strong());
+            ui.label(&moment.note);
+        }
+        ui.separator();
+        let state = |on: bool| if on { "on" } else { "off" };
+        ui.label(format!(
+            "Speed ×{:.2} · caption {} · pause at freeze frame {} · screen {}",
+            s.slow,
+            state(s.caption_on),
+            state(s.pause_at_hold),
+            if s.blank { "blank" } else { "showing" }
+        ));
+        ui.label(
+            egui::RichText::new(
+                "PageDown/PageUp items · Space play/pause · R replay · Left/Right frame · S slower · \
+                 F freeze · C caption · B blank · A pause at freeze · P presenter window · Esc leave",
+            )
+            .small()
+            .weak(),
+        );
+    }
+}
+
+/// The caption in large type on a soft band across the bottom of the
+/// screen, centred and wrapped, as a real label so screen readers (and
+/// tests) see exactly what the parent sees.
+fn parent_caption(ui: &mut egui::Ui, area: egui::Rect, caption: &str) {
+    let size = (area.height() / 16.0).clamp(22.0, 44.0);
+    let text_width = area.width() * 0.8;
+    let font = egui::FontId::proportional(size);
+    let galley = ui
+        .painter()
+        .layout(caption.to_owned(), font, egui::Color32::WHITE, text_width);
+    let pad = size * 0.5;
+    let band = egui::Rect::from_min_max(
+        egui::pos2(area.left(), area.bottom() - galley.size().y - 2.0 * pad),
+        area.right_bottom(),
+    );
+    ui.painter()
+        .rect_filled(band, 0.0, egui::Color32::from_black_alpha(170));
+    let text_rect =
+        egui::Rect::from_center_size(band.center(), egui::vec2(text_width, galley.size().y + 2.0));
+    let mut child = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(text_rect)
+            .layout(egui::Layout::top_down(egui::Align::Center)),
+    );
+    child.add(
+        egui::Label::new(
+            egui::RichText::new(caption)
+                .size(size)
+                .color(egui::Color32::WHITE),
+        )
+        .halign(egui::Align::Center)
+        .wrap(),
+    );
+}
