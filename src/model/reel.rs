@@ -57,6 +57,11 @@ pub struct ReelItem {
     pub hold: Option<Hold>,
     /// `None` shows the moment's caption. The clinical note is never used.
     pub caption: Option<String>,
+    /// A question the specialist means to ask at this item ("What do you
+    /// notice here?"). Presenter view only: never shown to the parent,
+    /// never rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prompt: String,
 }
 
 impl ReelItem {
@@ -68,6 +73,7 @@ impl ReelItem {
             speed_percent: 100,
             hold: None,
             caption: None,
+            prompt: String::new(),
         }
     }
 

@@ -246,6 +246,7 @@ fn build_reel(id: u32, project: &Project, seed: ReelSeed) -> Reel {
                     speed_percent: speed,
                     hold: None,
                     caption,
+                    prompt: String::new(),
                 };
                 if item.raw_span(moment).is_none() {
                     item.trim_start = 0;

@@ -2,7 +2,7 @@
 //! missing thing, never a panic, and a file that failed to load stays as it
 //! was. Also the lock file and the recovery file.
 
-use attune::model::Project;
+use attune::model::{Project, SCHEMA_VERSION};
 use attune::store::dev::crash_state;
 use attune::store::{
     self, LockOutcome, ProjectLock, discard_recovery, load, lock_path, recovery_if_newer,
@@ -133,7 +133,9 @@ fn future_schema_version() {
     assert_load_fails(
         "future",
         &pretty(&v),
-        &["written by a newer Attune (schema 99, this version reads up to 2)"],
+        &[&format!(
+            "written by a newer Attune (schema 99, this version reads up to {SCHEMA_VERSION})"
+        )],
     );
 }
 

@@ -217,8 +217,9 @@ fn a_schema_1_file_migrates_with_teaching_consent_and_no_reels() {
     let loaded = load(&path).unwrap();
     assert_eq!(loaded.migrated_from, Some(1));
     let p = &loaded.project;
-    assert_eq!(p.schema_version, 2);
+    assert_eq!(p.schema_version, attune::model::SCHEMA_VERSION);
     assert!(p.reels.is_empty());
+    assert!(p.reviews.is_empty());
     let teaching = p.clips[0].consent.get(ConsentUse::Teaching).unwrap();
     assert_eq!(teaching.given_on.to_string(), "2025-09-14");
     assert_eq!(teaching.recorded_by, "(migrated from schema 1)");

@@ -277,6 +277,22 @@ impl Workspace {
                     if r.lost_focus() {
                         item.caption = (!typed.trim().is_empty()).then(|| typed.clone());
                     }
+                    // For the specialist only: shown in the presenter view.
+                    let typed = text.prompts.entry(i).or_insert_with(|| item.prompt.clone());
+                    let label = ui.label(format!(
+                        "Question to ask at item {} (presenter only)",
+                        i + 1
+                    ));
+                    let r = ui
+                        .add(
+                            egui::TextEdit::singleline(typed)
+                                .desired_width(f32::INFINITY)
+                                .hint_text("What do you notice here?"),
+                        )
+                        .labelled_by(label.id);
+                    if r.lost_focus() {
+                        item.prompt = typed.trim().to_owned();
+                    }
                     ui.horizontal(|ui| {
                         if ui
                             .add_enabled(i > 0, egui::Button::new("Move up"))
@@ -312,6 +328,7 @@ impl Workspace {
         }
         if moved.is_some() || removed.is_some() {
             text.captions.clear();
+            text.prompts.clear();
         }
 
         // Commit: structural changes at once, typed text when the field is left.
@@ -438,6 +455,8 @@ pub struct ReelText {
     subtitle: String,
     /// Per item position: the caption override being typed.
     captions: std::collections::HashMap<usize, String>,
+    /// Per item position: the presenter's question being typed.
+    prompts: std::collections::HashMap<usize, String>,
 }
 
 impl From<&Reel> for ReelText {
@@ -456,6 +475,7 @@ impl From<&Reel> for ReelText {
                 .map(|c| c.subtitle.clone())
                 .unwrap_or_default(),
             captions: Default::default(),
+            prompts: Default::default(),
         }
     }
 }

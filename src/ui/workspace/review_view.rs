@@ -144,6 +144,15 @@ impl Workspace {
             ui.label(codes.join(", "));
             ui.label(egui::RichText::new("Clinical note").strong());
             ui.label(&moment.note);
+            if let Some(prompt) = reel
+                .items
+                .get(s.item)
+                .map(|i| i.prompt.as_str())
+                .filter(|p| !p.is_empty())
+            {
+                ui.label(egui::RichText::new("Ask").strong());
+                ui.label(egui::RichText::new(prompt).size(18.0));
+            }
         }
         ui.separator();
         let state = |on: bool| if on { "on" } else { "off" };
