@@ -90,6 +90,7 @@ pub fn make_project(clip_path: &Path, out: &Path) -> anyhow::Result<()> {
         purpose: ReelPurpose::Review,
         title_card: None,
         items,
+        rendered: None,
     });
     crate::store::save(out, &project)?;
     Ok(())

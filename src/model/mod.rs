@@ -30,6 +30,6 @@ pub use ids::{ClipId, MomentId, ReelId, ReviewId};
 pub use media::{Fingerprint, MediaFacts};
 pub use moment::Moment;
 pub use project::{Project, SCHEMA_VERSION};
-pub use reel::{Hold, Reel, ReelItem, ReelPurpose, SPEED_PERCENT_RANGE, TitleCard};
+pub use reel::{Hold, Reel, ReelItem, ReelPurpose, RenderedFile, SPEED_PERCENT_RANGE, TitleCard};
 pub use review::{ReviewLog, ViewedItem};
 pub use time::FrameRate;

@@ -111,6 +111,37 @@ pub struct Reel {
     pub purpose: ReelPurpose,
     pub title_card: Option<TitleCard>,
     pub items: Vec<ReelItem>,
+    /// The last render, so a review can fall back to it when the source
+    /// clips are not at hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<RenderedFile>,
+}
+
+/// Where a reel was last rendered, and what the reel was then.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedFile {
+    /// Stored like clip paths: relative to the project's folder when inside it.
+    pub path: String,
+    /// `Reel::content_digest` when rendered: any later change makes it stale.
+    pub digest: String,
+    pub rendered: chrono::DateTime<chrono::Utc>,
+}
+
+impl Reel {
+    /// A fingerprint of what the reel shows (purpose, title card, items),
+    /// not of its name or render record.
+    pub fn content_digest(&self) -> String {
+        let shown =
+            serde_json::to_vec(&(&self.purpose, &self.title_card, &self.items)).unwrap_or_default();
+        blake3::hash(&shown).to_hex().to_string()
+    }
+
+    /// The last render, if it still shows what the reel shows now.
+    pub fn current_render(&self) -> Option<&RenderedFile> {
+        self.rendered
+            .as_ref()
+            .filter(|r| r.digest == self.content_digest())
+    }
 }
 
 #[cfg(test)]

@@ -63,6 +63,7 @@ pub(crate) fn sample_project() -> Project {
             purpose: ReelPurpose::Review,
             title_card: None,
             items: vec![ReelItem::for_moment(MomentId(1))],
+            rendered: None,
         }],
         reviews: Vec::new(),
     }

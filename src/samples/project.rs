@@ -158,6 +158,7 @@ fn review_reel(project: &Project) -> Reel {
             duration_ms: 3000,
         }),
         items,
+        rendered: None,
     }
 }
 

@@ -78,6 +78,7 @@ pub fn crash_state(n: u64) -> Project {
             purpose: ReelPurpose::Review,
             title_card: None,
             items: vec![ReelItem::for_moment(first.id)],
+            rendered: None,
         }],
         None => Vec::new(),
     };

@@ -79,6 +79,16 @@ impl Viewer {
         });
     }
 
+    /// Opens a file that is not one of the project's clips (a rendered reel).
+    pub fn open_file(&mut self, path: PathBuf) {
+        self.clip = None;
+        self.texture = None;
+        self.send(PlayerCommand::Open {
+            path,
+            display_size: Some(self.display_box),
+        });
+    }
+
     pub fn close(&mut self) {
         self.clip = None;
         self.texture = None;

@@ -20,6 +20,7 @@ fn reel(purpose: ReelPurpose, moments: &[u32]) -> Reel {
             .iter()
             .map(|&m| ReelItem::for_moment(MomentId(m)))
             .collect(),
+        rendered: None,
     }
 }
 

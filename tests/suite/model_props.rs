@@ -272,6 +272,7 @@ fn build_reel(id: u32, project: &Project, seed: ReelSeed) -> Reel {
             duration_ms,
         }),
         items,
+        rendered: None,
     }
 }
 
@@ -404,6 +405,7 @@ fn edit_for(p: &Project, (kind, a, b, s): Op, now: DateTime<Utc>) -> Option<Edit
                     .map(|m| ReelItem::for_moment(m.id))
                     .into_iter()
                     .collect(),
+                rendered: None,
             },
         },
         5 => {

@@ -190,3 +190,78 @@ fn the_parent_view_never_shows_notes_or_codes_but_the_presenter_does() {
         h.query_by_label_contains(&note).is_none()
     });
 }
+
+#[test]
+fn with_its_clips_offline_a_reel_is_reviewed_from_its_rendered_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_samples(dir.path());
+    let out = dir.path().join("first-review.mp4");
+
+    // Render the sample reel in the app; the project remembers the file.
+    let mut h = harness_with(
+        path.clone(),
+        Dialogs::scripted([vec![out.clone()]]),
+        dir.path(),
+    );
+    wait_ready(&mut h);
+    h.get_by_label("Reels").click();
+    step_until(&mut h, "the reel tab", |h| {
+        h.query_by_label("Render reel…").is_some()
+    });
+    h.get_by_label("Render reel…").click();
+    step_until(&mut h, "the render to start", |h| ws(h).job_running());
+    let deadline = std::time::Instant::now() + Duration::from_secs(180);
+    while ws(&h).job_running() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the render never ended"
+        );
+        h.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let rendered = ws(&h).project().reels[0]
+        .rendered
+        .clone()
+        .expect("render recorded");
+    assert_eq!(rendered.path, "first-review.mp4");
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
+    step_until(&mut h, "the save", |h| !ws(h).is_dirty());
+    drop(h);
+
+    // The feeding clip moves away: the reel cannot play from its clips.
+    std::fs::rename(
+        dir.path().join("feeding-portrait.mp4"),
+        dir.path().join("moved-away.mp4"),
+    )
+    .unwrap();
+    let mut h = harness_with(path, Dialogs::scripted([]), dir.path());
+    wait_ready(&mut h);
+    step_until(&mut h, "the offline clip", |h| {
+        !ws(h).offline_clips().is_empty()
+    });
+    h.get_by_label("Reels").click();
+    step_until(&mut h, "the offer", |h| {
+        h.query_by_label("Review from the rendered reel instead")
+            .is_some()
+    });
+    // The reason names the clip that moved.
+    assert!(
+        h.query_all_by_label_contains("moved: Feeding in the armchair")
+            .next()
+            .is_some()
+    );
+    h.get_by_label("Review from the rendered reel instead")
+        .click();
+    step_until(&mut h, "review from the file", |h| {
+        ws(h).in_review() && !ws(h).engine_busy() && h.query_by_label_contains("Frame").is_some()
+    });
+    assert_eq!(ws(&h).player_state().path.as_deref(), Some(out.as_path()));
+    assert!(h.query_by_label_contains("of 4").is_none());
+    press(&mut h, Key::Escape);
+    step_until(&mut h, "the workspace", |h| !ws(h).in_review());
+    assert!(
+        ws(&h).project().reviews[0]
+            .notes
+            .contains("rendered reel file")
+    );
+}

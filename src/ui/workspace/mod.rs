@@ -99,6 +99,8 @@ pub struct Workspace {
     /// Notes being written for a review log entry.
     review_notes: Option<review_log::NotesDraft>,
     fixed_clock: Option<String>,
+    /// The reel being rendered, where to, and what it showed.
+    rendering: Option<(crate::model::ReelId, PathBuf, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +184,7 @@ impl Workspace {
             review: None,
             review_notes: None,
             fixed_clock: options.fixed_clock.clone(),
+            rendering: None,
         };
         if let Some(first) = ws.doc.project().clips.first().map(|c| c.id) {
             ws.show_clip(first);

@@ -27,6 +27,7 @@ impl Workspace {
             purpose: ReelPurpose::Review,
             title_card: None,
             items: Vec::new(),
+            rendered: None,
         };
         let id = reel.id;
         let index = project.reels.len();
@@ -353,11 +354,20 @@ impl Workspace {
         let blocked = self.review_blocked(id);
         if ui
             .add_enabled(blocked.is_none(), egui::Button::new("Start shared review"))
-            .on_disabled_hover_text(blocked.unwrap_or_default())
+            .on_disabled_hover_text(blocked.clone().unwrap_or_default())
             .on_hover_text("Full screen for the parent; Esc comes back here")
             .clicked()
         {
             self.enter_review(id, &ctx);
+        }
+        if let Some(why) = &blocked {
+            ui.label(egui::RichText::new(why).weak());
+            if self.review_offline_only(id)
+                && let Some(file) = self.rendered_file(id)
+                && ui.button("Review from the rendered reel instead").clicked()
+            {
+                self.enter_review_rendered(id, file, &ctx);
+            }
         }
         let reel_items_empty = !has_items;
         let lacking_empty = consent_ok;
@@ -420,6 +430,9 @@ impl Workspace {
         let Some(project_path) = self.project_path.clone() else {
             return;
         };
+        if let Some(r) = self.doc.project().reel(reel) {
+            self.rendering = Some((reel, output.clone(), r.content_digest()));
+        }
         self.job = super::jobs::start_render(
             &self.ctx,
             project_path,
@@ -435,6 +448,10 @@ impl Workspace {
             return;
         };
         if let Some(outcome) = job.poll() {
+            let rendered = self.rendering.take();
+            if let (Ok(_), Some((reel, output, digest))) = (&outcome, rendered) {
+                self.record_render(reel, &output, digest);
+            }
             self.status = Some(match outcome {
                 Ok(message) => message,
                 Err(message) => format!("Not finished: {message}"),
@@ -443,6 +460,39 @@ impl Workspace {
         } else {
             ctx.request_repaint_after(std::time::Duration::from_millis(200));
         }
+    }
+}
+
+impl Workspace {
+    /// Remembers where a reel was rendered, so a review can fall back to the
+    /// file when the source clips are not at hand.
+    fn record_render(&mut self, reel: ReelId, output: &std::path::Path, digest: String) {
+        let Some(mut updated) = self.doc.project().reel(reel).cloned() else {
+            return;
+        };
+        let path = match &self.project_path {
+            Some(p) => crate::store::stored_clip_path(p, output),
+            None => output.to_string_lossy().into_owned(),
+        };
+        updated.rendered = Some(crate::model::RenderedFile {
+            path,
+            digest,
+            rendered: chrono::Utc::now(),
+        });
+        self.commit_reel(updated);
+    }
+
+    /// The reel's rendered file, if it is current and on disk.
+    pub(super) fn rendered_file(&self, reel: ReelId) -> Option<std::path::PathBuf> {
+        let render = self.doc.project().reel(reel)?.current_render()?;
+        let path = match &self.project_path {
+            Some(p) if !std::path::Path::new(&render.path).is_absolute() => p
+                .parent()
+                .unwrap_or(std::path::Path::new(""))
+                .join(&render.path),
+            _ => std::path::PathBuf::from(&render.path),
+        };
+        path.is_file().then_some(path)
     }
 }
 

@@ -30,6 +30,8 @@ pub struct ReviewSession {
     pub presenter_held: bool,
     /// The presenter view is in its own window (for a second screen).
     pub presenter_window: bool,
+    /// Showing the reel's rendered file because its clips are offline.
+    pub rendered: Option<std::path::PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -145,8 +147,55 @@ impl Workspace {
             phase: Phase::Idle,
             presenter_held: false,
             presenter_window: false,
+            rendered: None,
         });
         self.start_item(0);
+        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+    }
+
+    /// True when the reel could be reviewed but for clips whose files moved.
+    pub(super) fn review_offline_only(&self, reel: ReelId) -> bool {
+        let project = self.doc.project();
+        let Some(r) = project.reel(reel) else {
+            return false;
+        };
+        r.purpose != ReelPurpose::Teaching
+            && !r.items.is_empty()
+            && project.clips_lacking_consent(r).is_empty()
+            && r.items
+                .iter()
+                .filter_map(|i| project.moment(i.moment))
+                .any(|m| self.offline.contains(&m.clip))
+    }
+
+    /// Review from the rendered reel file: its captions are in the picture,
+    /// so the parent's view shows the picture alone.
+    pub(super) fn enter_review_rendered(
+        &mut self,
+        reel: ReelId,
+        file: std::path::PathBuf,
+        ctx: &egui::Context,
+    ) {
+        self.commit_draft();
+        self.stop_preview();
+        self.current = None;
+        self.viewer.open_file(file.clone());
+        self.review = Some(ReviewSession {
+            reel,
+            item: 0,
+            started: Utc::now(),
+            started_at: Instant::now(),
+            shown_since: Some(Instant::now()),
+            shown: Vec::new(),
+            blank: false,
+            caption_on: false,
+            slow: 1.0,
+            pause_at_hold: false,
+            phase: Phase::Start,
+            presenter_held: false,
+            presenter_window: false,
+            rendered: Some(file),
+        });
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
     }
 
@@ -284,6 +333,9 @@ impl Workspace {
         let Some(s) = &self.review else {
             return;
         };
+        if s.rendered.is_some() {
+            return self.rendered_key_pressed(key, ctx);
+        }
         let (item, phase, count) = (s.item, s.phase, self.review_item_count());
         let Some(facts) = self.review_item_facts(s.reel, item) else {
             return;
@@ -357,6 +409,43 @@ impl Workspace {
         }
     }
 
+    /// Keys for a rendered reel: one continuous picture, no items.
+    fn rendered_key_pressed(&mut self, key: ReviewKey, ctx: &egui::Context) {
+        let state = self.viewer.state().clone();
+        match key {
+            ReviewKey::PlayPause if state.playing => self.viewer.send(PlayerCommand::Pause),
+            ReviewKey::PlayPause => self.viewer.send(PlayerCommand::Play),
+            ReviewKey::Replay => {
+                self.viewer.send(PlayerCommand::SeekToFrame(0));
+                self.viewer.send(PlayerCommand::Play);
+            }
+            ReviewKey::Step(n) => self.viewer.send(PlayerCommand::Step(n)),
+            ReviewKey::Slower => {
+                if let Some(s) = &mut self.review {
+                    s.slow = match s.slow {
+                        x if x > 0.75 => 0.5,
+                        x if x > 0.375 => 0.25,
+                        _ => 1.0,
+                    };
+                    self.viewer.send(PlayerCommand::SetRate(s.slow));
+                }
+            }
+            ReviewKey::Blank => {
+                if let Some(s) = &mut self.review {
+                    s.blank = !s.blank;
+                }
+            }
+            ReviewKey::PresenterWindow => {
+                if let Some(s) = &mut self.review {
+                    s.presenter_window = !s.presenter_window;
+                }
+            }
+            ReviewKey::Leave => self.leave_review(ctx),
+            // Items, freeze frames and captions are baked into the file.
+            _ => {}
+        }
+    }
+
     fn set_phase(&mut self, phase: Phase) {
         if let Some(s) = &mut self.review {
             s.phase = phase;
@@ -385,6 +474,14 @@ impl Workspace {
         let Some(s) = &self.review else {
             return;
         };
+        if s.rendered.is_some() {
+            if s.phase == Phase::Start && !self.viewer.is_busy() && !self.viewer.state().loading {
+                self.viewer.send(PlayerCommand::Play);
+                self.set_phase(Phase::Idle);
+            }
+            ctx.request_repaint_after(Duration::from_millis(500));
+            return;
+        }
         let (phase, reel, index, pause_at_hold) = (s.phase, s.reel, s.item, s.pause_at_hold);
         let Some(item) = self.review_item_facts(reel, index) else {
             return;
@@ -443,9 +540,15 @@ impl Workspace {
                     shown_ms,
                 })
                 .collect(),
-            notes: String::new(),
+            notes: match &session.rendered {
+                Some(_) => "Shown from the rendered reel file (the clips were offline).".into(),
+                None => String::new(),
+            },
             parent_words: String::new(),
         };
+        if session.rendered.is_some() {
+            self.viewer.close();
+        }
         let _ = session.started_at;
         let id = review.id;
         let index = project.reviews.len();

@@ -23,6 +23,7 @@ impl Workspace {
         );
         let count = self.review_item_count();
         let item = session.item;
+        let from_file = session.rendered.is_some();
         let caption = self.review_caption();
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(PARENT_BACKGROUND))
@@ -38,6 +39,9 @@ impl Workspace {
                 );
                 let mut child = ui.new_child(egui::UiBuilder::new().max_rect(picture_box));
                 self.viewer.show(&mut child);
+                if from_file {
+                    return;
+                }
                 if caption_on && !caption.is_empty() {
                     parent_caption(ui, picture_box, &caption);
                 }
