@@ -221,8 +221,14 @@ impl eframe::App for AttuneApp {
         eframe::set_value(storage, RECENT_KEY, &self.recent);
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if let State::Ready(ws) = &mut self.state
+            && ws.wants_screens()
+        {
+            let (screens, here) = screens(frame);
+            ws.place_review(&ctx, &screens, here);
+        }
         if ctx.input(|i| i.viewport().close_requested()) && !self.closing {
             let may_close = match &mut self.state {
                 State::Ready(ws) => ws.confirm_close(),
@@ -262,4 +268,31 @@ impl eframe::App for AttuneApp {
             State::Ready(ws) => ws.ui(ui),
         }
     }
+}
+
+/// The screens the window system reports, in points, and the one the
+/// window is on. Empty without a real window (tests), which means one screen.
+fn screens(frame: &eframe::Frame) -> (Vec<egui::Rect>, Option<egui::Rect>) {
+    let Some(window) = frame.winit_window() else {
+        return (Vec::new(), None);
+    };
+    let in_points = |position: (i32, i32), size: (u32, u32), scale: f64| {
+        let scale = scale.max(0.5) as f32;
+        egui::Rect::from_min_size(
+            egui::pos2(position.0 as f32 / scale, position.1 as f32 / scale),
+            egui::vec2(size.0 as f32 / scale, size.1 as f32 / scale),
+        )
+    };
+    let screens = window
+        .available_monitors()
+        .map(|m| {
+            let (p, s) = (m.position(), m.size());
+            in_points((p.x, p.y), (s.width, s.height), m.scale_factor())
+        })
+        .collect();
+    let here = window.current_monitor().map(|m| {
+        let (p, s) = (m.position(), m.size());
+        in_points((p.x, p.y), (s.width, s.height), m.scale_factor())
+    });
+    (screens, here)
 }

@@ -265,3 +265,27 @@ fn with_its_clips_offline_a_reel_is_reviewed_from_its_rendered_file() {
             .contains("rendered reel file")
     );
 }
+
+#[test]
+fn with_a_second_screen_the_presenter_view_gets_its_own_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = harness_with(copy_samples(dir.path()), Dialogs::scripted([]), dir.path());
+    wait_ready(&mut h);
+    enter_review(&mut h);
+    assert!(
+        h.query_by_label("Clinical note").is_none(),
+        "one screen: hidden"
+    );
+    // As the app does when the window system reports a laptop and a TV.
+    let laptop = egui::Rect::from_min_size(egui::pos2(0.0, 0.0), egui::vec2(1440.0, 900.0));
+    let tv = egui::Rect::from_min_size(egui::pos2(1440.0, 0.0), egui::vec2(1920.0, 1080.0));
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .workspace_mut()
+        .unwrap()
+        .place_review(&ctx, &[laptop, tv], Some(laptop));
+    step_until(&mut h, "the presenter window", |h| {
+        h.query_by_label("Clinical note").is_some()
+    });
+    assert!(ws(&h).in_review());
+}

@@ -101,6 +101,8 @@ pub struct Workspace {
     fixed_clock: Option<String>,
     /// The reel being rendered, where to, and what it showed.
     rendering: Option<(crate::model::ReelId, PathBuf, String)>,
+    /// A review has started and waits to be placed on the screens.
+    placing_review: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,6 +187,7 @@ impl Workspace {
             review_notes: None,
             fixed_clock: options.fixed_clock.clone(),
             rendering: None,
+            placing_review: false,
         };
         if let Some(first) = ws.doc.project().clips.first().map(|c| c.id) {
             ws.show_clip(first);

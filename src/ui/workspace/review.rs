@@ -32,6 +32,8 @@ pub struct ReviewSession {
     pub presenter_window: bool,
     /// Showing the reel's rendered file because its clips are offline.
     pub rendered: Option<std::path::PathBuf>,
+    /// Where the presenter window opens (the laptop's screen), if known.
+    pub presenter_at: Option<egui::Pos2>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -148,9 +150,11 @@ impl Workspace {
             presenter_held: false,
             presenter_window: false,
             rendered: None,
+            presenter_at: None,
         });
         self.start_item(0);
-        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+        self.placing_review = true;
+        let _ = ctx;
     }
 
     /// True when the reel could be reviewed but for clips whose files moved.
@@ -195,7 +199,37 @@ impl Workspace {
             presenter_held: false,
             presenter_window: false,
             rendered: Some(file),
+            presenter_at: None,
         });
+        self.placing_review = true;
+        let _ = ctx;
+    }
+
+    /// The window system's screens are asked for once per review (the app
+    /// holds the window); this says a review is waiting for them.
+    pub fn wants_screens(&self) -> bool {
+        self.placing_review
+    }
+
+    /// Puts the parent's view full screen. With a second screen it goes
+    /// there, and the presenter view opens in its own window on the screen
+    /// the app was on (the laptop); with one, the presenter view shows only
+    /// while H is held. `screens` are in points; `here` is the app's screen.
+    pub fn place_review(
+        &mut self,
+        ctx: &egui::Context,
+        screens: &[egui::Rect],
+        here: Option<egui::Rect>,
+    ) {
+        self.placing_review = false;
+        let other = here.and_then(|here| screens.iter().find(|s| **s != here));
+        if let (Some(other), Some(here), Some(s)) = (other, here, &mut self.review) {
+            s.presenter_window = true;
+            s.presenter_at = Some(here.min + egui::vec2(40.0, 40.0));
+            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(
+                other.min + egui::vec2(20.0, 20.0),
+            ));
+        }
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
     }
 

@@ -15,11 +15,12 @@ impl Workspace {
         let Some(session) = &self.review else {
             return;
         };
-        let (blank, caption_on, held, window) = (
+        let (blank, caption_on, held, window, presenter_at) = (
             session.blank,
             session.caption_on,
             session.presenter_held,
             session.presenter_window,
+            session.presenter_at,
         );
         let count = self.review_item_count();
         let item = session.item;
@@ -67,9 +68,12 @@ impl Workspace {
         }
         if window {
             let viewport = egui::ViewportId::from_hash_of("attune-presenter");
-            let builder = egui::ViewportBuilder::default()
+            let mut builder = egui::ViewportBuilder::default()
                 .with_title("Attune — presenter")
                 .with_inner_size([520.0, 640.0]);
+            if let Some(at) = presenter_at {
+                builder = builder.with_position(at);
+            }
             ctx.show_viewport_immediate(viewport, builder, |ui, _class| {
                 egui::CentralPanel::default().show(ui, |ui| self.presenter(ui));
                 if ui.ctx().input(|i| i.viewport().close_requested())
