@@ -427,13 +427,20 @@ fn a_reel_is_built_from_moments_previewed_and_rendered_with_progress() {
     });
     h.get_by_label("New reel").click();
     step_until(&mut h, "the new reel", |h| ws(h).project().reels.len() == 2);
-    for caption in ["You smiled and nodded", "You took turns"] {
+    for (n, caption) in ["You smiled and nodded", "You took turns"]
+        .iter()
+        .enumerate()
+    {
         h.get_by_label_contains(caption).click();
         step_until(&mut h, "the selection", |h| {
             ws(h).selected_moment().is_some()
         });
         h.get_by_label("Add selected moment").click();
-        h.step();
+        // The reel grows, which moves the list below it: wait for the layout.
+        step_until(&mut h, "the item", |h| {
+            ws(h).project().reels[1].items.len() == n + 1
+        });
+        h.run_steps(2);
     }
     step_until(&mut h, "two items", |h| {
         ws(h).project().reels[1].items.len() == 2
@@ -446,6 +453,33 @@ fn a_reel_is_built_from_moments_previewed_and_rendered_with_progress() {
     // The second item's "Move up" (the first item's is disabled).
     h.get_all_by_label("Move up").nth(1).unwrap().click();
     step_until(&mut h, "the reorder", |h| {
+        ws(h).project().reels[1].items[0].moment == MomentId(3)
+    });
+    // Dragging item 2's number onto item 1 swaps them back.
+    let from = h.get_by_label("2.").rect().center();
+    let to = h.get_by_label("1.").rect().center();
+    let button = |h: &Harness<'_, AttuneApp>, pos, pressed| {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        })
+    };
+    h.hover_at(from);
+    h.step();
+    button(&h, from, true);
+    h.step();
+    for t in [0.2, 0.4, 0.6, 0.8, 1.0] {
+        h.hover_at(from + (to - from) * t);
+        h.step();
+    }
+    button(&h, to, false);
+    step_until(&mut h, "the drag reorder", |h| {
+        ws(h).project().reels[1].items[0].moment == MomentId(2)
+    });
+    h.get_all_by_label("Move up").nth(1).unwrap().click();
+    step_until(&mut h, "the order for the rest of the test", |h| {
         ws(h).project().reels[1].items[0].moment == MomentId(3)
     });
 
