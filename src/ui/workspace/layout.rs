@@ -70,27 +70,25 @@ impl Workspace {
             if let Some(banner) = &self.banner {
                 ui.colored_label(ui.visuals().warn_fg_color, banner);
             }
-            let transport_height = 64.0;
-            let picture = egui::vec2(
-                ui.available_width(),
-                (ui.available_height() - transport_height).max(80.0),
-            );
-            ui.allocate_ui(picture, |ui| {
-                if self.current.is_some_and(|c| self.offline.contains(&c)) {
-                    ui.centered_and_justified(|ui| {
-                        ui.colored_label(
-                            ui.visuals().warn_fg_color,
-                            "This clip's file has moved or changed. Use Relink… in the clip list.",
-                        );
-                    });
-                } else {
-                    let picture = self.viewer.show(ui);
-                    if let Some(caption) = self.preview_caption() {
-                        style::caption_band(ui, picture, &caption);
-                    }
+            // The transport takes the rows it needs (it wraps when narrow);
+            // the picture gets the rest.
+            egui::Panel::bottom("transport")
+                .frame(egui::Frame::NONE.inner_margin(egui::Margin::symmetric(0, 6)))
+                .resizable(false)
+                .show(ui, |ui| self.transport(ui));
+            if self.current.is_some_and(|c| self.offline.contains(&c)) {
+                ui.centered_and_justified(|ui| {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "This clip's file has moved or changed. Use Relink… in the clip list.",
+                    );
+                });
+            } else {
+                let picture = self.viewer.show(ui);
+                if let Some(caption) = self.preview_caption() {
+                    style::caption_band(ui, picture, &caption);
                 }
-            });
-            self.transport(ui);
+            }
         });
     }
 
@@ -284,7 +282,7 @@ impl Workspace {
     fn transport(&mut self, ui: &mut egui::Ui) {
         let state = self.viewer.state().clone();
         let mut actions = Vec::new();
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let enabled = state.frame_count > 0;
             ui.add_enabled_ui(enabled, |ui| {
                 for (text, action, tip) in [
