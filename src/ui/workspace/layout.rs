@@ -123,6 +123,10 @@ impl Workspace {
                 if ui.button("Add clips…").clicked() {
                     self.ask(Question::AddClips, Pending::AddClips, &ctx);
                 }
+                if ui.button("Export a reel…").clicked() {
+                    // Reels are built, previewed and rendered in the Reels tab.
+                    self.side_tab = SideTab::Reels;
+                }
                 ui.separator();
                 if ui.button("Quit").clicked() {
                     self.requests.push(super::Request::Quit);
