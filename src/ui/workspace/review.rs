@@ -612,3 +612,29 @@ fn review_key(key: egui::Key, repeat: bool) -> Option<ReviewKey> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::Key;
+
+    #[test]
+    fn clicker_keys_move_between_items_and_only_once_per_press() {
+        assert_eq!(review_key(Key::PageDown, false), Some(ReviewKey::Next));
+        assert_eq!(review_key(Key::PageUp, false), Some(ReviewKey::Previous));
+        // A held clicker button must not race through the reel.
+        assert_eq!(review_key(Key::PageDown, true), None);
+        // Frame steps do repeat while an arrow is held.
+        assert_eq!(review_key(Key::ArrowRight, true), Some(ReviewKey::Step(1)));
+    }
+
+    #[test]
+    fn keys_that_are_not_review_keys_do_nothing() {
+        // No workspace shortcut (delete, mark, code) can act on the parent's screen.
+        for key in [Key::Delete, Key::M, Key::I, Key::O, Key::Num1, Key::Enter] {
+            assert_eq!(review_key(key, false), None, "{key:?}");
+        }
+        assert_eq!(review_key(Key::Escape, false), Some(ReviewKey::Leave));
+        assert_eq!(review_key(Key::B, false), Some(ReviewKey::Blank));
+    }
+}
