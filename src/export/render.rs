@@ -106,22 +106,18 @@ pub fn render_reel(
             out.push(&card, None)?;
         }
     }
-    let mut canvas = yuv::black_frame(width, height);
-    let mut open: HashMap<ClipId, (Source, Fitter)> = HashMap::new();
+    let mut open: HashMap<ClipId, Source> = HashMap::new();
     for item in &plan.items {
         let Some((name, path, rotation)) = sources.get(&item.clip) else {
             continue;
         };
         // Opened only when first needed, so a clip that vanished during the
         // render is reported by name.
-        let (source, fitter) = match open.entry(item.clip) {
+        let source = match open.entry(item.clip) {
             Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => e.insert((
-                Source::open(name, path, item.source_rate, 0)?,
-                Fitter::new(*rotation, width, height),
-            )),
+            Entry::Vacant(e) => e.insert(Source::open(name, path, item.source_rate, 0)?),
         };
-        render_item(item, source, fitter, &mut canvas, &mut out)?;
+        render_item(item, source, *rotation, (width, height), &mut out)?;
     }
     drop(out);
     let output = writer.finish()?;
@@ -179,14 +175,19 @@ impl Output<'_, '_> {
     }
 }
 
+/// Output pictures in flight between the decoding and encoding threads.
+const PICTURES_IN_FLIGHT: usize = 4;
+
+/// Renders one item. Decoding, fitting and captioning run on a second
+/// thread while this one encodes, so the decoder and the encoder overlap
+/// instead of taking turns (both also use their own threads inside).
 fn render_item(
     item: &PlannedItem,
     source: &mut Source,
-    fitter: &mut Fitter,
-    canvas: &mut frame::Video,
+    rotation: u16,
+    (width, height): (u32, u32),
     out: &mut Output<'_, '_>,
 ) -> Result<(), ExportError> {
-    let (width, height) = (canvas.width(), canvas.height());
     let overlay = caption_overlay(&item.caption, width, height)?.map(|o| YuvOverlay::new(&o));
     let spf = out.silence.len();
     let play_frames = item.frames.iter().filter(|f| !f.hold).count();
@@ -195,52 +196,98 @@ fn render_item(
     } else {
         None
     };
-    let mut next = 0usize;
-    let mut played = 0usize;
     let frames = &item.frames;
-    source.decode_range(item.source_start, item.source_end, |index, decoded| {
-        if frames.get(next).is_none_or(|f| f.source > index) {
-            // Dropped by rate conversion (or before the range): not shown.
-            return Ok(if next >= frames.len() {
-                Flow::Stop
-            } else {
-                Flow::Continue
-            });
-        }
-        if let Some(o) = &overlay {
-            // Bars under the band may carry last frame's caption: clear them.
-            yuv::fill_rows(canvas, o.y, height);
-        }
-        fitter
-            .fit(decoded, canvas)
-            .map_err(|e| ExportError::Picture {
+    // Finished pictures go to the encoder; spent ones come back for reuse.
+    let (full_tx, full_rx) = crossbeam_channel::bounded::<(u32, frame::Video)>(PICTURES_IN_FLIGHT);
+    let (empty_tx, empty_rx) = crossbeam_channel::unbounded::<frame::Video>();
+    for _ in 0..=PICTURES_IN_FLIGHT {
+        let _ = empty_tx.send(yuv::black_frame(width, height));
+    }
+    let clip = source.clip.clone();
+    let path = source.path.clone();
+    let (decoded, encoded) = std::thread::scope(|scope| {
+        // `move`: the decoder owns the sending end, so the encoder's loop
+        // ends when the decoder finishes.
+        let decoder = scope.spawn(move || {
+            let mut fitter = Fitter::new(rotation, width, height);
+            let mut next = 0usize;
+            source.decode_range(item.source_start, item.source_end, |index, decoded| {
+                if frames.get(next).is_none_or(|f| f.source > index) {
+                    // Dropped by rate conversion (or before the range): not shown.
+                    return Ok(if next >= frames.len() {
+                        Flow::Stop
+                    } else {
+                        Flow::Continue
+                    });
+                }
+                // The encoder has stopped (cancel or error): so do we.
+                let Ok(mut canvas) = empty_rx.recv() else {
+                    return Ok(Flow::Stop);
+                };
+                if let Some(o) = &overlay {
+                    // Bars under the band may carry an earlier caption: clear them.
+                    yuv::fill_rows(&mut canvas, o.y, height);
+                }
+                fitter
+                    .fit(decoded, &mut canvas)
+                    .map_err(|e| ExportError::Picture {
+                        clip: source_name(item),
+                        reason: e.to_string(),
+                    })?;
+                if let Some(o) = &overlay {
+                    o.blend_onto(&mut canvas);
+                }
+                while frames.get(next).is_some_and(|f| f.source <= index) {
+                    next += 1;
+                }
+                if full_tx.send((index, canvas)).is_err() {
+                    return Ok(Flow::Stop);
+                }
+                Ok(if next >= frames.len() {
+                    Flow::Stop
+                } else {
+                    Flow::Continue
+                })
+            })
+            // `full_tx` drops here, which ends the encoder's loop.
+        });
+        let mut next = 0usize;
+        let mut played = 0usize;
+        let mut encode = || -> Result<(), ExportError> {
+            for (index, canvas) in full_rx.iter() {
+                while let Some(f) = frames.get(next).filter(|f| f.source <= index) {
+                    let sound = if f.hold {
+                        None
+                    } else {
+                        let from = played * spf;
+                        played += 1;
+                        audio.as_deref().and_then(|a| a.get(from..from + spf))
+                    };
+                    out.push(&canvas, sound)?;
+                    next += 1;
+                }
+                let _ = empty_tx.send(canvas);
+            }
+            Ok(())
+        };
+        let encoded = encode();
+        // On an early stop, let a decoder waiting for a picture or a slot go.
+        drop(empty_tx);
+        drop(full_rx);
+        let decoded = decoder.join().unwrap_or_else(|_| {
+            Err(ExportError::Picture {
                 clip: source_name(item),
-                reason: e.to_string(),
-            })?;
-        if let Some(o) = &overlay {
-            o.blend_onto(canvas);
-        }
-        while let Some(f) = frames.get(next).filter(|f| f.source <= index) {
-            let sound = if f.hold {
-                None
-            } else {
-                let from = played * spf;
-                played += 1;
-                audio.as_deref().and_then(|a| a.get(from..from + spf))
-            };
-            out.push(canvas, sound)?;
-            next += 1;
-        }
-        Ok(if next >= frames.len() {
-            Flow::Stop
-        } else {
-            Flow::Continue
-        })
-    })?;
+                reason: "the decoding thread stopped unexpectedly".into(),
+            })
+        });
+        (decoded, encoded.map(|()| next))
+    });
+    let next = encoded?;
+    decoded?;
     if next < frames.len() {
         return Err(SourceError::EndedEarly {
-            clip: source.clip.clone(),
-            path: source.path.clone(),
+            clip,
+            path,
             frame: frames[next].source,
         }
         .into());
