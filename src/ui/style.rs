@@ -18,28 +18,37 @@ pub fn colour(c: crate::model::Colour) -> egui::Color32 {
     egui::Color32::from_rgb(c.r, c.g, c.b)
 }
 
-/// A parent-facing caption in large type on a soft band across the bottom
-/// of the picture, readable on any footage.
-pub fn caption_band(ui: &egui::Ui, picture: egui::Rect, caption: &str) {
-    if caption.is_empty() {
-        return;
-    }
-    let size = (picture.height() / 18.0).clamp(16.0, 40.0);
+/// The caption in large type on a soft band across the bottom of the
+/// screen, centred and wrapped, as a real label so screen readers (and
+/// tests) see exactly what the parent sees.
+pub fn caption_band(ui: &mut egui::Ui, area: egui::Rect, caption: &str) {
+    let size = (area.height() / 16.0).clamp(22.0, 44.0);
+    let text_width = area.width() * 0.8;
     let font = egui::FontId::proportional(size);
-    let wrap = picture.width() * 0.9;
     let galley = ui
         .painter()
-        .layout(caption.to_owned(), font, egui::Color32::WHITE, wrap);
+        .layout(caption.to_owned(), font, egui::Color32::WHITE, text_width);
     let pad = size * 0.5;
     let band = egui::Rect::from_min_max(
-        egui::pos2(
-            picture.left(),
-            picture.bottom() - galley.size().y - 2.0 * pad,
-        ),
-        picture.right_bottom(),
+        egui::pos2(area.left(), area.bottom() - galley.size().y - 2.0 * pad),
+        area.right_bottom(),
     );
     ui.painter()
-        .rect_filled(band, 0.0, egui::Color32::from_black_alpha(150));
-    let pos = egui::pos2(band.center().x - galley.size().x / 2.0, band.top() + pad);
-    ui.painter().galley(pos, galley, egui::Color32::WHITE);
+        .rect_filled(band, 0.0, egui::Color32::from_black_alpha(170));
+    let text_rect =
+        egui::Rect::from_center_size(band.center(), egui::vec2(text_width, galley.size().y + 2.0));
+    let mut child = ui.new_child(
+        egui::UiBuilder::new()
+            .max_rect(text_rect)
+            .layout(egui::Layout::top_down(egui::Align::Center)),
+    );
+    child.add(
+        egui::Label::new(
+            egui::RichText::new(caption)
+                .size(size)
+                .color(egui::Color32::WHITE),
+        )
+        .halign(egui::Align::Center)
+        .wrap(),
+    );
 }

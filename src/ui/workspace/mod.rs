@@ -11,6 +11,7 @@ mod jobs;
 mod layout;
 mod moment_list;
 mod overview;
+mod played;
 mod preview;
 mod reels;
 mod review;
@@ -64,7 +65,8 @@ pub struct Workspace {
     timeline_view: TimelineView,
     timeline_index: Option<(u64, ClipId, Option<String>, TimelineIndex)>,
     thumbs: HashMap<ClipId, clips::Thumb>,
-    thumb_rx: crossbeam_channel::Receiver<(ClipId, Result<image::RgbaImage, String>)>,
+    thumb_tx: crossbeam_channel::Sender<clips::ThumbResult>,
+    thumb_rx: crossbeam_channel::Receiver<clips::ThumbResult>,
     offline: HashSet<ClipId>,
     media_rx: Option<crossbeam_channel::Receiver<HashSet<ClipId>>>,
     relinking: Option<(ClipId, crossbeam_channel::Receiver<Result<PathBuf, String>>)>,
@@ -132,7 +134,13 @@ impl Workspace {
             Document::new(opened.project)
         };
         let active_codebook = doc.project().codebooks.first().map(|b| b.id.clone());
-        let thumb_rx = clips::spawn_thumbnails(ctx, doc.project(), opened.project_path.as_deref());
+        let (thumb_tx, thumb_rx) = crossbeam_channel::unbounded();
+        clips::spawn_thumbnails(
+            ctx,
+            thumb_tx.clone(),
+            &doc.project().clips,
+            opened.project_path.as_deref(),
+        );
         let media_rx = opened
             .project_path
             .clone()
@@ -156,6 +164,7 @@ impl Workspace {
             timeline_view: TimelineView::default(),
             timeline_index: None,
             thumbs: HashMap::new(),
+            thumb_tx,
             thumb_rx,
             offline: HashSet::new(),
             media_rx,

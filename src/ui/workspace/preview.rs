@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use super::Workspace;
+use super::played::{PlayedItem, played_item};
 use crate::media::engine::PlayerCommand;
 use crate::model::ReelId;
 
@@ -20,26 +21,11 @@ enum Phase {
     /// The item's clip is opening or its first span was just asked for.
     Start,
     /// Playing up to `to`; then hold (if `hold` is set) or move on.
-    /// `retries` counts restarts after the engine stopped short.
-    Playing {
-        to: u32,
-        hold: Option<Duration>,
-        retries: u8,
-    },
+    Playing { to: u32, hold: Option<Duration> },
     Holding {
         until: Instant,
         rest: Option<(u32, u32)>,
     },
-}
-
-/// One item, resolved against the project.
-struct Step {
-    clip: crate::model::ClipId,
-    start: u32,
-    end: u32,
-    speed: f64,
-    hold: Option<(u32, Duration)>,
-    caption: String,
 }
 
 impl Workspace {
@@ -78,23 +64,8 @@ impl Workspace {
         Some(format!("Previewing item {} of {total}", p.item + 1))
     }
 
-    fn preview_step(&self, reel: ReelId, index: usize) -> Option<Step> {
-        let project = self.doc.project();
-        let item = project.reel(reel)?.items.get(index)?;
-        let moment = project.moment(item.moment)?;
-        let clip = project.clip(moment.clip)?;
-        let (start, end) = item.span(moment, clip.media.frames);
-        Some(Step {
-            clip: clip.id,
-            start,
-            end,
-            speed: f64::from(item.speed_percent) / 100.0,
-            hold: item
-                .hold
-                .filter(|h| (start..=end).contains(&h.frame))
-                .map(|h| (h.frame, Duration::from_millis(u64::from(h.duration_ms)))),
-            caption: item.shown_caption(moment).to_owned(),
-        })
+    fn preview_step(&self, reel: ReelId, index: usize) -> Option<PlayedItem> {
+        played_item(self.doc.project(), reel, index)
     }
 
     /// Moves the preview along; call every frame.
@@ -121,10 +92,9 @@ impl Workspace {
                 Some(Phase::Playing {
                     to,
                     hold: step.hold.map(|(_, d)| d),
-                    retries: 0,
                 })
             }
-            Phase::Playing { to, hold, .. } if idle && !state.playing && state.frame == to => {
+            Phase::Playing { to, hold } if idle && !state.playing && state.frame == to => {
                 match hold {
                     Some(duration) => Some(Phase::Holding {
                         until: Instant::now() + duration,
@@ -139,7 +109,6 @@ impl Workspace {
                     Some(Phase::Playing {
                         to: end,
                         hold: None,
-                        retries: 0,
                     })
                 }
                 None => None,
@@ -147,26 +116,6 @@ impl Workspace {
             Phase::Holding { until, rest } => {
                 ctx.request_repaint_after(until.saturating_duration_since(Instant::now()));
                 Some(Phase::Holding { until, rest })
-            }
-            // Stopped short (the clip was reopened, say): carry on from
-            // here, a few times at most, rather than wait forever.
-            Phase::Playing { to, hold, retries }
-                if idle && !state.playing && state.frame < to && retries < 3 =>
-            {
-                self.viewer.send(PlayerCommand::PlaySpan {
-                    start: state.frame,
-                    end: to,
-                });
-                Some(Phase::Playing {
-                    to,
-                    hold,
-                    retries: retries + 1,
-                })
-            }
-            Phase::Playing { retries, .. } if idle && !state.playing && retries >= 3 => {
-                self.status = Some("The preview stopped: the clip would not play.".into());
-                self.viewer.send(PlayerCommand::SetRate(1.0));
-                return;
             }
             other => Some(other),
         };

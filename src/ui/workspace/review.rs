@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 
 use super::Workspace;
+use super::played::{PlayedItem, played_item, slower};
 use crate::media::engine::PlayerCommand;
 use crate::model::{Edit, MomentId, ReelId, ReelPurpose, ReviewLog, ViewedItem};
 
@@ -79,16 +80,6 @@ enum ReviewKey {
     PauseAtHold,
     PresenterWindow,
     Leave,
-}
-
-/// The item as played: clip, frames, speed, hold.
-struct Item {
-    clip: crate::model::ClipId,
-    moment: MomentId,
-    start: u32,
-    end: u32,
-    speed: f64,
-    hold: Option<(u32, Duration)>,
 }
 
 impl Workspace {
@@ -247,23 +238,8 @@ impl Workspace {
         self.review.as_ref().is_some_and(|r| r.blank)
     }
 
-    fn review_item_facts(&self, reel: ReelId, index: usize) -> Option<Item> {
-        let project = self.doc.project();
-        let item = project.reel(reel)?.items.get(index)?;
-        let moment = project.moment(item.moment)?;
-        let clip = project.clip(moment.clip)?;
-        let (start, end) = item.span(moment, clip.media.frames);
-        Some(Item {
-            clip: clip.id,
-            moment: moment.id,
-            start,
-            end,
-            speed: f64::from(item.speed_percent) / 100.0,
-            hold: item
-                .hold
-                .filter(|h| (start..=end).contains(&h.frame))
-                .map(|h| (h.frame, Duration::from_millis(u64::from(h.duration_ms)))),
-        })
+    fn review_item_facts(&self, reel: ReelId, index: usize) -> Option<PlayedItem> {
+        played_item(self.doc.project(), reel, index)
     }
 
     pub(super) fn review_item_count(&self) -> usize {
@@ -401,11 +377,7 @@ impl Workspace {
             }
             ReviewKey::Slower => {
                 if let Some(s) = &mut self.review {
-                    s.slow = match s.slow {
-                        x if x > 0.75 => 0.5,
-                        x if x > 0.375 => 0.25,
-                        _ => 1.0,
-                    };
+                    s.slow = slower(s.slow);
                     let rate = (facts.speed * s.slow).max(crate::media::engine::commands::MIN_RATE);
                     self.viewer.send(PlayerCommand::SetRate(rate));
                 }
@@ -456,11 +428,7 @@ impl Workspace {
             ReviewKey::Step(n) => self.viewer.send(PlayerCommand::Step(n)),
             ReviewKey::Slower => {
                 if let Some(s) = &mut self.review {
-                    s.slow = match s.slow {
-                        x if x > 0.75 => 0.5,
-                        x if x > 0.375 => 0.25,
-                        _ => 1.0,
-                    };
+                    s.slow = slower(s.slow);
                     self.viewer.send(PlayerCommand::SetRate(s.slow));
                 }
             }

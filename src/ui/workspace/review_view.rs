@@ -4,6 +4,7 @@
 //! is drawn only in its own window or while the specialist holds H.
 
 use super::Workspace;
+use crate::ui::style;
 
 /// The parent's view, in a calm dark frame.
 const PARENT_BACKGROUND: egui::Color32 = egui::Color32::from_rgb(18, 18, 20);
@@ -44,7 +45,7 @@ impl Workspace {
                     return;
                 }
                 if caption_on && !caption.is_empty() {
-                    parent_caption(ui, picture_box, &caption);
+                    style::caption_band(ui, picture_box, &caption);
                 }
                 let progress = egui::Rect::from_min_max(
                     egui::pos2(full.min.x, full.max.y - progress_height),
@@ -87,18 +88,10 @@ impl Workspace {
 
     /// The current item's parent-facing caption (never the clinical note).
     fn review_caption(&self) -> String {
-        let Some(s) = &self.review else {
-            return String::new();
-        };
-        let project = self.doc.project();
-        project
-            .reel(s.reel)
-            .and_then(|r| r.items.get(s.item))
-            .and_then(|item| {
-                project
-                    .moment(item.moment)
-                    .map(|m| item.shown_caption(m).to_owned())
-            })
+        self.review
+            .as_ref()
+            .and_then(|s| super::played::played_item(self.doc.project(), s.reel, s.item))
+            .map(|item| item.caption)
             .unwrap_or_default()
     }
 
@@ -180,39 +173,4 @@ impl Workspace {
             .weak(),
         );
     }
-}
-
-/// The caption in large type on a soft band across the bottom of the
-/// screen, centred and wrapped, as a real label so screen readers (and
-/// tests) see exactly what the parent sees.
-fn parent_caption(ui: &mut egui::Ui, area: egui::Rect, caption: &str) {
-    let size = (area.height() / 16.0).clamp(22.0, 44.0);
-    let text_width = area.width() * 0.8;
-    let font = egui::FontId::proportional(size);
-    let galley = ui
-        .painter()
-        .layout(caption.to_owned(), font, egui::Color32::WHITE, text_width);
-    let pad = size * 0.5;
-    let band = egui::Rect::from_min_max(
-        egui::pos2(area.left(), area.bottom() - galley.size().y - 2.0 * pad),
-        area.right_bottom(),
-    );
-    ui.painter()
-        .rect_filled(band, 0.0, egui::Color32::from_black_alpha(170));
-    let text_rect =
-        egui::Rect::from_center_size(band.center(), egui::vec2(text_width, galley.size().y + 2.0));
-    let mut child = ui.new_child(
-        egui::UiBuilder::new()
-            .max_rect(text_rect)
-            .layout(egui::Layout::top_down(egui::Align::Center)),
-    );
-    child.add(
-        egui::Label::new(
-            egui::RichText::new(caption)
-                .size(size)
-                .color(egui::Color32::WHITE),
-        )
-        .halign(egui::Align::Center)
-        .wrap(),
-    );
 }
