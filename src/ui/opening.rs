@@ -22,6 +22,20 @@ pub struct Opened {
     pub recovery: Option<Project>,
 }
 
+impl Opened {
+    /// A project that has no file yet (a lone clip, or File > New).
+    fn not_yet_saved(project: Project) -> Self {
+        Self {
+            project,
+            project_path: None,
+            lock: None,
+            read_only_because: None,
+            migrated_from: None,
+            recovery: None,
+        }
+    }
+}
+
 /// Opens a project file (`*.json`) or, for anything else, a clip as a new
 /// unsaved project with that one clip.
 pub fn open_path(path: &Path) -> anyhow::Result<Opened> {
@@ -76,14 +90,7 @@ fn open_clip(path: &Path) -> anyhow::Result<Opened> {
     let mut project = Project::new(name, chrono::Utc::now());
     project.clips.push(clip);
     project.codebooks = crate::model::codebook::bundled()?;
-    Ok(Opened {
-        project,
-        project_path: None,
-        lock: None,
-        read_only_because: None,
-        migrated_from: None,
-        recovery: None,
-    })
+    Ok(Opened::not_yet_saved(project))
 }
 
 /// Probes and fingerprints a file so it can join a project as a clip with
@@ -122,12 +129,5 @@ pub fn clip_from_file(path: &Path, id: ClipId, stored_path: String) -> anyhow::R
 pub fn new_project() -> anyhow::Result<Opened> {
     let mut project = Project::new("New project", chrono::Utc::now());
     project.codebooks = crate::model::codebook::bundled()?;
-    Ok(Opened {
-        project,
-        project_path: None,
-        lock: None,
-        read_only_because: None,
-        migrated_from: None,
-        recovery: None,
-    })
+    Ok(Opened::not_yet_saved(project))
 }
