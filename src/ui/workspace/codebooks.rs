@@ -134,20 +134,13 @@ fn read_codebook(path: &Path) -> Result<Codebook, String> {
     Ok(book)
 }
 
-/// Writes next to the destination and renames, so a failed export never
+/// Written under a temporary name and renamed, so a failed export never
 /// leaves half a file where a good one was.
 fn write_codebook(book: &Codebook, path: &Path) -> Result<(), String> {
     let text = serde_json::to_string_pretty(book)
         .map_err(|e| format!("Cannot write the codebook: {e}"))?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let fail = |e: std::io::Error| format!("Cannot write {}: {e}", path.display());
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    std::io::Write::write_all(&mut temp, text.as_bytes()).map_err(fail)?;
-    temp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    crate::export::vtt::write_atomically(path, &text)
+        .map_err(|e| format!("Cannot write {}: {e}", path.display()))
 }
 
 fn new_codebook(project: &crate::model::Project) -> Codebook {

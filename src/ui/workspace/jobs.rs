@@ -160,30 +160,18 @@ fn save_still(clip: &Clip, path: &Path, frame: u32, output: &Path) -> Result<(),
     let jpeg = output
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg"));
-    let format = if jpeg {
-        image::ImageFormat::Jpeg
-    } else {
-        image::ImageFormat::Png
-    };
-    let dir = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let fail = |e: &dyn std::fmt::Display| format!("Cannot write {}: {e}", output.display());
-    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(&e))?;
-    {
-        let mut writer = std::io::BufWriter::new(temp.as_file_mut());
-        if jpeg {
-            // JPEG has no alpha channel.
-            image::DynamicImage::ImageRgba8(image)
-                .to_rgb8()
-                .write_to(&mut writer, format)
-                .map_err(|e| fail(&e))?;
-        } else {
-            image.write_to(&mut writer, format).map_err(|e| fail(&e))?;
-        }
-        std::io::Write::flush(&mut writer).map_err(|e| fail(&e))?;
+    let mut encoded = std::io::Cursor::new(Vec::new());
+    if jpeg {
+        // JPEG has no alpha channel.
+        image::DynamicImage::ImageRgba8(image)
+            .to_rgb8()
+            .write_to(&mut encoded, image::ImageFormat::Jpeg)
+    } else {
+        image.write_to(&mut encoded, image::ImageFormat::Png)
     }
-    temp.persist(output).map_err(|e| fail(&e.error))?;
-    Ok(())
+    .map_err(|e| fail(&e))?;
+    // The image crate writes no metadata; a temporary name and a rename
+    // mean a failed save never leaves half a picture.
+    crate::export::vtt::write_bytes_atomically(output, encoded.get_ref()).map_err(|e| fail(&e))
 }
