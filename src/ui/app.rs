@@ -106,6 +106,9 @@ impl AttuneApp {
         self.recent.retain(|p| *p != path);
         self.recent.insert(0, path);
         self.recent.truncate(RECENT_MAX);
+        if let State::Ready(ws) = &mut self.state {
+            ws.set_recent(self.recent.clone());
+        }
     }
 
     fn handle_requests(&mut self, ctx: &egui::Context) {
@@ -130,23 +133,25 @@ impl AttuneApp {
                     return;
                 }
                 Request::New => {
-                    self.state = match super::opening::new_project() {
-                        Ok(opened) => {
-                            State::Ready(Box::new(Workspace::new(ctx, opened, &self.options)))
+                    match super::opening::new_project() {
+                        Ok(opened) => self.show(Workspace::new(ctx, opened, &self.options)),
+                        Err(e) => {
+                            self.state = State::Failed {
+                                path: PathBuf::from("new project"),
+                                message: format!("{e:#}"),
+                            }
                         }
-                        Err(e) => State::Failed {
-                            path: PathBuf::from("new project"),
-                            message: format!("{e:#}"),
-                        },
-                    };
+                    }
                     return;
                 }
             }
         }
-        let recent = self.recent.clone();
-        if let State::Ready(ws) = &mut self.state {
-            ws.set_recent(recent);
-        }
+    }
+
+    /// Shows a workspace, with the recent list its File menu offers.
+    fn show(&mut self, mut ws: Workspace) {
+        ws.set_recent(self.recent.clone());
+        self.state = State::Ready(Box::new(ws));
     }
 
     /// The project on screen, if one is open (tests read it).
@@ -173,7 +178,8 @@ impl AttuneApp {
                     if let Some(path) = &opened.project_path {
                         self.remember(&path.clone());
                     }
-                    self.state = State::Ready(Box::new(Workspace::new(ctx, opened, &self.options)))
+                    let ws = Workspace::new(ctx, opened, &self.options);
+                    self.show(ws);
                 }
                 Ok(Err(err)) => {
                     self.state = State::Failed {

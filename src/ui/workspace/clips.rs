@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crossbeam_channel::{Receiver, bounded, unbounded};
+use crossbeam_channel::{Receiver, Sender, bounded};
 
 use super::Workspace;
 use crate::model::{Clip, ClipId, Edit, Project};
@@ -42,16 +42,18 @@ pub fn resolve(project_path: Option<&Path>, clip: &Clip) -> PathBuf {
     }
 }
 
-/// One worker decodes the thumbnails in turn: the UI never waits on a decoder.
-pub fn spawn_thumbnails(
+pub type ThumbResult = (ClipId, Result<image::RgbaImage, String>);
+
+/// One worker decodes the given clips' thumbnails in turn, sending them to
+/// the workspace's one thumbnail channel: the UI never waits on a decoder.
+pub fn spawn_thumbnails<'a>(
     ctx: &egui::Context,
-    project: &Project,
+    tx: Sender<ThumbResult>,
+    clips: impl IntoIterator<Item = &'a Clip>,
     project_path: Option<&Path>,
-) -> Receiver<(ClipId, Result<image::RgbaImage, String>)> {
-    let (tx, rx) = unbounded();
-    let jobs: Vec<_> = project
-        .clips
-        .iter()
+) {
+    let jobs: Vec<_> = clips
+        .into_iter()
         .map(|clip| (clip.id, resolve(project_path, clip), clip.media.rotation))
         .collect();
     let ctx = ctx.clone();
@@ -67,7 +69,6 @@ pub fn spawn_thumbnails(
                 ctx.request_repaint();
             }
         });
-    rx
 }
 
 /// Finds the clips whose files are missing or no longer the same footage.
@@ -293,9 +294,15 @@ impl Workspace {
             }
         }
         let added = edits.len();
+        let first_new = self.doc.project().clips.len();
         if added > 0 && self.apply(Edit::Batch(edits)) {
-            self.thumb_rx =
-                spawn_thumbnails(&self.ctx, self.doc.project(), self.project_path.as_deref());
+            // Only the new clips: the others' thumbnails are already here.
+            spawn_thumbnails(
+                &self.ctx,
+                self.thumb_tx.clone(),
+                &self.doc.project().clips[first_new..],
+                self.project_path.as_deref(),
+            );
             self.status = Some(format!("Added {added} clip(s)."));
         }
         if let Some(problem) = problems.first() {
