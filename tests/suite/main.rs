@@ -6,6 +6,7 @@
 mod engine_support;
 mod support;
 
+mod cli_bench_ui;
 mod cli_check;
 mod engine_cache;
 mod engine_errors;
