@@ -2,29 +2,13 @@
 //! person would: find the clips and moments, restore autosaved work after a
 //! crash and save it, and refuse a broken project without touching it.
 
-use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
 
 use attune::ui::{AppOptions, AttuneApp};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-fn sample_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_clips")
-}
-
-/// A private copy of the sample clips and project, so tests may save.
-fn copy_samples(dir: &Path) -> PathBuf {
-    for entry in std::fs::read_dir(sample_dir()).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.ends_with(".mp4") || name == "sample.attune.json" {
-            std::fs::copy(entry.path(), dir.join(&*name)).unwrap();
-        }
-    }
-    dir.join("sample.attune.json")
-}
+use crate::ui_workspace::{copy_samples, step_until};
 
 fn harness(path: PathBuf) -> Harness<'static, AttuneApp> {
     Harness::builder()
@@ -38,22 +22,6 @@ fn harness(path: PathBuf) -> Harness<'static, AttuneApp> {
             };
             AttuneApp::new(&cc.egui_ctx, Some(path), options)
         })
-}
-
-/// Steps the app until `done` holds: opening and decoding happen on other
-/// threads, so the UI is polled like a real event loop would.
-fn step_until(
-    h: &mut Harness<'_, AttuneApp>,
-    what: &str,
-    done: impl Fn(&Harness<'_, AttuneApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !done(h) {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        h.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    h.step();
 }
 
 #[test]

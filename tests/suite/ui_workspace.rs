@@ -68,6 +68,16 @@ pub fn step_until(
     h.step();
 }
 
+/// Presses or releases the primary button at `pos`, as a mouse would.
+fn button(h: &Harness<'_, AttuneApp>, pos: egui::Pos2, pressed: bool) {
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed,
+        modifiers: Modifiers::NONE,
+    })
+}
+
 pub fn ws<'a>(h: &'a Harness<'_, AttuneApp>) -> &'a Workspace {
     h.state().workspace().expect("a project is open")
 }
@@ -458,14 +468,6 @@ fn a_reel_is_built_from_moments_previewed_and_rendered_with_progress() {
     // Dragging item 2's number onto item 1 swaps them back.
     let from = h.get_by_label("2.").rect().center();
     let to = h.get_by_label("1.").rect().center();
-    let button = |h: &Harness<'_, AttuneApp>, pos, pressed| {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        })
-    };
     h.hover_at(from);
     h.step();
     button(&h, from, true);
@@ -559,14 +561,6 @@ fn dragging_a_moments_edge_on_the_timeline_trims_it_as_one_undo_step() {
     // Moment 1 covers frames 0..=134: its right edge is the boundary at 135.
     let edge = egui::pos2(frame_to_x(&view, layout.track, 135.0), y);
     let target = egui::pos2(frame_to_x(&view, layout.track, 165.0), y);
-    let button = |h: &Harness<'_, AttuneApp>, pos, pressed| {
-        h.event(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        })
-    };
     h.hover_at(edge);
     h.step();
     button(&h, edge, true);
