@@ -320,7 +320,7 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
         let (ms, f) = timed(&player, PlayerCommand::SeekToFrame(target), target)?;
         checker.check(&f, target);
         seeks.push(ms);
-        std::thread::sleep(Duration::from_millis(33));
+        std::thread::sleep(settle);
     }
     Ok(StepReport {
         forward_ms: Percentiles::of(&forward),

@@ -22,7 +22,16 @@ pub struct GstDecoder {
     appsink: gst_app::AppSink,
     bus: gst::Bus,
     timeline: Arc<Timeline>,
+    /// Hurried seeks are on until one lands past its target (a stream that
+    /// reorders more than its index showed); see [`GstDecoder::seek`].
+    hurry: bool,
+    /// The target of the hurried seek whose first frame is still to come.
+    hurried_to: Option<u32>,
 }
+
+/// A hurried seek is only worth its setup when it skips at least this many
+/// frames.
+const HURRY_MIN_SKIP: u32 = 8;
 
 impl GstDecoder {
     /// Builds and starts the pipeline; returns it with the first frame.
@@ -54,6 +63,8 @@ impl GstDecoder {
             appsink,
             bus,
             timeline: Arc::new(timeline.clone()),
+            hurry: true,
+            hurried_to: None,
         };
         pipeline::set_state_bounded(path, &dec.playbin, &dec.bus, gst::State::Playing)?;
         let sample = dec.pull_sample()?.ok_or_else(|| EngineError::NotMedia {
@@ -114,15 +125,8 @@ impl GstDecoder {
     }
 }
 
-impl FrameDecoder for GstDecoder {
-    fn seek(&mut self, frame: u32) -> Result<(), EngineError> {
-        let Some(pos) = self.timeline.seek_target_ns(frame) else {
-            return Err(EngineError::FrameOutOfRange {
-                path: self.path.clone(),
-                frame,
-                count: self.timeline.frame_count(),
-            });
-        };
+impl GstDecoder {
+    fn seek_to_ns(&self, pos: u64, frame: u32) -> Result<(), EngineError> {
         self.playbin
             .seek(
                 1.0,
@@ -140,6 +144,66 @@ impl FrameDecoder for GstDecoder {
             })
     }
 
+    /// The frames between the keyframe and the target only serve as
+    /// references. Seeking to the keyframe and telling the decoder, through
+    /// a QoS event, that everything before `first_out` is already late makes
+    /// libav skip the non-reference ones (AVDISCARD_NONREF) and drop the
+    /// others' output: about half the decoding work on B-frame streams.
+    /// libav applies a QoS decision from one packet to the next, so the
+    /// timeline's decode lead of frames before the target decode normally.
+    /// Returns false when the jump is too short to gain anything.
+    fn hurried_seek(&mut self, frame: u32) -> Result<bool, EngineError> {
+        let tl = &self.timeline;
+        let key = tl.keyframe_at_or_before(frame);
+        let first_out = frame.saturating_sub(tl.decode_lead());
+        if !self.hurry || first_out < key + HURRY_MIN_SKIP {
+            return Ok(false);
+        }
+        let (Some(key_pts), Some(out_pts)) = (tl.pts(key), tl.pts(first_out)) else {
+            return Ok(false);
+        };
+        // Running time restarts at the keyframe after the flushing seek; half
+        // a frame of slack absorbs the demuxers' nanosecond rounding.
+        let half = tl.frame_duration(first_out.saturating_sub(1)) / 2;
+        let Some(earliest) = (out_pts - key_pts).checked_sub(half) else {
+            return Ok(false);
+        };
+        self.seek_to_ns(key_pts, frame)?;
+        let qos = gst::event::Qos::new(
+            gst::QOSType::Underflow,
+            1.0,
+            0,
+            gst::ClockTime::from_nseconds(earliest),
+        );
+        if let Some(pad) = self.appsink.static_pad("sink") {
+            pad.push_event(qos);
+        }
+        self.hurried_to = Some(frame);
+        Ok(true)
+    }
+}
+
+impl FrameDecoder for GstDecoder {
+    fn seek(&mut self, frame: u32) -> Result<(), EngineError> {
+        let Some(pos) = self.timeline.seek_target_ns(frame) else {
+            return Err(EngineError::FrameOutOfRange {
+                path: self.path.clone(),
+                frame,
+                count: self.timeline.frame_count(),
+            });
+        };
+        // Messages (QoS reports of the frames a hurried seek dropped) pile
+        // up on a bus nobody watches; clear them, keeping real errors.
+        if let Some(err) = pipeline::bus_error(&self.path, &self.bus) {
+            return Err(err);
+        }
+        self.hurried_to = None;
+        if self.hurried_seek(frame)? {
+            return Ok(());
+        }
+        self.seek_to_ns(pos, frame)
+    }
+
     fn next_frame(&mut self) -> Result<Option<CachedFrame>, EngineError> {
         // A sample that cannot be mapped to a frame is skipped, a few times.
         for _ in 0..4 {
@@ -147,6 +211,15 @@ impl FrameDecoder for GstDecoder {
                 return Ok(None);
             };
             if let Some(f) = pipeline::sample_to_frame(&sample, &self.timeline) {
+                if let Some(target) = self.hurried_to
+                    && f.frame >= target
+                {
+                    self.hurried_to = None;
+                    // Past the target: it was skipped, this stream reorders
+                    // more than its index showed. The stepper re-seeks from
+                    // the keyframe; this decoder stops hurrying.
+                    self.hurry &= f.frame == target;
+                }
                 return Ok(Some(f));
             }
         }

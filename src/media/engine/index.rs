@@ -122,7 +122,10 @@ pub fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
         for f in &mut frames {
             f.0 -= first;
         }
-        Timeline::new(frames, fps_num, fps_den)
+        let decode_order: Vec<u64> = frames.iter().map(|f| f.0).collect();
+        let mut timeline = Timeline::new(frames, fps_num, fps_den);
+        timeline.set_decode_order(&decode_order);
+        timeline
     };
     Ok(ClipIndex {
         timeline,

@@ -11,8 +11,9 @@ use super::timeline::Timeline;
 /// A source of decoded frames in presentation order (a GStreamer pipeline in
 /// the app, a fake in tests).
 pub trait FrameDecoder {
-    /// Flushes and positions the decoder so that the next frame it returns
-    /// is exactly `frame` (an accurate seek).
+    /// Flushes and positions the decoder so that the frames it returns next
+    /// run up to and through `frame` (an accurate seek). It may first return
+    /// a few frames before `frame`; those are cached like any other.
     fn seek(&mut self, frame: u32) -> Result<(), EngineError>;
     /// The next frame in presentation order; `None` at the end of the stream.
     fn next_frame(&mut self) -> Result<Option<CachedFrame>, EngineError>;

@@ -15,7 +15,15 @@ pub struct Timeline {
     /// Nominal frame rate, used for the last frame's duration and reporting.
     pub fps_num: u32,
     pub fps_den: u32,
+    /// How many frames, at most, a packet's predecessor in decode order
+    /// presents before it (1 without B-frames). A seek that hurries through
+    /// the frames before its target must decode this many normally.
+    decode_lead: u32,
 }
+
+/// Assumed decode lead when the decode order is unknown: covers the usual
+/// three B-frames; a clip that needs more is detected at the first seek.
+pub const DEFAULT_DECODE_LEAD: u32 = 5;
 
 impl Timeline {
     /// Builds a table from (pts, is_keyframe) pairs in any order; duplicate
@@ -40,7 +48,31 @@ impl Timeline {
             keyframes,
             fps_num,
             fps_den,
+            decode_lead: DEFAULT_DECODE_LEAD,
         }
+    }
+
+    /// Sets the decode lead from the frames' presentation timestamps listed
+    /// in decode order (the order a demuxer reads the packets). Only frames
+    /// decoded after a later-presented one (B-frames) can be non-reference,
+    /// so only their predecessors count.
+    pub fn set_decode_order(&mut self, pts_in_decode_order: &[u64]) {
+        let rank = |t: u64| self.pts_ns.partition_point(|&p| p < t) as i64;
+        let mut latest = i64::MIN;
+        let mut lead = 1;
+        for w in pts_in_decode_order.windows(2) {
+            let (prev, cur) = (rank(w[0]), rank(w[1]));
+            latest = latest.max(prev);
+            if cur < latest {
+                lead = lead.max(cur - prev);
+            }
+        }
+        self.decode_lead = lead.clamp(1, 64) as u32;
+    }
+
+    /// See the field: at least 1.
+    pub fn decode_lead(&self) -> u32 {
+        self.decode_lead
     }
 
     /// A constant-frame-rate table, for when the container cannot be indexed.
@@ -197,6 +229,23 @@ mod tests {
         assert_eq!(t.keyframe_after(0), Some(3));
         assert_eq!(t.keyframe_after(3), None);
         assert_eq!(t.max_gop(), 3);
+    }
+
+    #[test]
+    fn decode_lead_follows_b_frame_reordering() {
+        // Presentation 0..9 at 1 ns; decode order I0 P4 B2 b1 b3 P8 B6 b5 b7.
+        let mut t = Timeline::new((0..9).map(|i| (i, i == 0)).collect(), 30, 1);
+        assert_eq!(t.decode_lead(), DEFAULT_DECODE_LEAD);
+        t.set_decode_order(&[0, 4, 2, 1, 3, 8, 6, 5, 7]);
+        // b3 follows b1 in decode order: two frames on. (P8 follows b3 by
+        // five, but a frame presented after everything before it is a
+        // reference and never skipped.)
+        assert_eq!(t.decode_lead(), 2);
+        // Single B-frames follow their anchor: nothing precedes them.
+        t.set_decode_order(&[0, 2, 1, 4, 3, 5, 6, 8, 7]);
+        assert_eq!(t.decode_lead(), 1);
+        t.set_decode_order(&(0..9).collect::<Vec<_>>());
+        assert_eq!(t.decode_lead(), 1);
     }
 
     #[test]
