@@ -129,7 +129,25 @@ pub struct PlaybackReport {
     pub late: u64,
     pub dropped: u64,
     pub paused_cpu_percent: f64,
+    /// Play pressed to the first frame presented: the first time (the
+    /// playback pipeline is built) and after a pause (it is re-prerolled).
+    pub start_ms: f64,
+    pub resume_ms: f64,
     pub peak_rss_mb: f64,
+}
+
+/// Sends Play and waits (bounded) until playback presents a frame; ms.
+fn time_to_first_presented(player: &Player) -> anyhow::Result<f64> {
+    let before = player.playback_stats().presented;
+    let t0 = Instant::now();
+    player.send(PlayerCommand::Play);
+    while player.playback_stats().presented == before {
+        if t0.elapsed() > Duration::from_secs(10) {
+            bail!("playback presented no frame within 10 s");
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    Ok((t0.elapsed().as_secs_f64() * 1e5).round() / 100.0)
 }
 
 /// Peak resident set size (VmHWM) in MB.
@@ -358,8 +376,8 @@ pub fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackRepo
     .with_context(|| format!("opening {}", args.file.display()))?;
     let st = player.state();
     let clip_s = st.duration_ns as f64 / 1e9;
-    let seconds = args.seconds.min(clip_s - 0.5).max(0.5);
-    player.send(PlayerCommand::Play);
+    let seconds = args.seconds.min(clip_s - 1.0).max(0.5);
+    let start_ms = time_to_first_presented(&player)?;
     std::thread::sleep(Duration::from_secs_f64(seconds));
     player.send(PlayerCommand::Pause);
     let done = player.state().commands_done + 1;
@@ -376,6 +394,8 @@ pub fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackRepo
     std::thread::sleep(Duration::from_secs(2));
     let c1 = cpu_ticks().unwrap_or(0);
     let cpu = (c1.saturating_sub(c0)) as f64 / ticks_per_s / w0.elapsed().as_secs_f64() * 100.0;
+    let resume_ms = time_to_first_presented(&player)?;
+    player.send(PlayerCommand::Pause);
     let fps = st.fps_num as f64 / st.fps_den.max(1) as f64;
     Ok(PlaybackReport {
         seconds,
@@ -384,6 +404,8 @@ pub fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackRepo
         late: stats.late,
         dropped: stats.dropped,
         paused_cpu_percent: (cpu * 10.0).round() / 10.0,
+        start_ms,
+        resume_ms,
         peak_rss_mb: peak_rss_mb(),
     })
 }
