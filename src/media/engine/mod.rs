@@ -7,6 +7,7 @@
 //! decoder (previous GOP before backward stepping needs it), and GStreamer's
 //! streaming threads for real-time playback (audio through scaletempo).
 
+mod backend;
 pub mod cache;
 pub mod commands;
 mod decoder;
@@ -15,6 +16,7 @@ pub mod index;
 mod pipeline;
 mod playback;
 pub mod prefetch;
+mod present;
 pub mod state;
 pub mod stepper;
 mod thread;
@@ -69,7 +71,22 @@ impl Player {
         let shared = Arc::new(Shared::default());
         let cache = Arc::new(Mutex::new(FrameCache::new(config.cache_bytes)));
         let (tx, rx) = crossbeam_channel::unbounded();
-        let engine = thread::Engine::new(shared.clone(), cache.clone(), rx, config.audio);
+        let backend = Arc::new(backend::GstBackend);
+        let engine = thread::Engine::new(
+            backend.clone(),
+            shared.clone(),
+            cache.clone(),
+            rx,
+            config.audio,
+            &|decoder, events| {
+                Box::new(worker::Prefetcher::spawn(
+                    backend.clone(),
+                    cache.clone(),
+                    decoder,
+                    events,
+                ))
+            },
+        );
         let thread = std::thread::Builder::new()
             .name("attune-engine".into())
             .spawn(move || engine.run())

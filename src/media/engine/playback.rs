@@ -2,30 +2,21 @@
 //! appsink whose callback caches each frame and publishes it. Playback
 //! fills the cache as it goes; the engine thread only steers it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crossbeam_channel::Sender;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
+use super::backend::{ClipSpec, Event, PlaybackOutput, PlaybackPipeline};
 use super::cache::FrameCache;
 use super::error::EngineError;
 use super::pipeline;
-use super::state::{Shared, VideoFrame, lock};
+use super::present::show_playing;
+use super::state::{Shared, lock};
 use super::timeline::Timeline;
-use super::yuv::i420_to_rgba_into;
-
-/// What the playback pipeline tells the engine thread.
-#[derive(Debug)]
-pub enum Event {
-    Eos(u64),
-    SegmentDone(u64),
-    Failed(u64, EngineError),
-    PrefetchDone(u64),
-}
 
 pub struct Playback {
     path: PathBuf,
@@ -49,19 +40,13 @@ struct CallbackCtx {
 }
 
 impl Playback {
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        path: &Path,
-        width: u32,
-        height: u32,
-        rotation: u32,
-        audio: bool,
-        timeline: Arc<Timeline>,
-        shared: Arc<Shared>,
-        cache: Arc<Mutex<FrameCache>>,
-        events: Sender<Event>,
-        clip_id: u64,
-    ) -> Result<Self, EngineError> {
+    pub fn new(spec: &ClipSpec, audio: bool, output: PlaybackOutput) -> Result<Self, EngineError> {
+        let PlaybackOutput {
+            shared,
+            cache,
+            events,
+        } = output;
+        let (path, timeline, clip_id) = (spec.path.as_path(), spec.timeline.clone(), spec.id);
         let appsink = gst_app::AppSink::builder()
             .sync(true)
             .max_buffers(2)
@@ -86,7 +71,14 @@ impl Playback {
                 })
                 .build(),
         );
-        let playbin = pipeline::build_playbin(path, width, height, rotation, audio, &appsink)?;
+        let playbin = pipeline::build_playbin(
+            path,
+            spec.width,
+            spec.height,
+            spec.rotation,
+            audio,
+            &appsink,
+        )?;
         let bus = playbin.bus().ok_or_else(|| EngineError::Pipeline {
             path: path.to_path_buf(),
             reason: "pipeline has no bus".into(),
@@ -162,8 +154,14 @@ impl Playback {
             })
     }
 
-    /// Plays from `from` (shown again first) to `to` (inclusive) or the end.
-    pub fn start(
+    pub fn set_mute(&self, rate: f64) {
+        self.playbin
+            .set_property("mute", rate < super::commands::MUTE_BELOW_RATE);
+    }
+}
+
+impl PlaybackPipeline for Playback {
+    fn start(
         &self,
         from: u32,
         to: Option<u32>,
@@ -190,7 +188,7 @@ impl Playback {
     }
 
     /// Seamless loop restart (non-flushing segment seek).
-    pub fn restart_loop(&self, from: u32, to: u32, rate: f64) -> Result<(), EngineError> {
+    fn restart_loop(&self, from: u32, to: u32, rate: f64) -> Result<(), EngineError> {
         self.seek(
             rate,
             gst::SeekFlags::SEGMENT | gst::SeekFlags::ACCURATE,
@@ -199,16 +197,11 @@ impl Playback {
         )
     }
 
-    pub fn set_mute(&self, rate: f64) {
-        self.playbin
-            .set_property("mute", rate < super::commands::MUTE_BELOW_RATE);
-    }
-
     /// Stops publishing and parks the pipeline in READY; returns once no
     /// frame is mid-publish. Paused, the stepping decoder serves every
     /// frame; keeping this pipeline's decoder, queues and buffers alive
     /// beside it would cost ~60 MB at 1080p for the ~30 ms a start saves.
-    pub fn pause(&self) {
+    fn pause(&self) {
         self.live.store(false, Ordering::Release);
         drop(lock(&self.presenting));
         let _ = self.playbin.set_state(gst::State::Ready);
@@ -231,34 +224,8 @@ fn on_sample(ctx: &CallbackCtx, sink: &gst_app::AppSink, sample: &gst::Sample) {
     let Some(frame) = pipeline::sample_to_frame(sample, &ctx.timeline) else {
         return;
     };
-    let index = frame.frame;
-    let late = is_late(sink, sample, ctx.timeline.frame_duration(index));
-    let frame = Arc::new(frame);
-    {
-        let mut cache = lock(&ctx.cache);
-        cache.set_playhead(index);
-        cache.insert(frame.clone());
-    }
-    let mut rgba = ctx.shared.rgba_buffer();
-    i420_to_rgba_into(&frame, &mut rgba);
-    ctx.shared.publish(VideoFrame {
-        frame: index,
-        pts_ns: frame.pts_ns,
-        width: frame.width,
-        height: frame.height,
-        rgba,
-    });
-    let mut stats = lock(&ctx.shared.stats);
-    stats.presented += 1;
-    if late {
-        stats.late += 1;
-    }
-    if let Some(last) = stats.last_frame
-        && index > last + 1
-    {
-        stats.dropped += (index - last - 1) as u64;
-    }
-    stats.last_frame = Some(index);
+    let late = is_late(sink, sample, ctx.timeline.frame_duration(frame.frame));
+    show_playing(&ctx.shared, &ctx.cache, frame, late);
 }
 
 /// Whether the sample reached us more than half a frame after its due time.

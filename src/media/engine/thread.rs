@@ -9,25 +9,25 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender, select};
 
+use super::backend::{Backend, ClipSpec, Event, PlaybackOutput, PlaybackPipeline, PrefetchQueue};
 use super::cache::{CachedFrame, FrameCache};
 use super::commands::{MAX_RATE, MIN_RATE, MUTE_BELOW_RATE, PlayerCommand};
-use super::decoder::GstDecoder;
 use super::error::EngineError;
-use super::index::{ClipIndex, index_clip};
-use super::playback::{Event, Playback};
 use super::prefetch::{self, PrefetchRange};
-use super::state::{PlaybackStats, PlayerState, Shared, VideoFrame, lock};
+use super::present;
+use super::state::{PlaybackStats, PlayerState, Shared, lock};
 use super::stepper::Stepper;
 use super::timeline::Timeline;
-use super::worker::DecoderSlot;
-use super::worker::{ClipSpec, Prefetcher};
-use super::yuv::i420_to_rgba_into;
+use super::worker::{DecoderSlot, ensure_decoder};
 
 /// Backward steps up to this size count as walking backwards: a cache miss
 /// then decodes the whole GOP so the next steps back are lookups.
 const BACK_WALK_STEP: u32 = 10;
 
 mod transport;
+
+#[cfg(test)]
+mod tests;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -37,11 +37,11 @@ enum Mode {
     Loop { start: u32, end: u32 },
 }
 
-struct Clip {
+struct Clip<P> {
     spec: ClipSpec,
     display_box: Option<(u32, u32)>,
     has_audio: bool,
-    playback: Option<Playback>,
+    playback: Option<P>,
     playhead: u32,
     mode: Mode,
     scrub_target: Option<u32>,
@@ -53,7 +53,7 @@ struct Clip {
     done_here: (u32, Vec<PrefetchRange>),
 }
 
-impl Clip {
+impl<P> Clip<P> {
     fn timeline(&self) -> &Timeline {
         &self.spec.timeline
     }
@@ -62,17 +62,18 @@ impl Clip {
     }
 }
 
-pub(crate) struct Engine {
+pub(crate) struct Engine<B: Backend> {
+    backend: Arc<B>,
     shared: Arc<Shared>,
     cache: Arc<Mutex<FrameCache>>,
     commands: Receiver<PlayerCommand>,
     pending: VecDeque<PlayerCommand>,
     events_tx: Sender<Event>,
     events: Receiver<Event>,
-    prefetcher: Prefetcher,
+    prefetcher: Box<dyn PrefetchQueue>,
     /// The one decoder pipeline, shared with the prefetch thread.
-    decoder: Arc<Mutex<DecoderSlot>>,
-    clip: Option<Clip>,
+    decoder: Arc<Mutex<DecoderSlot<B::Decoder>>>,
+    clip: Option<Clip<B::Playback>>,
     rate: f64,
     next_id: u64,
     audio: bool,
@@ -90,17 +91,25 @@ pub fn fit(dims: (u32, u32), display_box: Option<(u32, u32)>) -> (u32, u32) {
     (even(w as f64 * scale), even(h as f64 * scale))
 }
 
-impl Engine {
+/// Makes the background prefetch for an engine: given the decoder slot it
+/// shares and where to report.
+pub(crate) type MakePrefetch<'a, D> =
+    &'a dyn Fn(Arc<Mutex<DecoderSlot<D>>>, Sender<Event>) -> Box<dyn PrefetchQueue>;
+
+impl<B: Backend> Engine<B> {
     pub fn new(
+        backend: Arc<B>,
         shared: Arc<Shared>,
         cache: Arc<Mutex<FrameCache>>,
         commands: Receiver<PlayerCommand>,
         audio: bool,
+        make_prefetch: MakePrefetch<'_, B::Decoder>,
     ) -> Self {
         let (events_tx, events) = crossbeam_channel::unbounded();
         let decoder = Arc::new(Mutex::new(DecoderSlot::default()));
-        let prefetcher = Prefetcher::spawn(cache.clone(), decoder.clone(), events_tx.clone());
+        let prefetcher = make_prefetch(decoder.clone(), events_tx.clone());
         Engine {
+            backend,
             shared,
             cache,
             commands,
@@ -231,20 +240,20 @@ impl Engine {
         path: &Path,
         display_box: Option<(u32, u32)>,
     ) -> Result<(), EngineError> {
-        check_file(path)?;
-        let index: ClipIndex = index_clip(path)?;
+        let index = self.backend.index(path)?;
         let (width, height) = fit(index.display_dims(), display_box);
-        let (fg, first) = GstDecoder::open(
-            path,
-            width,
-            height,
-            index.rotation,
-            index.timeline.clone(),
-            true,
-        )?;
-        let timeline = fg.timeline();
         let id = self.next_id;
         self.next_id += 1;
+        let mut spec = ClipSpec {
+            id,
+            path: path.to_path_buf(),
+            width,
+            height,
+            rotation: index.rotation,
+            timeline: Arc::new(index.timeline),
+        };
+        let (fg, first, timeline) = self.backend.open_decoder(&spec, true)?;
+        spec.timeline = timeline.clone();
         let cache_generation = {
             let mut cache = lock(&self.cache);
             cache.clear();
@@ -276,14 +285,7 @@ impl Engine {
         });
         *lock(&self.shared.stats) = PlaybackStats::default();
         self.clip = Some(Clip {
-            spec: ClipSpec {
-                id,
-                path: path.to_path_buf(),
-                width,
-                height,
-                rotation: index.rotation,
-                timeline,
-            },
+            spec,
             display_box,
             has_audio: index.has_audio,
             playback: None,
@@ -317,15 +319,7 @@ impl Engine {
     }
 
     fn present(&mut self, frame: &CachedFrame) {
-        let mut rgba = self.shared.rgba_buffer();
-        i420_to_rgba_into(frame, &mut rgba);
-        self.shared.publish(VideoFrame {
-            frame: frame.frame,
-            pts_ns: frame.pts_ns,
-            width: frame.width,
-            height: frame.height,
-            rgba,
-        });
+        present::show(&self.shared, frame);
         if let Some(c) = self.clip.as_mut() {
             c.playhead = frame.frame;
         }
@@ -361,7 +355,7 @@ impl Engine {
                 let DecoderSlot {
                     decoder, stepper, ..
                 } = &mut *slot;
-                let dec = ensure_decoder(decoder, stepper, &c.spec)?;
+                let dec = ensure_decoder(&*self.backend, decoder, stepper, &c.spec)?;
                 stepper
                     .frame_at(dec, &self.cache, &tl, target, walking_back)
                     .map_err(|e| with_path(e, &c.spec.path))?
@@ -457,27 +451,6 @@ impl Engine {
     }
 }
 
-/// The clip's decoder, reopened if playback released it.
-pub(crate) fn ensure_decoder<'a>(
-    decoder: &'a mut Option<GstDecoder>,
-    stepper: &mut Stepper,
-    spec: &ClipSpec,
-) -> Result<&'a mut GstDecoder, EngineError> {
-    if decoder.is_none() {
-        let (dec, first) = GstDecoder::open(
-            &spec.path,
-            spec.width,
-            spec.height,
-            spec.rotation,
-            (*spec.timeline).clone(),
-            false,
-        )?;
-        stepper.set_next(first.frame + 1);
-        *decoder = Some(dec);
-    }
-    decoder.as_mut().ok_or(EngineError::NotOpen)
-}
-
 fn with_path(e: EngineError, path: &Path) -> EngineError {
     match e {
         EngineError::FrameUnavailable { frame } => EngineError::Pipeline {
@@ -486,28 +459,4 @@ fn with_path(e: EngineError, path: &Path) -> EngineError {
         },
         other => other,
     }
-}
-
-/// Cheap checks that give clear messages before GStreamer is involved.
-fn check_file(path: &Path) -> Result<(), EngineError> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => EngineError::NotFound {
-            path: path.to_path_buf(),
-        },
-        _ => EngineError::Unreadable {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        },
-    })?;
-    if meta.is_dir() {
-        return Err(EngineError::Unreadable {
-            path: path.to_path_buf(),
-            reason: "it is a folder".into(),
-        });
-    }
-    std::fs::File::open(path).map_err(|e| EngineError::Unreadable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
-    Ok(())
 }

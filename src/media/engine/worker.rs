@@ -4,39 +4,49 @@
 //! for cancellation between frames, and the engine cancels it whenever a
 //! cache miss needs the decoder, so a fill never delays what the user asks.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender};
 
+use super::backend::{Backend, ClipSpec, Event, PrefetchQueue};
 use super::cache::FrameCache;
-use super::decoder::GstDecoder;
-use super::playback::Event;
+use super::error::EngineError;
 use super::prefetch::PrefetchRange;
 use super::state::lock;
 use super::stepper::Stepper;
-use super::timeline::Timeline;
 
 /// The clip's decoder and where it stands.
-#[derive(Default)]
-pub struct DecoderSlot {
+pub struct DecoderSlot<D> {
     pub clip_id: u64,
-    pub decoder: Option<GstDecoder>,
+    pub decoder: Option<D>,
     pub stepper: Stepper,
 }
 
-/// The clip a request is for.
-#[derive(Clone)]
-pub struct ClipSpec {
-    pub id: u64,
-    pub path: PathBuf,
-    pub width: u32,
-    pub height: u32,
-    /// Clockwise turn from the display matrix; decides the video bin's order.
-    pub rotation: u32,
-    pub timeline: Arc<Timeline>,
+impl<D> Default for DecoderSlot<D> {
+    fn default() -> Self {
+        DecoderSlot {
+            clip_id: 0,
+            decoder: None,
+            stepper: Stepper::default(),
+        }
+    }
+}
+
+/// The clip's decoder, reopened if playback released it.
+pub fn ensure_decoder<'a, B: Backend>(
+    backend: &B,
+    decoder: &'a mut Option<B::Decoder>,
+    stepper: &mut Stepper,
+    spec: &ClipSpec,
+) -> Result<&'a mut B::Decoder, EngineError> {
+    if decoder.is_none() {
+        let (dec, first, _) = backend.open_decoder(spec, false)?;
+        stepper.set_next(first.frame + 1);
+        *decoder = Some(dec);
+    }
+    decoder.as_mut().ok_or(EngineError::NotOpen)
 }
 
 struct Fill {
@@ -52,9 +62,10 @@ pub struct Prefetcher {
 }
 
 impl Prefetcher {
-    pub fn spawn(
+    pub fn spawn<B: Backend>(
+        backend: Arc<B>,
         cache: Arc<Mutex<FrameCache>>,
-        decoder: Arc<Mutex<DecoderSlot>>,
+        decoder: Arc<Mutex<DecoderSlot<B::Decoder>>>,
         events: Sender<Event>,
     ) -> Self {
         let (tx, rx) = crossbeam_channel::unbounded();
@@ -62,7 +73,7 @@ impl Prefetcher {
         let e = epoch.clone();
         let thread = std::thread::Builder::new()
             .name("attune-prefetch".into())
-            .spawn(move || run(rx, e, cache, decoder, events))
+            .spawn(move || run(&*backend, rx, e, cache, decoder, events))
             .ok();
         Prefetcher {
             tx: Some(tx),
@@ -70,10 +81,10 @@ impl Prefetcher {
             thread,
         }
     }
+}
 
-    /// Asks for `range`, cancelling whatever is in progress. Returns the
-    /// epoch its `PrefetchDone` will carry.
-    pub fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64 {
+impl PrefetchQueue for Prefetcher {
+    fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64 {
         let epoch = self.epoch.fetch_add(1, Ordering::AcqRel) + 1;
         if let Some(tx) = &self.tx {
             let _ = tx.send(Fill { clip, epoch, range });
@@ -81,8 +92,7 @@ impl Prefetcher {
         epoch
     }
 
-    /// Cancels the fill in progress (the decoder is wanted elsewhere).
-    pub fn cancel(&self) {
+    fn cancel(&self) {
         self.epoch.fetch_add(1, Ordering::AcqRel);
     }
 }
@@ -98,11 +108,12 @@ impl Drop for Prefetcher {
     }
 }
 
-fn run(
+fn run<B: Backend>(
+    backend: &B,
     rx: Receiver<Fill>,
     epoch: Arc<AtomicU64>,
     cache: Arc<Mutex<FrameCache>>,
-    decoder: Arc<Mutex<DecoderSlot>>,
+    decoder: Arc<Mutex<DecoderSlot<B::Decoder>>>,
     events: Sender<Event>,
 ) {
     while let Ok(mut job) = rx.recv() {
@@ -119,7 +130,7 @@ fn run(
                 stepper,
             } = &mut *slot;
             if *clip_id == job.clip.id
-                && let Ok(dec) = super::thread::ensure_decoder(decoder, stepper, &job.clip)
+                && let Ok(dec) = ensure_decoder(backend, decoder, stepper, &job.clip)
                 && stepper
                     .fill(
                         dec,

@@ -3,24 +3,21 @@
 
 use super::*;
 
-impl Engine {
+impl<B: Backend> Engine<B> {
     pub(super) fn ensure_playback(&mut self) -> Result<(), EngineError> {
         let audio = self.audio;
         let Some(c) = self.clip.as_mut() else {
             return Err(EngineError::NotOpen);
         };
         if c.playback.is_none() {
-            c.playback = Some(Playback::new(
-                &c.spec.path,
-                c.spec.width,
-                c.spec.height,
-                c.spec.rotation,
+            c.playback = Some(self.backend.open_playback(
+                &c.spec,
                 audio && c.has_audio,
-                c.spec.timeline.clone(),
-                self.shared.clone(),
-                self.cache.clone(),
-                self.events_tx.clone(),
-                c.spec.id,
+                PlaybackOutput {
+                    shared: self.shared.clone(),
+                    cache: self.cache.clone(),
+                    events: self.events_tx.clone(),
+                },
             )?);
         }
         Ok(())

@@ -1,0 +1,160 @@
+//! What the engine thread needs from a media framework, as traits, so its
+//! command state machine runs the same over GStreamer (the app) and over a
+//! hand-driven fake (its tests, `thread/tests.rs`).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crossbeam_channel::Sender;
+
+use super::cache::{CachedFrame, FrameCache};
+use super::decoder::GstDecoder;
+use super::error::EngineError;
+use super::index::{ClipIndex, index_clip};
+use super::playback::Playback;
+use super::prefetch::PrefetchRange;
+use super::state::Shared;
+use super::stepper::FrameDecoder;
+use super::timeline::Timeline;
+
+/// What background work and the playback pipeline tell the engine thread.
+#[derive(Debug)]
+pub enum Event {
+    Eos(u64),
+    SegmentDone(u64),
+    Failed(u64, EngineError),
+    PrefetchDone(u64),
+}
+
+/// The clip a decoder or a request is for.
+#[derive(Clone)]
+pub struct ClipSpec {
+    pub id: u64,
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    /// Clockwise turn from the display matrix; decides the video bin's order.
+    pub rotation: u32,
+    pub timeline: Arc<Timeline>,
+}
+
+/// Where a playback pipeline delivers frames and events.
+pub struct PlaybackOutput {
+    pub shared: Arc<Shared>,
+    pub cache: Arc<Mutex<FrameCache>>,
+    pub events: Sender<Event>,
+}
+
+/// Opens the pieces the engine drives.
+pub trait Backend: Send + Sync + 'static {
+    type Decoder: FrameDecoder + Send + 'static;
+    type Playback: PlaybackPipeline;
+
+    /// The clip's frame table, size and rotation. Missing, unreadable and
+    /// non-media files are errors that name the file.
+    fn index(&self, path: &Path) -> Result<ClipIndex, EngineError>;
+
+    /// A positioning decoder and its first frame. With `calibrate`, the
+    /// returned timeline is corrected to the decoder's timestamps.
+    fn open_decoder(
+        &self,
+        spec: &ClipSpec,
+        calibrate: bool,
+    ) -> Result<(Self::Decoder, CachedFrame, Arc<Timeline>), EngineError>;
+
+    /// A real-time playback pipeline, prerolled and paused.
+    fn open_playback(
+        &self,
+        spec: &ClipSpec,
+        audio: bool,
+        output: PlaybackOutput,
+    ) -> Result<Self::Playback, EngineError>;
+}
+
+/// Real-time playback the engine starts, loops and pauses.
+pub trait PlaybackPipeline {
+    /// Plays from `from` (shown again first) to `to` (inclusive) or the end.
+    fn start(
+        &self,
+        from: u32,
+        to: Option<u32>,
+        rate: f64,
+        looping: bool,
+    ) -> Result<(), EngineError>;
+    /// Seamless loop restart at a segment's end.
+    fn restart_loop(&self, from: u32, to: u32, rate: f64) -> Result<(), EngineError>;
+    /// Stops presenting; returns once no frame is mid-publish.
+    fn pause(&self);
+}
+
+/// Background decoding of ranges into the cache.
+pub trait PrefetchQueue: Send {
+    /// Asks for `range`, superseding what is queued. Returns the epoch its
+    /// `Event::PrefetchDone` will carry.
+    fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64;
+    /// Cancels the fill in progress (the decoder is wanted elsewhere).
+    fn cancel(&self);
+}
+
+/// GStreamer for decoding and playback, FFmpeg's demuxer for the index.
+pub struct GstBackend;
+
+impl Backend for GstBackend {
+    type Decoder = GstDecoder;
+    type Playback = Playback;
+
+    fn index(&self, path: &Path) -> Result<ClipIndex, EngineError> {
+        check_file(path)?;
+        index_clip(path)
+    }
+
+    fn open_decoder(
+        &self,
+        spec: &ClipSpec,
+        calibrate: bool,
+    ) -> Result<(GstDecoder, CachedFrame, Arc<Timeline>), EngineError> {
+        let (dec, first) = GstDecoder::open(
+            &spec.path,
+            spec.width,
+            spec.height,
+            spec.rotation,
+            (*spec.timeline).clone(),
+            calibrate,
+        )?;
+        let timeline = dec.timeline();
+        Ok((dec, first, timeline))
+    }
+
+    fn open_playback(
+        &self,
+        spec: &ClipSpec,
+        audio: bool,
+        output: PlaybackOutput,
+    ) -> Result<Playback, EngineError> {
+        Playback::new(spec, audio, output)
+    }
+}
+
+/// Cheap checks that give clear messages before GStreamer is involved.
+fn check_file(path: &Path) -> Result<(), EngineError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => EngineError::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => EngineError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        },
+    })?;
+    if meta.is_dir() {
+        return Err(EngineError::Unreadable {
+            path: path.to_path_buf(),
+            reason: "it is a folder".into(),
+        });
+    }
+    std::fs::File::open(path).map_err(|e| EngineError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    Ok(())
+}
