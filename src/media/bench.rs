@@ -299,38 +299,39 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
     checker.check(&first, 0);
     let st = player.state();
     let count = st.frame_count;
-    if count < 300 {
-        bail!(
-            "{}: the step benchmark needs at least 300 frames",
-            args.file.display()
-        );
+    if count < 2 {
+        bail!("{}: the clip has a single frame", args.file.display());
     }
     let tl = &checker.timeline;
-    // Runs start 61 frames before / 59 after a keyframe so each crosses it
-    // (and, on 60-frame GOPs, the one before or after too).
-    let key_mid = tl.keyframe_at_or_before(count / 2).max(61);
-    let key_q = tl.keyframe_at_or_before(count / 4).max(61);
-    let key_q = if key_q == key_mid {
-        key_mid.saturating_sub(tl.max_gop()).max(61)
+    // Where the held-key and burst runs start and how long they are.
+    let (n, fwd_start, back_start, fwd_b_start, back_b_start) = if count >= 300 {
+        // 120 steps starting 61 frames before / 59 after a keyframe so each
+        // crosses it (and, on 60-frame GOPs, the one before or after too).
+        let key_mid = tl.keyframe_at_or_before(count / 2).max(61);
+        let key_q = tl.keyframe_at_or_before(count / 4).max(61);
+        let key_q = if key_q == key_mid {
+            key_mid.saturating_sub(tl.max_gop()).max(61)
+        } else {
+            key_q
+        };
+        (
+            120,
+            key_mid - 61,
+            (key_mid + 59).min(count - 1),
+            key_q - 61,
+            (key_q + 59).min(count - 1),
+        )
     } else {
-        key_q
+        // A short clip (the bundled samples): each run crosses all of it.
+        let n = (count - 1).min(120);
+        (n, 0, count - 1, 0, count - 1)
     };
     let settle = Duration::from_millis(args.settle_ms);
     let cadence = Some(Duration::from_millis(33));
-    let fwd_start = key_mid - 61;
-    let back_start = (key_mid + 59).min(count - 1);
-    let forward = steps(&player, &mut checker, fwd_start, 1, 120, cadence, settle)?;
-    let backward = steps(&player, &mut checker, back_start, -1, 120, cadence, settle)?;
-    let fwd_b = steps(&player, &mut checker, key_q - 61, 1, 120, None, settle)?;
-    let back_b = steps(
-        &player,
-        &mut checker,
-        (key_q + 59).min(count - 1),
-        -1,
-        120,
-        None,
-        settle,
-    )?;
+    let forward = steps(&player, &mut checker, fwd_start, 1, n, cadence, settle)?;
+    let backward = steps(&player, &mut checker, back_start, -1, n, cadence, settle)?;
+    let fwd_b = steps(&player, &mut checker, fwd_b_start, 1, n, None, settle)?;
+    let back_b = steps(&player, &mut checker, back_b_start, -1, n, None, settle)?;
     let mut rng = Lcg(args.seed);
     let mut seeks = Vec::new();
     for _ in 0..50 {
