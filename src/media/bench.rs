@@ -139,15 +139,14 @@ pub struct PlaybackReport {
 /// Sends Play and waits (bounded) until playback presents a frame; ms.
 fn time_to_first_presented(player: &Player) -> anyhow::Result<f64> {
     let before = player.playback_stats().presented;
-    let t0 = Instant::now();
-    player.send(PlayerCommand::Play);
-    while player.playback_stats().presented == before {
-        if t0.elapsed() > Duration::from_secs(10) {
-            bail!("playback presented no frame within 10 s");
-        }
-        std::thread::sleep(Duration::from_micros(200));
-    }
-    Ok((t0.elapsed().as_secs_f64() * 1e5).round() / 100.0)
+    let (ms, ()) = send_and_wait(
+        player,
+        PlayerCommand::Play,
+        Duration::from_secs(10),
+        "playback to present a frame",
+        |p| (p.playback_stats().presented != before).then_some(()),
+    )?;
+    Ok((ms * 100.0).round() / 100.0)
 }
 
 /// Peak resident set size (VmHWM) in MB.
@@ -221,21 +220,33 @@ fn timed(
     target: u32,
 ) -> anyhow::Result<(f64, Arc<VideoFrame>)> {
     let gen0 = player.frame_generation();
+    let what = format!("frame {target}");
+    send_and_wait(player, cmd, Duration::from_secs(20), &what, |p| {
+        p.latest_frame()
+            .filter(|f| p.frame_generation() != gen0 && f.frame == target)
+    })
+}
+
+/// Sends `cmd` and polls until `ready` gives a value, the engine reports
+/// an error, or `limit` passes; returns the milliseconds it took.
+fn send_and_wait<T>(
+    player: &Player,
+    cmd: PlayerCommand,
+    limit: Duration,
+    what: &str,
+    ready: impl Fn(&Player) -> Option<T>,
+) -> anyhow::Result<(f64, T)> {
     let t0 = Instant::now();
     player.send(cmd);
-    let deadline = t0 + Duration::from_secs(20);
     loop {
-        if player.frame_generation() != gen0
-            && let Some(f) = player.latest_frame()
-            && f.frame == target
-        {
-            return Ok((t0.elapsed().as_secs_f64() * 1000.0, f));
+        if let Some(v) = ready(player) {
+            return Ok((t0.elapsed().as_secs_f64() * 1000.0, v));
         }
         if let Some(e) = player.state().error {
             bail!(e);
         }
-        if Instant::now() > deadline {
-            bail!("timed out waiting for frame {target}");
+        if t0.elapsed() > limit {
+            bail!("timed out waiting for {what}");
         }
         std::thread::sleep(Duration::from_micros(50));
     }
