@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod export;
+pub mod files;
 pub mod frame_code;
 pub mod media;
 pub mod model;

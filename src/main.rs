@@ -21,7 +21,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
         Err(err) => {
             // One line, with the chain of causes: the file and what is wrong.
-            eprintln!("attune: {err:#}");
+            eprintln!("attune: {}", attune::cli::one_line(&err));
             ExitCode::FAILURE
         }
     }

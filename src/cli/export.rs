@@ -2,8 +2,6 @@
 //! progress bar on stderr and, with `--json`, a summary on stdout.
 
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -30,6 +28,10 @@ pub struct ExportArgs {
     /// Print a JSON summary on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Replace existing output files that Attune did not write. The project,
+    /// its own files and its clips are never replaced.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// A value parser accepting only the listed numbers.
@@ -99,13 +101,16 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<i32> {
             fps: args.fps,
         },
         output: &args.out,
+        overwrite: super::overwrite(args.force),
     };
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} frames  {elapsed} elapsed, ETA {eta}")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    let cancel = Arc::new(AtomicBool::new(false));
+    // Ctrl+C, SIGTERM and SIGHUP set this flag; their handler also removes
+    // the unfinished files and exits 130, 143 or 129.
+    let cancel = crate::files::interrupt::cancel_flag();
     let result = render_reel(
         &job,
         &mut |p| {
@@ -114,7 +119,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<i32> {
             }
             bar.set_position(u64::from(p.done));
         },
-        &cancel,
+        cancel,
     );
     bar.finish_and_clear();
     let summary = result.with_context(|| format!("exporting reel \"{}\"", reel.name))?;

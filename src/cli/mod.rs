@@ -50,8 +50,26 @@ pub enum Command {
     Dev(dev::DevCommand),
 }
 
+/// `--force` in the guard's terms.
+fn overwrite(force: bool) -> crate::files::Overwrite {
+    if force {
+        crate::files::Overwrite::Confirmed
+    } else {
+        crate::files::Overwrite::OnlyOurs
+    }
+}
+
 /// Runs a subcommand; `Ok(code)` is the process exit code.
+///
+/// Commands that write files are stopped cleanly by SIGINT, SIGTERM and
+/// SIGHUP: their unfinished files are removed and the exit code is 128 plus
+/// the signal's number.
 pub fn run(command: Command) -> anyhow::Result<i32> {
+    if let Err(e) = crate::files::interrupt::install(std::time::Duration::ZERO, Box::new(|| ())) {
+        // Without the handler a signal still stops us; only the clean-up of
+        // temporary files waits for the next write to that folder.
+        eprintln!("attune: cannot watch for Ctrl+C ({e}); an interrupted write is tidied up later");
+    }
     match command {
         Command::Probe(args) => probe::run(&args),
         Command::Check(args) => check::run(&args),
@@ -60,5 +78,40 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Export(args) => export::run(&args),
         Command::Stills(args) => stills::run(&args),
         Command::Dev(command) => dev::run(command).map(|()| 0),
+    }
+}
+
+/// An error and its causes on one line, each said once: typed errors often
+/// print their cause in their own message too ("x: No such file or
+/// directory (os error 2)"), and `{:#}` would repeat it.
+pub fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_cause_is_said_once() {
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let text = io.to_string();
+        let err = anyhow::Error::new(io).context(format!("p.json: cannot read: {text}"));
+        let err = err.context("exporting reel \"First\"");
+        let line = super::one_line(&err);
+        assert_eq!(line.matches(&text).count(), 1, "{line}");
+        assert!(
+            line.starts_with("exporting reel \"First\": p.json"),
+            "{line}"
+        );
     }
 }

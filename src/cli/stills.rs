@@ -18,6 +18,9 @@ pub struct StillsArgs {
     /// The folder to write the stills and handout.html into.
     #[arg(short = 'o', long = "out")]
     pub out: PathBuf,
+    /// Replace existing files in the folder that Attune did not write.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: &StillsArgs) -> anyhow::Result<i32> {
@@ -29,6 +32,7 @@ pub fn run(args: &StillsArgs) -> anyhow::Result<i32> {
         project,
         reel,
         out_dir: &args.out,
+        overwrite: super::overwrite(args.force),
     })
     .with_context(|| format!("writing stills for reel \"{}\"", reel.name))?;
     for (path, _) in &summary.stills {

@@ -41,11 +41,16 @@ pub enum ExportError {
     Font(#[from] text::FontError),
     #[error("cannot write to the output folder {path}: {reason}")]
     OutputFolder { path: PathBuf, reason: String },
-    #[error("cannot write {path}: {source}")]
-    Sidecar {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    /// The output would harm a file it must not (see `files::guard`).
+    #[error(transparent)]
+    Guard(#[from] crate::files::GuardError),
+    #[error(transparent)]
+    Write(#[from] crate::files::WriteError),
+    #[error(
+        "{}: the reel's captions (.vtt) and chapters (.chapters.vtt) would be written over it; give the reel a name ending in .mp4",
+        path.display()
+    )]
+    SidecarClash { path: PathBuf },
     #[error("{clip}: cannot scale the picture: {reason}")]
     Picture { clip: String, reason: String },
     #[error("cannot write the still {path}: {reason}")]

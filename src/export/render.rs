@@ -18,6 +18,7 @@ use super::text::{caption_overlay, title_card};
 use super::writer::{AudioSettings, Mp4Writer, VideoSettings};
 use super::yuv::{self, YuvOverlay};
 use super::{ExportError, check_consent, vtt};
+use crate::files::{AtomicFile, GuardError, Overwrite, WriteError, commit_all};
 use crate::model::{ClipId, Project, Reel};
 
 /// What to render and where.
@@ -30,6 +31,8 @@ pub struct RenderJob<'a> {
     pub settings: OutputSettings,
     /// The MP4 to write; `OUT.vtt` and `OUT.chapters.vtt` go beside it.
     pub output: &'a Path,
+    /// Whether existing files Attune did not write may be replaced.
+    pub overwrite: Overwrite,
 }
 
 /// Reported after every output frame.
@@ -66,12 +69,31 @@ pub fn render_reel(
     check_consent(job.project, job.reel)?;
     let plan = plan_reel(job.project, job.reel, job.settings)?;
     let sources = find_sources(job, &plan)?;
-    check_output_folder(job.output)?;
+    // Never onto the project, its own files or a clip; never the reel and
+    // its captions onto one another (`-o out.vtt`).
+    let (captions, chapters) = vtt::sidecar_paths(job.output);
+    crate::store::output_guard(job.project_path, job.project, job.overwrite)
+        .check_all(&[job.output, &captions, &chapters])
+        .map_err(|e| match e {
+            GuardError::NoFolder { path } => folder_error(&path, "no such folder".into()),
+            GuardError::Collision { .. } => ExportError::SidecarClash {
+                path: job.output.to_path_buf(),
+            },
+            other => other.into(),
+        })?;
+    // Created before any decoding: an unwritable folder fails at once.
+    let file = AtomicFile::create(job.output).map_err(|e| match e {
+        WriteError::Io { path, source, .. } => {
+            folder_error(&path, format!("cannot create files there ({source})"))
+        }
+        other => other.into(),
+    })?;
 
     let s = plan.settings;
     let (width, height) = (s.width(), s.height);
     let fps = i32::try_from(s.fps).unwrap_or(25);
-    let mut writer = Mp4Writer::create(
+    let mut writer = Mp4Writer::create_in(
+        file,
         job.output,
         VideoSettings {
             width,
@@ -120,20 +142,24 @@ pub fn render_reel(
         render_item(item, source, *rotation, (width, height), &mut out)?;
     }
     drop(out);
-    let output = writer.finish()?;
-    let (captions, chapters) = vtt::sidecar_paths(&output);
+    let video = writer.finish_unrenamed()?;
+    let mut files = vec![video];
     for (path, text) in [
         (&captions, vtt::captions(&plan)),
         (&chapters, vtt::chapters(&plan)),
     ] {
-        vtt::write_atomically(path, &text).map_err(|source| ExportError::Sidecar {
-            path: path.clone(),
-            source,
-        })?;
+        let mut file = AtomicFile::create(path)?;
+        file.write_all(text.as_bytes())?;
+        files.push(file);
     }
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ExportError::Cancelled);
+    }
+    // The reel and its captions appear together or not at all.
+    commit_all(files)?;
     Ok(RenderSummary {
         plan,
-        output,
+        output: job.output.to_path_buf(),
         captions,
         chapters,
         seconds: started.elapsed().as_secs_f64(),
@@ -324,21 +350,14 @@ fn find_sources(job: &RenderJob<'_>, plan: &ReelPlan) -> Result<Sources, ExportE
     Ok(sources)
 }
 
-/// Fails early, with the folder's name, when the output cannot be written.
-pub(crate) fn check_output_folder(output: &Path) -> Result<(), ExportError> {
+/// The output's folder is missing or refuses new files.
+pub(crate) fn folder_error(output: &Path, reason: String) -> ExportError {
     let folder = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let fail = |reason: String| ExportError::OutputFolder {
-        path: folder.clone(),
+    ExportError::OutputFolder {
+        path: folder,
         reason,
-    };
-    if !folder.is_dir() {
-        return Err(fail("no such folder".into()));
     }
-    let probe = folder.join(format!(".attune-write-check.{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|e| fail(format!("cannot create files there ({e})")))?;
-    let _ = std::fs::remove_file(&probe);
-    Ok(())
 }

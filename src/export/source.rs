@@ -67,11 +67,22 @@ impl Source {
         threads: usize,
     ) -> Result<Self, SourceError> {
         crate::media::probe::init();
-        if !path.is_file() {
-            return Err(SourceError::Missing {
-                clip: clip.to_owned(),
-                path: path.to_owned(),
-            });
+        match crate::files::require_regular(path) {
+            Ok(_) => {}
+            Err(crate::files::InputError::Missing { .. }) => {
+                return Err(SourceError::Missing {
+                    clip: clip.to_owned(),
+                    path: path.to_owned(),
+                });
+            }
+            // A FIFO or device would block FFmpeg for ever.
+            Err(e) => {
+                return Err(SourceError::Unreadable {
+                    clip: clip.to_owned(),
+                    path: path.to_owned(),
+                    reason: e.reason(),
+                });
+            }
         }
         let unreadable = |e: ffmpeg::Error| SourceError::Unreadable {
             clip: clip.to_owned(),

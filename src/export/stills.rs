@@ -11,9 +11,9 @@ use ffmpeg_next as ffmpeg;
 use image::RgbaImage;
 
 use super::plan::{OutputSettings, plan_reel};
-use super::render::check_output_folder;
 use super::source::{Flow, Source, SourceError};
 use super::{ExportError, check_consent, handout};
+use crate::files::Overwrite;
 use crate::model::{Project, Reel};
 
 #[derive(Debug, Clone, Copy)]
@@ -23,6 +23,8 @@ pub struct StillsJob<'a> {
     pub reel: &'a Reel,
     /// Created if missing (its parent must exist).
     pub out_dir: &'a Path,
+    /// Whether existing files Attune did not write may be replaced.
+    pub overwrite: Overwrite,
 }
 
 #[derive(Debug, Clone)]
@@ -38,13 +40,18 @@ pub fn export_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> 
     check_consent(job.project, job.reel)?;
     // The plan gives the spans and captions; its output settings are moot.
     let plan = plan_reel(job.project, job.reel, OutputSettings::default())?;
+    let handout = job.out_dir.join("handout.html");
+    let png_path = |position: usize| job.out_dir.join(format!("still-{position:02}.png"));
+    let mut outputs: Vec<PathBuf> = plan.items.iter().map(|i| png_path(i.position)).collect();
+    outputs.push(handout.clone());
     if !job.out_dir.is_dir() {
-        std::fs::create_dir(job.out_dir).map_err(|e| ExportError::OutputFolder {
+        create_private_dir(job.out_dir).map_err(|e| ExportError::OutputFolder {
             path: job.out_dir.to_path_buf(),
             reason: e.to_string(),
         })?;
     }
-    check_output_folder(&job.out_dir.join("handout.html"))?;
+    let guard = crate::store::output_guard(job.project_path, job.project, job.overwrite);
+    guard.check_all(&outputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     let mut stills = Vec::new();
     let mut entries = Vec::new();
     for item in &plan.items {
@@ -55,15 +62,12 @@ pub fn export_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> 
         let mut source = Source::open(&clip.name, &path, item.source_rate, 0)?;
         let frame = item.still_frame();
         let img = decode_still(&mut source, frame, clip.media.rotation)?;
-        let png_path = job.out_dir.join(format!("still-{:02}.png", item.position));
+        let png_path = png_path(item.position);
         let png = encode_png(&img).map_err(|reason| ExportError::Still {
             path: png_path.clone(),
             reason,
         })?;
-        super::vtt::write_bytes_atomically(&png_path, &png).map_err(|e| ExportError::Still {
-            path: png_path.clone(),
-            reason: e.to_string(),
-        })?;
+        crate::files::write_file(&png_path, &png)?;
         entries.push(handout::Entry {
             png,
             caption: item.caption.clone(),
@@ -81,12 +85,16 @@ pub fn export_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> 
         chrono::Local::now().date_naive(),
         &entries,
     );
-    let handout = job.out_dir.join("handout.html");
-    super::vtt::write_atomically(&handout, &html).map_err(|source| ExportError::Sidecar {
-        path: handout.clone(),
-        source,
-    })?;
+    crate::files::write_file(&handout, html.as_bytes())?;
     Ok(StillsSummary { stills, handout })
+}
+
+/// A folder only the user may open: it will hold stills of a family.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 /// Decodes exactly source frame `frame` at full resolution, turned upright.

@@ -80,25 +80,6 @@ pub fn sidecar_paths(mp4: &Path) -> (PathBuf, PathBuf) {
     )
 }
 
-/// Writes a small text file atomically (temporary name, then rename).
-pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    write_bytes_atomically(path, text.as_bytes())
-}
-
-/// Writes a small file atomically (temporary name, then rename).
-pub fn write_bytes_atomically(path: &Path, text: &[u8]) -> std::io::Result<()> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

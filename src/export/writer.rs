@@ -4,10 +4,10 @@
 //! general: any size, rational frame rate, GOP, CRF, preset and thread count.
 //!
 //! Guarantees the callers rely on:
-//! - the output is written to a temporary file beside the target and renamed
-//!   over it only by [`Mp4Writer::finish`]; a writer dropped early (cancel,
-//!   error) removes its temporary file, so no half file ever carries the
-//!   final name;
+//! - the output is written to a private temporary file beside the target
+//!   (`files::AtomicFile`) and renamed over it only by [`Mp4Writer::finish`];
+//!   a writer dropped early (cancel, error, signal) removes its temporary
+//!   file, so no half file ever carries the final name;
 //! - the index (moov) is at the front (`+faststart`), so players and browsers
 //!   can start before reading the whole file;
 //! - bit-exact flags on the codecs and the container: no encoder version
@@ -16,7 +16,7 @@
 //! - video timestamps are frame indices in a `1/fps` time base, audio
 //!   timestamps sample counts, both rescaled exactly to the stream time base.
 
-use std::fs;
+use crate::files::{AtomicFile, WriteError};
 use std::path::{Path, PathBuf};
 
 use ffmpeg::codec::{self, threading};
@@ -82,13 +82,8 @@ pub enum WriterError {
         len: usize,
         channels: u16,
     },
-    #[error("{path}: {what}: {source}")]
-    Io {
-        path: PathBuf,
-        what: &'static str,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 struct VideoStream {
@@ -119,12 +114,12 @@ struct AudioStream {
 /// Writes an MP4 file frame by frame. See the module docs for guarantees.
 pub struct Mp4Writer {
     path: PathBuf,
-    tmp_path: PathBuf,
+    /// The temporary file FFmpeg writes; `None` once handed on by `finish`.
+    file: Option<AtomicFile>,
     /// `None` once finished (or while being torn down).
     octx: Option<format::context::Output>,
     video: VideoStream,
     audio: Option<AudioStream>,
-    finished: bool,
 }
 
 impl Mp4Writer {
@@ -135,22 +130,30 @@ impl Mp4Writer {
         audio: Option<AudioSettings>,
     ) -> Result<Self, WriterError> {
         validate(path, &video, audio.as_ref())?;
-        let tmp_path = temp_path_for(path);
-        let result = Self::open(path.to_path_buf(), tmp_path.clone(), video, audio);
-        if result.is_err() {
-            // The container may have created the temporary file before a
-            // later step (encoder, header) failed: leave nothing behind.
-            let _ = fs::remove_file(&tmp_path);
-        }
-        result
+        // Private from the start, removed on any failure, drop or signal.
+        let file = AtomicFile::create(path)?;
+        Self::open(path.to_path_buf(), file, video, audio)
+    }
+
+    /// Opens a writer on a temporary file the caller has already created
+    /// (so it can report an unwritable folder in its own terms).
+    pub fn create_in(
+        file: AtomicFile,
+        shown: &Path,
+        video: VideoSettings,
+        audio: Option<AudioSettings>,
+    ) -> Result<Self, WriterError> {
+        validate(shown, &video, audio.as_ref())?;
+        Self::open(shown.to_path_buf(), file, video, audio)
     }
 
     fn open(
         path: PathBuf,
-        tmp_path: PathBuf,
+        file: AtomicFile,
         video: VideoSettings,
         audio: Option<AudioSettings>,
     ) -> Result<Self, WriterError> {
+        let tmp_path = file.temp_path().to_path_buf();
         let fferr = |what: &'static str| {
             let path = path.clone();
             move |source| WriterError::Ffmpeg { path, what, source }
@@ -300,11 +303,10 @@ impl Mp4Writer {
         );
         Ok(Self {
             path,
-            tmp_path,
+            file: Some(file),
             octx: Some(octx),
             video: video_stream,
             audio: audio_stream,
-            finished: false,
         })
     }
 
@@ -432,7 +434,13 @@ impl Mp4Writer {
 
     /// Flushes the encoders, writes the trailer (moving the index to the
     /// front) and renames the temporary file to the final path.
-    pub fn finish(mut self) -> Result<PathBuf, WriterError> {
+    pub fn finish(self) -> Result<PathBuf, WriterError> {
+        Ok(self.finish_unrenamed()?.commit()?)
+    }
+
+    /// Like [`finish`](Self::finish), but hands back the complete file still
+    /// under its temporary name, for renaming together with its sidecars.
+    pub fn finish_unrenamed(mut self) -> Result<AtomicFile, WriterError> {
         if self
             .audio
             .as_ref()
@@ -456,19 +464,11 @@ impl Mp4Writer {
         if let Err(e) = octx.write_trailer() {
             return Err(self.ff_err("writing the MP4 index", e));
         }
-        // Close the file before syncing and renaming it.
+        // Close the file before it is synced and renamed.
         drop(octx);
-        let io = |what: &'static str, path: &Path| {
-            let path = path.to_path_buf();
-            move |source| WriterError::Io { path, what, source }
-        };
-        fs::File::open(&self.tmp_path)
-            .and_then(|f| f.sync_all())
-            .map_err(io("syncing the temporary file", &self.tmp_path))?;
-        fs::rename(&self.tmp_path, &self.path)
-            .map_err(io("renaming the temporary file into place", &self.path))?;
-        self.finished = true;
-        Ok(self.path.clone())
+        self.file
+            .take()
+            .ok_or_else(|| self.ff_err("finishing", ffmpeg::Error::Bug))
     }
 
     fn ff_err(&self, what: &'static str, source: ffmpeg::Error) -> WriterError {
@@ -549,11 +549,9 @@ impl Mp4Writer {
 
 impl Drop for Mp4Writer {
     fn drop(&mut self) {
-        if !self.finished {
-            // Close before removing so no handle keeps the half file alive.
-            self.octx.take();
-            let _ = fs::remove_file(&self.tmp_path);
-        }
+        // Close before removing so no handle keeps the half file alive.
+        self.octx.take();
+        self.file.take();
     }
 }
 
@@ -591,13 +589,4 @@ fn validate(path: &Path, v: &VideoSettings, a: Option<&AudioSettings>) -> Result
         ));
     }
     Ok(())
-}
-
-/// A hidden temporary name in the same folder (so the rename is atomic).
-fn temp_path_for(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output.mp4".into());
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }

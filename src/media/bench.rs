@@ -186,6 +186,12 @@ impl Checker {
         })
     }
 
+    /// Reads timestamps the way the engine does: from the stream time its
+    /// decoder gave the first frame (`frame` is frame 0 as opened).
+    pub fn calibrate(&mut self, first: &VideoFrame) {
+        self.timeline.calibrate(first.pts_ns);
+    }
+
     pub fn check(&mut self, frame: &VideoFrame, target: u32) {
         self.checked += 1;
         let ok_time = self.timeline.pts(target).is_some_and(|want| {
@@ -307,6 +313,7 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
     )
     .with_context(|| format!("opening {}", args.file.display()))?;
     let _ = t0;
+    checker.calibrate(&first);
     checker.check(&first, 0);
     let st = player.state();
     let count = st.frame_count;

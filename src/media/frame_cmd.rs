@@ -18,6 +18,9 @@ pub struct FrameArgs {
     /// PNG to write.
     #[arg(short = 'o', long = "output")]
     pub output: PathBuf,
+    /// Replace an existing file that Attune did not write (never the clip).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Generous bound for opening plus one accurate seek on a slow machine.
@@ -25,6 +28,7 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Opens `file` in a fresh player at full resolution and returns frame `n`.
 pub fn grab_frame(file: &std::path::Path, n: u32) -> anyhow::Result<VideoFrame> {
+    crate::files::require_regular(file)?;
     let player = Player::new(PlayerConfig {
         audio: false,
         ..PlayerConfig::default()
@@ -68,10 +72,23 @@ pub fn grab_frame(file: &std::path::Path, n: u32) -> anyhow::Result<VideoFrame> 
 }
 
 pub fn run(args: &FrameArgs) -> anyhow::Result<()> {
+    use crate::files::{OutputGuard, Overwrite};
+    let overwrite = if args.force {
+        Overwrite::Confirmed
+    } else {
+        Overwrite::OnlyOurs
+    };
+    // Checked before decoding: a mistyped `-o CLIP` must not cost a decode,
+    // let alone the clip.
+    OutputGuard::new(overwrite)
+        .protect(&args.file, "the clip this command reads")
+        .check(&args.output)?;
     let frame = grab_frame(&args.file, args.frame)?;
     let img = image::RgbaImage::from_raw(frame.width, frame.height, frame.rgba)
         .context("frame buffer has the wrong size")?;
-    img.save(&args.output)
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png)
+        .with_context(|| format!("{}: cannot encode the frame as PNG", args.output.display()))?;
+    crate::files::write_file(&args.output, png.get_ref())?;
     Ok(())
 }

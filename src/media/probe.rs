@@ -32,10 +32,33 @@ pub enum ProbeError {
     NoVideo { path: PathBuf },
     #[error("{path}: the video stream has no usable frame rate")]
     NoFrameRate { path: PathBuf },
-    #[error("{path}: the file is truncated ({detail})")]
+    #[error(
+        "{path}: the file is truncated: cut short, perhaps an incomplete download or copy ({detail})"
+    )]
     Truncated { path: PathBuf, detail: String },
     #[error("{path}: cannot decode the video ({reason})")]
     Undecodable { path: PathBuf, reason: String },
+    /// A FIFO, device or socket: refused before FFmpeg blocks on it.
+    #[error(transparent)]
+    Input(crate::files::InputError),
+}
+
+impl From<crate::files::InputError> for ProbeError {
+    fn from(e: crate::files::InputError) -> Self {
+        use crate::files::InputError;
+        match e {
+            InputError::Missing { path } => ProbeError::Missing { path },
+            InputError::Folder { path } => ProbeError::NotMedia {
+                path,
+                reason: "it is a folder".into(),
+            },
+            InputError::Unreadable { path, reason } => ProbeError::Unreadable {
+                path,
+                source: std::io::Error::other(reason),
+            },
+            other => ProbeError::Input(other),
+        }
+    }
 }
 
 /// What `attune probe --json` prints: the keys are a public contract.
@@ -64,30 +87,41 @@ pub fn init() {
     ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Fatal);
 }
 
+/// Which container the file's first bytes announce, if a video one.
+fn container_signature(path: &Path) -> Option<&'static str> {
+    use std::io::Read as _;
+    let mut head = [0u8; 12];
+    let file = crate::files::open_regular(path).ok()?;
+    let n = file.take(12).read(&mut head).ok()?;
+    let head = &head[..n];
+    if head.len() >= 8 && matches!(&head[4..8], b"ftyp" | b"moov" | b"mdat" | b"wide" | b"free") {
+        Some("an MP4/MOV file")
+    } else if head.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some("a Matroska/WebM file")
+    } else if head.starts_with(b"RIFF") {
+        Some("an AVI file")
+    } else {
+        None
+    }
+}
+
 pub fn probe(path: &Path) -> Result<ProbeReport, ProbeError> {
     init();
-    let meta = std::fs::metadata(path).map_err(|source| {
-        if source.kind() == std::io::ErrorKind::NotFound {
-            ProbeError::Missing { path: path.into() }
-        } else {
-            ProbeError::Unreadable {
-                path: path.into(),
-                source,
-            }
-        }
-    })?;
-    if meta.is_dir() {
-        return Err(ProbeError::NotMedia {
-            path: path.into(),
-            reason: "it is a folder".into(),
-        });
-    }
+    let meta = crate::files::require_regular(path)?;
     if meta.len() == 0 {
         return Err(ProbeError::Empty { path: path.into() });
     }
-    let not_media = |e: ffmpeg::Error| ProbeError::NotMedia {
-        path: path.into(),
-        reason: e.to_string(),
+    let not_media = |e: ffmpeg::Error| match container_signature(path) {
+        // A file that starts like a video but cannot be opened has lost its
+        // end (an MP4's index is often written last).
+        Some(kind) => ProbeError::Truncated {
+            path: path.into(),
+            detail: format!("it starts as {kind}, but FFmpeg cannot open it: {e}"),
+        },
+        None => ProbeError::NotMedia {
+            path: path.into(),
+            reason: e.to_string(),
+        },
     };
     let mut input = ffmpeg::format::input(path).map_err(not_media)?;
 

@@ -18,9 +18,7 @@ pub fn first_frame(path: &Path, max_side: u32, rotation: u16) -> Result<RgbaImag
         path: path.into(),
         reason: e.to_string(),
     };
-    if !path.exists() {
-        return Err(ProbeError::Missing { path: path.into() });
-    }
+    crate::files::require_regular(path)?;
     let mut input = ffmpeg::format::input(path).map_err(|e| ProbeError::NotMedia {
         path: path.into(),
         reason: e.to_string(),

@@ -81,4 +81,31 @@ pub enum ValidationError {
     CodebookProblem { codebook: String, problem: String },
     #[error("codebook '{name}' has an empty id")]
     EmptyCodebookId { name: String },
+    #[error("{field} is {found} characters long; at most {limit} are allowed")]
+    TooLong {
+        field: String,
+        found: usize,
+        limit: usize,
+    },
+    #[error("the project has {found} {what}; at most {limit} are allowed")]
+    TooMany {
+        what: &'static str,
+        found: usize,
+        limit: usize,
+    },
+    #[error("{field} lasts {ms} ms; at most {limit_ms} ms ({} s) are allowed", limit_ms / 1000)]
+    TooLongHeld {
+        field: String,
+        ms: u32,
+        limit_ms: u32,
+    },
+    #[error("clip {clip} has rotation {rotation}; it must be 0, 90, 180 or 270")]
+    BadRotation { clip: ClipId, rotation: u16 },
+    #[error("clip {clip}: {what} on {date}, which is after today ({today})")]
+    ConsentInFuture {
+        clip: ClipId,
+        what: String,
+        date: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    },
 }

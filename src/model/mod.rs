@@ -9,6 +9,7 @@ pub mod error;
 pub mod filter;
 pub mod history;
 pub mod ids;
+pub mod limits;
 pub mod media;
 pub mod moment;
 pub mod project;

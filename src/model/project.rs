@@ -115,14 +115,23 @@ impl Project {
 
     /// Checks every rule the editor relies on; loading and every edit use it.
     pub fn validate(&self) -> Result<(), ValidationError> {
+        use super::limits::{self, MAX_ITEMS, MAX_MOMENTS, MAX_NAME_CHARS};
+        limits::text(|| "the project title".into(), &self.title, MAX_NAME_CHARS)?;
+        limits::count("clips", self.clips.len(), MAX_ITEMS)?;
+        limits::count("codebooks", self.codebooks.len(), MAX_ITEMS)?;
+        limits::count("moments", self.moments.len(), MAX_MOMENTS)?;
+        limits::count("reels", self.reels.len(), MAX_ITEMS)?;
+        limits::count("review logs", self.reviews.len(), MAX_ITEMS)?;
         let mut clips = HashMap::new();
         for clip in &self.clips {
+            limits::clip(clip)?;
             if clips.insert(clip.id, clip).is_some() {
                 return Err(ValidationError::DuplicateClip(clip.id));
             }
         }
         let mut codebooks = HashMap::new();
         for codebook in &self.codebooks {
+            limits::codebook(codebook)?;
             codebook.validate()?;
             if codebooks.insert(codebook.id.as_str(), codebook).is_some() {
                 return Err(ValidationError::DuplicateCodebook(codebook.id.clone()));
@@ -133,6 +142,7 @@ impl Project {
             if moments.insert(moment.id, moment).is_some() {
                 return Err(ValidationError::DuplicateMoment(moment.id));
             }
+            limits::moment(moment)?;
             validate_moment(moment, &clips, &codebooks)?;
         }
         let mut reels = HashSet::new();
@@ -140,6 +150,7 @@ impl Project {
             if !reels.insert(reel.id) {
                 return Err(ValidationError::DuplicateReel(reel.id));
             }
+            limits::reel(reel)?;
             validate_reel(reel, &moments, &clips)?;
         }
         let mut reviews = HashSet::new();
@@ -147,6 +158,7 @@ impl Project {
             if !reviews.insert(review.id) {
                 return Err(ValidationError::DuplicateReview(review.id));
             }
+            limits::review(review)?;
         }
         Ok(())
     }

@@ -17,13 +17,15 @@ pub struct Loaded {
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{}: cannot read the project file: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    #[error("{}: cannot read the project file: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
     #[error("{}: is a folder, not a project file", path.display())]
     IsFolder { path: PathBuf },
+    /// Missing, a FIFO or device, or too large: refused before reading.
+    #[error(transparent)]
+    Input(crate::files::InputError),
+    #[error("{}: is not text (UTF-8): {reason}", path.display())]
+    NotText { path: PathBuf, reason: String },
     #[error("{}: the file is empty", path.display())]
     Empty { path: PathBuf },
     #[error("{}:{line}:{column}: not valid JSON: {message}", path.display())]
@@ -82,7 +84,9 @@ impl LoadError {
     /// The file that failed to load.
     pub fn path(&self) -> &Path {
         match self {
+            LoadError::Input(e) => e.path(),
             LoadError::Read { path, .. }
+            | LoadError::NotText { path, .. }
             | LoadError::IsFolder { path }
             | LoadError::Empty { path }
             | LoadError::Syntax { path, .. }
@@ -98,13 +102,19 @@ impl LoadError {
 }
 
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    use crate::files::{InputError, MAX_PROJECT_BYTES, read_capped};
     let owned = || path.to_path_buf();
-    if path.is_dir() {
-        return Err(LoadError::IsFolder { path: owned() });
-    }
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+    let bytes = read_capped(path, MAX_PROJECT_BYTES).map_err(|e| match e {
+        InputError::Folder { .. } => LoadError::IsFolder { path: owned() },
+        InputError::Unreadable { reason, .. } => LoadError::Read {
+            path: owned(),
+            reason,
+        },
+        other => LoadError::Input(other),
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| LoadError::NotText {
         path: owned(),
-        source,
+        reason: e.utf8_error().to_string(),
     })?;
     from_text(path, &text)
 }
@@ -113,6 +123,8 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 /// files too).
 pub fn from_text(path: &Path, text: &str) -> Result<Loaded, LoadError> {
     let owned = || path.to_path_buf();
+    // Notepad and some editors start UTF-8 files with a byte-order mark.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(LoadError::Empty { path: owned() });
     }
@@ -161,10 +173,15 @@ pub fn from_text(path: &Path, text: &str) -> Result<Loaded, LoadError> {
         (project, Some(version))
     };
 
-    project.validate().map_err(|source| LoadError::Invalid {
-        path: owned(),
-        source,
-    })?;
+    project
+        .validate()
+        .and_then(|()| {
+            crate::model::limits::check_dates(&project, chrono::Local::now().date_naive())
+        })
+        .map_err(|source| LoadError::Invalid {
+            path: owned(),
+            source,
+        })?;
     Ok(Loaded {
         project,
         migrated_from,

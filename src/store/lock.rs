@@ -5,11 +5,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use super::save::with_suffix;
+use crate::files::atomic::process_alive;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockHolder {
@@ -78,6 +79,8 @@ pub enum LockOutcome {
 pub struct ProjectLock {
     path: PathBuf,
     holder: LockHolder,
+    /// Removes the lock if a signal stops the process.
+    _registration: crate::files::interrupt::Registration,
 }
 
 /// `{file}.lock`
@@ -148,7 +151,12 @@ impl Drop for ProjectLock {
 
 /// `None` when the lock file already exists.
 fn create(path: &Path) -> Result<Option<ProjectLock>, LockError> {
-    let mut file = match OpenOptions::new().write(true).create_new(true).open(path) {
+    let registration = crate::files::interrupt::register(path).map_err(|e| LockError::Create {
+        path: path.to_path_buf(),
+        source: io::Error::new(io::ErrorKind::Interrupted, e),
+    })?;
+    // Private like every file Attune creates: it names who has the project open.
+    let mut file = match crate::files::atomic::create_private(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(None),
         Err(source) => {
@@ -174,11 +182,12 @@ fn create(path: &Path) -> Result<Option<ProjectLock>, LockError> {
     Ok(Some(ProjectLock {
         path: path.to_path_buf(),
         holder,
+        _registration: registration,
     }))
 }
 
 fn read_holder(path: &Path) -> LockHolder {
-    match fs::read(path) {
+    match crate::files::read_capped(path, 64 * 1024) {
         Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|_| {
             let since = fs::metadata(path)
                 .and_then(|m| m.modified())
@@ -194,19 +203,6 @@ fn read_holder(path: &Path) -> LockHolder {
 /// a lock from another machine may belong to someone working right now.
 fn is_stale(holder: &LockHolder) -> bool {
     holder.host == current_host() && holder.pid != 0 && !process_alive(holder.pid)
-}
-
-/// Whether a process on this host may still be running. Only Linux can tell
-/// cheaply; elsewhere every process counts as alive, which errs on the side
-/// of not touching another process's files.
-#[cfg(target_os = "linux")]
-pub(crate) fn process_alive(pid: u32) -> bool {
-    Path::new("/proc").join(pid.to_string()).exists()
-}
-
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn process_alive(_pid: u32) -> bool {
-    true
 }
 
 fn current_user() -> String {

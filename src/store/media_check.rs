@@ -3,7 +3,7 @@
 
 use crate::model::{Clip, ClipId, Fingerprint, Project};
 use std::fmt;
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -12,7 +12,11 @@ use std::path::{Path, PathBuf};
 const SAMPLE_BYTES: u64 = 1024 * 1024;
 
 pub fn fingerprint(path: &Path) -> io::Result<Fingerprint> {
-    let mut file = File::open(path)?;
+    // Never blocks on a FIFO, never reads a device.
+    let mut file = crate::files::open_regular(path).map_err(|e| match e {
+        crate::files::InputError::Missing { .. } => io::Error::from(io::ErrorKind::NotFound),
+        other => io::Error::other(other.reason()),
+    })?;
     let size = file.metadata()?.len();
     let mut hasher = blake3::Hasher::new();
     let mut buffer = Vec::with_capacity(SAMPLE_BYTES as usize);
@@ -120,6 +124,14 @@ fn check_clip(project_path: &Path, clip: &Clip) -> Option<MediaProblem> {
     let (id, name) = (clip.id, clip.name.clone());
     let size = match fs::metadata(&path) {
         Ok(m) if m.is_file() => m.len(),
+        Ok(m) if !m.is_dir() => {
+            return Some(MediaProblem::Unreadable {
+                clip: id,
+                name,
+                path,
+                reason: io::Error::other("not a regular file (a pipe, device or socket)"),
+            });
+        }
         Ok(_) => {
             return Some(MediaProblem::Missing {
                 clip: id,

@@ -8,6 +8,7 @@ pub mod load;
 pub mod lock;
 pub mod media_check;
 pub mod migrate;
+pub mod protect;
 pub mod save;
 
 pub use autosave::{Autosaver, DEFAULT_AUTOSAVE_INTERVAL};
@@ -17,6 +18,7 @@ pub use media_check::{
     MediaProblem, check_media, clip_path, find_by_fingerprint, fingerprint, stored_clip_path,
 };
 pub use migrate::MigrationError;
+pub use protect::output_guard;
 pub use save::{
     SaveError, backup_path, discard_recovery, recovery_if_newer, recovery_path,
     remove_stale_temporaries, save, write_recovery,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crossbeam_channel::{Receiver, TryRecvError, bounded};
 
-use super::dialogs::Dialogs;
+use super::dialogs::{Dialogs, Question};
 use super::opening::{Opened, open_path};
 use super::workspace::{Request, Workspace};
 use crate::model::Project;
@@ -44,6 +44,8 @@ pub struct AttuneApp {
     recent: Vec<PathBuf>,
     /// Set once the person has agreed to close; the next close goes through.
     closing: bool,
+    /// The Open dialog of the start (or could-not-open) screen.
+    open_dialog: Option<Receiver<Vec<PathBuf>>>,
 }
 
 enum State {
@@ -70,6 +72,7 @@ impl AttuneApp {
             options,
             recent: Vec::new(),
             closing: false,
+            open_dialog: None,
         }
     }
 
@@ -172,6 +175,14 @@ impl AttuneApp {
     }
 
     fn poll(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.open_dialog
+            && let Ok(paths) = rx.try_recv()
+        {
+            self.open_dialog = None;
+            if let Some(path) = paths.into_iter().next() {
+                self.state = start_opening(ctx, path);
+            }
+        }
         if let State::Opening { path, rx } = &self.state {
             match rx.try_recv() {
                 Ok(Ok(opened)) => {
@@ -246,14 +257,12 @@ impl eframe::App for AttuneApp {
         }
         self.poll(&ctx);
         self.handle_requests(&ctx);
+        if let Some(signal) = crate::files::interrupt::pending() {
+            self.stop_for_signal(signal);
+            return;
+        }
         match &mut self.state {
-            State::Empty => {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    ui.centered_and_justified(|ui| {
-                        ui.label("Open a project or a clip: attune PROJECT.attune.json | CLIP");
-                    });
-                });
-            }
+            State::Empty => self.start_screen(ui, None),
             State::Opening { path, .. } => {
                 let text = format!("Opening {}…", path.display());
                 egui::CentralPanel::default().show(ui, |ui| {
@@ -264,14 +273,95 @@ impl eframe::App for AttuneApp {
                 });
             }
             State::Failed { path, message } => {
-                let (path, message) = (path.display().to_string(), message.clone());
-                egui::CentralPanel::default().show(ui, |ui| {
+                let failed = (path.display().to_string(), message.clone());
+                self.start_screen(ui, Some(failed));
+            }
+            State::Ready(ws) => ws.ui(ui),
+        }
+    }
+}
+
+impl AttuneApp {
+    /// SIGTERM (logout, shutdown, `kill`): keep unsaved work in the recovery
+    /// file and give up the lock, then let the signal handler exit.
+    fn stop_for_signal(&mut self, _signal: i32) {
+        if crate::files::interrupt::is_finished() {
+            return; // saved already; the handler is exiting
+        }
+        if let State::Ready(ws) = &mut self.state {
+            ws.stop_for_signal();
+        }
+        crate::files::interrupt::finished();
+    }
+
+    /// What the window shows with no project: the way on (open another,
+    /// a recent project, quit), and why the last one could not be opened.
+    fn start_screen(&mut self, ui: &mut egui::Ui, failed: Option<(String, String)>) {
+        let ctx = ui.ctx().clone();
+        let mut open: Option<PathBuf> = None;
+        let mut ask = false;
+        let mut quit = false;
+        egui::Panel::top("menu-bar").show(ui, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                ui.menu_button("File", |ui| {
+                    ask |= ui.button("Open project…").clicked();
+                    ui.menu_button("Open recent", |ui| {
+                        if self.recent.is_empty() {
+                            ui.label("Nothing yet");
+                        }
+                        for path in &self.recent {
+                            if ui.button(path.display().to_string()).clicked() {
+                                open = Some(path.clone());
+                            }
+                        }
+                    });
+                    ui.separator();
+                    quit |= ui.button("Quit").clicked();
+                });
+            });
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            ui.add_space(24.0);
+            match &failed {
+                Some((path, message)) => {
                     ui.heading("This could not be opened");
                     ui.label(path);
                     ui.colored_label(ui.visuals().error_fg_color, message);
-                });
+                }
+                None => {
+                    ui.heading("Attune");
+                    ui.label("Open a project (.attune.json) or a clip to begin.");
+                }
             }
-            State::Ready(ws) => ws.ui(ui),
+            ui.add_space(16.0);
+            ui.horizontal(|ui| {
+                let label = if failed.is_some() {
+                    "Open another…"
+                } else {
+                    "Open…"
+                };
+                ask |= ui.button(label).clicked();
+                quit |= ui.button("Quit").clicked();
+            });
+            if !self.recent.is_empty() {
+                ui.add_space(16.0);
+                ui.label("Recent projects");
+                for path in &self.recent {
+                    if ui.link(path.display().to_string()).clicked() {
+                        open = Some(path.clone());
+                    }
+                }
+            }
+        });
+        if ask && self.open_dialog.is_none() {
+            self.open_dialog = Some(self.options.dialogs.ask(Question::OpenProject, &ctx));
+        }
+        if let Some(path) = open {
+            self.state = start_opening(&ctx, path);
+        }
+        if quit {
+            self.closing = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 }

@@ -20,6 +20,9 @@ pub use workspace::Workspace;
 
 use std::path::PathBuf;
 
+/// How long a signal waits for the app to save its recovery file.
+const SIGNAL_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Opens the window on a project or clip (or empty) and runs until closed.
 pub fn run_app(path: Option<PathBuf>, app_options: AppOptions) -> anyhow::Result<()> {
     let options = eframe::NativeOptions {
@@ -34,6 +37,14 @@ pub fn run_app(path: Option<PathBuf>, app_options: AppOptions) -> anyhow::Result
         options,
         Box::new(move |cc| {
             style::apply(&cc.egui_ctx);
+            // On SIGTERM/SIGINT/SIGHUP the app gets a few seconds to write
+            // its recovery file and release the lock before the handler
+            // removes unfinished files and exits.
+            let ctx = cc.egui_ctx.clone();
+            let wake = Box::new(move || ctx.request_repaint());
+            if let Err(e) = crate::files::interrupt::install(SIGNAL_GRACE, wake) {
+                eprintln!("attune: cannot watch for SIGTERM ({e})");
+            }
             Ok(Box::new(
                 AttuneApp::new(&cc.egui_ctx, path, app_options).with_storage(cc.storage),
             ))

@@ -80,6 +80,15 @@ impl Saver {
         }
     }
 
+    /// Writes the recovery file now, on this thread, if there is unsaved
+    /// work: for when the process is about to be stopped.
+    pub fn write_recovery_now(&self, doc: &Document) -> Result<(), store::SaveError> {
+        match &self.project_path {
+            Some(path) if doc.is_dirty() => store::write_recovery(path, doc.project()),
+            _ => Ok(()),
+        }
+    }
+
     /// Call every frame: collects finished saves and lets autosave run.
     pub fn poll(&mut self, doc: &mut Document) {
         if let Some((revision, rx)) = &self.pending

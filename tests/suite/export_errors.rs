@@ -50,6 +50,7 @@ fn run(
             fps: 25,
         },
         output: out,
+        overwrite: attune::files::Overwrite::Confirmed,
     };
     render_reel(&job, &mut |p| on_frame(p.done), cancel).map(|_| ())
 }

@@ -107,6 +107,7 @@ fn render(project_path: &Path, project: &Project, out: &Path, fps: u32) -> ReelP
         reel: &project.reels[0],
         settings: OutputSettings { height: 720, fps },
         output: out,
+        overwrite: attune::files::Overwrite::Confirmed,
     };
     let mut last = 0;
     let summary = render_reel(&job, &mut |p| last = p.done, &AtomicBool::new(false)).unwrap();

@@ -19,6 +19,7 @@ fn stills_are_the_planned_frames_and_the_handout_is_parent_facing() {
         project: &project,
         reel,
         out_dir: &out,
+        overwrite: attune::files::Overwrite::Confirmed,
     })
     .unwrap();
     let plan = plan_reel(&project, reel, Default::default()).unwrap();

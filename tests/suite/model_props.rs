@@ -32,10 +32,12 @@ fn day(offset: u16) -> NaiveDate {
 
 fn grant() -> impl Strategy<Value = Option<ConsentGrant>> {
     proptest::option::of(
+        // Consent dates lie in the past (load refuses future ones): 2020-01-01
+        // plus up to 2,500 days ends in November 2026.
         (
-            any::<u16>(),
+            0u16..2500,
             text(),
-            proptest::option::of((any::<u16>(), text())),
+            proptest::option::of((0u16..2500, text())),
         )
             .prop_map(|(given, by, withdrawn)| ConsentGrant {
                 given_on: day(given),
@@ -177,13 +179,14 @@ fn reel_seed() -> impl Strategy<Value = ReelSeed> {
         -60i32..60,
         -60i32..60,
         25u8..=100,
-        proptest::option::of(any::<(u32, u32)>()),
+        // Freeze frames are at most a minute (model::limits).
+        proptest::option::of((any::<u32>(), 0u32..=60_000)),
         proptest::option::of(text()),
     );
     (
         text(),
         0u8..3,
-        proptest::option::of((text(), text(), any::<u32>())),
+        proptest::option::of((text(), text(), 0u32..=60_000)),
         vec(item, 0..5),
     )
 }

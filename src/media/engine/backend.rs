@@ -135,26 +135,22 @@ impl Backend for GstBackend {
     }
 }
 
-/// Cheap checks that give clear messages before GStreamer is involved.
+/// Cheap checks that give clear messages before GStreamer is involved; a
+/// FIFO or device is refused here, since GStreamer would block on it.
 fn check_file(path: &Path) -> Result<(), EngineError> {
-    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => EngineError::NotFound {
+    use crate::files::InputError;
+    crate::files::open_regular(path).map_err(|e| match e {
+        InputError::Missing { .. } => EngineError::NotFound {
             path: path.to_path_buf(),
         },
-        _ => EngineError::Unreadable {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        },
-    })?;
-    if meta.is_dir() {
-        return Err(EngineError::Unreadable {
+        InputError::Folder { .. } => EngineError::Unreadable {
             path: path.to_path_buf(),
             reason: "it is a folder".into(),
-        });
-    }
-    std::fs::File::open(path).map_err(|e| EngineError::Unreadable {
-        path: path.to_path_buf(),
-        reason: e.to_string(),
+        },
+        other => EngineError::Unreadable {
+            path: path.to_path_buf(),
+            reason: other.reason(),
+        },
     })?;
     Ok(())
 }

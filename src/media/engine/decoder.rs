@@ -72,13 +72,8 @@ impl GstDecoder {
             reason: "no video frame could be decoded".into(),
         })?;
         if calibrate {
-            if let (Some(st), Some(first)) =
-                (pipeline::sample_stream_time(&sample), timeline.pts(0))
-            {
-                let offset = st as i64 - first as i64;
-                if offset.unsigned_abs() > timeline.nominal_frame_ns() / 4 {
-                    timeline.shift(offset);
-                }
+            if let Some(st) = pipeline::sample_stream_time(&sample) {
+                timeline.calibrate(st);
             }
             dec.timeline = Arc::new(timeline);
         }

@@ -45,6 +45,11 @@ pub fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
         path: path.to_path_buf(),
         reason,
     };
+    // A FIFO or device would block FFmpeg for ever.
+    crate::files::require_regular(path).map_err(|e| EngineError::Unreadable {
+        path: path.to_path_buf(),
+        reason: e.reason(),
+    })?;
     ffmpeg::init().map_err(|e| not_media(e.to_string()))?;
     // Errors come back typed; FFmpeg's own console chatter is noise.
     ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Fatal);

@@ -188,6 +188,20 @@ impl Timeline {
             *p = (*p as i64 + offset_ns).max(0) as u64;
         }
     }
+
+    /// Aligns the table with a decoder whose first frame came at stream time
+    /// `first_ns` (an MPEG-TS camcorder clip starts its stream time late).
+    /// Offsets under a quarter frame are rounding, not an offset. The engine
+    /// and the benchmark's checker both read frame times through this.
+    pub fn calibrate(&mut self, first_ns: u64) {
+        let Some(first) = self.pts(0) else {
+            return;
+        };
+        let offset = first_ns as i64 - first as i64;
+        if offset.unsigned_abs() > self.nominal_frame_ns() / 4 {
+            self.shift(offset);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -22,7 +22,6 @@
 //! temporary name in the same folder and renamed, so a crash leaves either
 //! the old file or the new one.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Filmstrip, OverviewJob, Thumbnail, Waveform};
@@ -201,35 +200,22 @@ fn header(magic: &[u8; 8], job: &OverviewJob, capacity: usize) -> Vec<u8> {
     out
 }
 
-/// Appends the checksum, writes a temporary file beside `path`, flushes it
-/// to disk and renames it over `path`.
+/// Appends the checksum and writes the file through the atomic writer
+/// (private, flushed, renamed into place).
 fn write_atomically(path: &Path, mut bytes: Vec<u8>) -> std::io::Result<()> {
     let sum = blake3::hash(&bytes);
     bytes.extend_from_slice(sum.as_bytes());
     let dir = path
         .parent()
         .ok_or_else(|| std::io::Error::other("cache file has no folder"))?;
-    std::fs::create_dir_all(dir)?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("cache file has no name"))?;
-    // Unique per process and thread, so two writers never share a temp file.
-    let tmp = dir.join(format!(
-        ".{}.{}.{:?}.tmp",
-        name.to_string_lossy(),
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    let written = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
+    let mut folder = std::fs::DirBuilder::new();
+    folder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
+    folder.create(dir)?;
+    crate::files::write_file(path, &bytes)
+        .map(|_| ())
+        .map_err(std::io::Error::other)
 }
 
 /// Reads the fields of a cache file whose magic, version and checksum are

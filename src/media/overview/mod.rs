@@ -119,12 +119,22 @@ impl OverviewError {
 /// Opens a clip for reading, with errors that name the file.
 fn open_input(path: &Path) -> Result<ffmpeg_next::format::context::Input, OverviewError> {
     crate::media::probe::init();
-    match std::fs::metadata(path) {
-        Err(_) => return Err(OverviewError::Missing { path: path.into() }),
-        Ok(m) if m.is_dir() => {
+    use crate::files::InputError;
+    // A FIFO or device would block FFmpeg for ever.
+    match crate::files::require_regular(path) {
+        Err(InputError::Missing { .. }) => {
+            return Err(OverviewError::Missing { path: path.into() });
+        }
+        Err(InputError::Folder { .. }) => {
             return Err(OverviewError::NotMedia {
                 path: path.into(),
                 reason: "it is a folder".into(),
+            });
+        }
+        Err(_) => {
+            return Err(OverviewError::NotMedia {
+                path: path.into(),
+                reason: "not a regular file".into(),
             });
         }
         Ok(_) => {}

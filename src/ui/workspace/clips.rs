@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crossbeam_channel::{Receiver, Sender, bounded};
 
 use super::Workspace;
+use crate::files::{OutputGuard, Overwrite};
 use crate::model::{Clip, ClipId, Edit, Project};
 use crate::ui::dialogs::{Question, is_video};
 
@@ -222,7 +223,28 @@ impl Workspace {
             return;
         };
         let path = self.clip_path(&clip);
-        self.job = super::jobs::start_still(&self.ctx, clip, path, frame, output);
+        let guard = self.output_guard();
+        self.job = super::jobs::start_still(&self.ctx, guard, clip, path, frame, output);
+    }
+
+    /// The guard for files written from the workspace: a save dialog has
+    /// confirmed replacing an existing file, but the project, its own files
+    /// and its clips are never written over.
+    pub(super) fn output_guard(&self) -> OutputGuard {
+        let project = self.doc.project();
+        match &self.project_path {
+            Some(path) => crate::store::output_guard(path, project, Overwrite::Confirmed),
+            None => {
+                let mut guard = OutputGuard::new(Overwrite::Confirmed);
+                for clip in &project.clips {
+                    guard.protect(
+                        &self.clip_path(clip),
+                        format!("clip {} of the project", clip.id),
+                    );
+                }
+                guard
+            }
+        }
     }
 
     /// Relinks without a dialog (tests, and the "Relink…" button's answer).
@@ -341,6 +363,12 @@ impl Workspace {
     /// the new folder, and from then on saves and autosaves go there.
     pub fn save_to(&mut self, path: PathBuf) {
         self.commit_draft();
+        if self.project_path.as_deref() != Some(path.as_path())
+            && let Err(e) = self.output_guard().check(&path)
+        {
+            self.status = Some(format!("Not saved: {e}"));
+            return;
+        }
         let lock = match crate::store::ProjectLock::acquire(&path) {
             Ok(crate::store::LockOutcome::Acquired(lock)) => lock,
             Ok(crate::store::LockOutcome::ReadOnly(holder)) => {

@@ -107,7 +107,7 @@ impl Workspace {
         let Some(book) = self.doc.project().codebook(id) else {
             return;
         };
-        self.status = Some(match write_codebook(book, path) {
+        self.status = Some(match write_codebook(book, path, &self.output_guard()) {
             Ok(()) => format!("Exported '{}' to {}.", book.name, path.display()),
             Err(message) => message,
         });
@@ -115,8 +115,11 @@ impl Workspace {
 }
 
 fn read_codebook(path: &Path) -> Result<Codebook, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("Cannot read {}: {e}", path.display()))?;
+    let bytes = crate::files::read_capped(path, crate::files::MAX_PROJECT_BYTES)
+        .map_err(|e| e.to_string())?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("{}: is not text (UTF-8)", path.display()))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
     let mut de = serde_json::Deserializer::from_str(&text);
     let book: Codebook = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let inner = e.inner();
@@ -136,11 +139,17 @@ fn read_codebook(path: &Path) -> Result<Codebook, String> {
 
 /// Written under a temporary name and renamed, so a failed export never
 /// leaves half a file where a good one was.
-fn write_codebook(book: &Codebook, path: &Path) -> Result<(), String> {
+fn write_codebook(
+    book: &Codebook,
+    path: &Path,
+    guard: &crate::files::OutputGuard,
+) -> Result<(), String> {
+    guard.check(path).map_err(|e| e.to_string())?;
     let text = serde_json::to_string_pretty(book)
         .map_err(|e| format!("Cannot write the codebook: {e}"))?;
-    crate::export::vtt::write_atomically(path, &text)
-        .map_err(|e| format!("Cannot write {}: {e}", path.display()))
+    crate::files::write_file(path, text.as_bytes())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 fn new_codebook(project: &crate::model::Project) -> Codebook {

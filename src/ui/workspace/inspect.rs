@@ -114,6 +114,7 @@ impl Workspace {
             let r = ui
                 .add(
                     egui::TextEdit::multiline(&mut draft.note)
+                        .char_limit(crate::model::limits::MAX_NOTE_CHARS)
                         .desired_rows(3)
                         .desired_width(f32::INFINITY),
                 )
@@ -123,6 +124,7 @@ impl Workspace {
             let r = ui
                 .add(
                     egui::TextEdit::multiline(&mut draft.caption)
+                        .char_limit(crate::model::limits::MAX_CAPTION_CHARS)
                         .desired_rows(2)
                         .desired_width(f32::INFINITY)
                         .hint_text("Kind and strengths-based, in the parent's words"),
@@ -132,7 +134,10 @@ impl Workspace {
             ui.horizontal(|ui| {
                 let label = ui.label("Author");
                 let r = ui
-                    .add(egui::TextEdit::singleline(&mut draft.author))
+                    .add(
+                        egui::TextEdit::singleline(&mut draft.author)
+                            .char_limit(crate::model::limits::MAX_NAME_CHARS),
+                    )
                     .labelled_by(label.id);
                 commit |= r.lost_focus();
             });

@@ -10,6 +10,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, bounded, unbounded};
 
 use crate::export::{OutputSettings, Progress, RenderJob, render_reel};
+use crate::files::{OutputGuard, Overwrite};
 use crate::model::{Clip, Project, ReelId};
 
 pub enum JobEvent {
@@ -93,6 +94,9 @@ pub fn start_render(
                 reel,
                 settings,
                 output: &output,
+                // The save dialog asked before replacing a file; the guard
+                // still refuses the project, its files and the clips.
+                overwrite: Overwrite::Confirmed,
             };
             let mut last_percent = u64::MAX;
             let mut report = |p: &Progress| {
@@ -128,6 +132,7 @@ pub fn start_render(
 /// file's extension), with no metadata, through a temporary file.
 pub fn start_still(
     ctx: &egui::Context,
+    guard: OutputGuard,
     clip: Clip,
     path: PathBuf,
     frame: u32,
@@ -138,7 +143,7 @@ pub fn start_still(
     let spawned = std::thread::Builder::new()
         .name("save-still".into())
         .spawn(move || {
-            let result = save_still(&clip, &path, frame, &output)
+            let result = save_still(&guard, &clip, &path, frame, &output)
                 .map(|()| format!("Frame {frame} saved as {}.", output.display()));
             let _ = tx.send(JobEvent::Done(result));
             ctx.request_repaint();
@@ -151,7 +156,14 @@ pub fn start_still(
     })
 }
 
-fn save_still(clip: &Clip, path: &Path, frame: u32, output: &Path) -> Result<(), String> {
+fn save_still(
+    guard: &OutputGuard,
+    clip: &Clip,
+    path: &Path,
+    frame: u32,
+    output: &Path,
+) -> Result<(), String> {
+    guard.check(output).map_err(|e| e.to_string())?;
     let rate = (clip.media.frame_rate.num, clip.media.frame_rate.den);
     let mut source = crate::export::source::Source::open(&clip.name, path, rate, 0)
         .map_err(|e| e.to_string())?;
@@ -171,7 +183,9 @@ fn save_still(clip: &Clip, path: &Path, frame: u32, output: &Path) -> Result<(),
         image.write_to(&mut encoded, image::ImageFormat::Png)
     }
     .map_err(|e| fail(&e))?;
-    // The image crate writes no metadata; a temporary name and a rename
-    // mean a failed save never leaves half a picture.
-    crate::export::vtt::write_bytes_atomically(output, encoded.get_ref()).map_err(|e| fail(&e))
+    // The image crate writes no metadata; the atomic writer means a failed
+    // save never leaves half a picture.
+    crate::files::write_file(output, encoded.get_ref())
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }

@@ -187,10 +187,23 @@ impl Workspace {
                 }
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let title_text = self.title();
                 if let Some(status) = self.status.as_ref().or(self.saver.status.as_ref()) {
-                    ui.label(egui::RichText::new(status).weak());
+                    // One line, cut to the room the menus and the title leave
+                    // (the whole text on hover): never drawn over the menus.
+                    let font = egui::TextStyle::Body.resolve(ui.style());
+                    let title_width = ui
+                        .painter()
+                        .layout_no_wrap(title_text.clone(), font, egui::Color32::WHITE)
+                        .size()
+                        .x;
+                    let room = (ui.available_width() - title_width - 16.0).max(0.0);
+                    ui.scope(|ui| {
+                        ui.set_max_width(room);
+                        ui.add(egui::Label::new(egui::RichText::new(status).weak()).truncate());
+                    });
                 }
-                let title = ui.strong(self.title());
+                let title = ui.strong(title_text);
                 if let Some(path) = &self.project_path {
                     title.on_hover_text(path.display().to_string());
                 }

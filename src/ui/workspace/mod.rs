@@ -323,6 +323,16 @@ impl Workspace {
         }
     }
 
+    /// The process is being stopped: unsaved work goes to the recovery file
+    /// (offered when the project is next opened) and the lock is released.
+    pub fn stop_for_signal(&mut self) {
+        self.commit_draft();
+        if let Err(e) = self.saver.write_recovery_now(&self.doc) {
+            eprintln!("attune: {e}");
+        }
+        self.lock = None;
+    }
+
     /// Whether closing now would lose work; shows the question if so.
     pub fn confirm_close(&mut self) -> bool {
         self.commit_draft();

@@ -101,7 +101,11 @@ impl Workspace {
         ui.horizontal(|ui| {
             let label = ui.label("Name");
             let r = ui
-                .add(egui::TextEdit::singleline(&mut text.name).desired_width(f32::INFINITY))
+                .add(
+                    egui::TextEdit::singleline(&mut text.name)
+                        .char_limit(crate::model::limits::MAX_NAME_CHARS)
+                        .desired_width(f32::INFINITY),
+                )
                 .labelled_by(label.id);
             text_done |= r.lost_focus();
         });
@@ -270,6 +274,7 @@ impl Workspace {
                     let r = ui
                         .add(
                             egui::TextEdit::multiline(typed)
+                                .char_limit(crate::model::limits::MAX_CAPTION_CHARS)
                                 .desired_rows(1)
                                 .desired_width(f32::INFINITY)
                                 .hint_text(moment.caption.as_str()),
@@ -287,6 +292,7 @@ impl Workspace {
                     let r = ui
                         .add(
                             egui::TextEdit::singleline(typed)
+                                .char_limit(crate::model::limits::MAX_PROMPT_CHARS)
                                 .desired_width(f32::INFINITY)
                                 .hint_text("What do you notice here?"),
                         )

@@ -61,6 +61,7 @@ impl Workspace {
             let label = ui.label("Notes for supervision");
             ui.add(
                 egui::TextEdit::multiline(notes)
+                    .char_limit(crate::model::limits::MAX_NOTE_CHARS)
                     .desired_rows(4)
                     .desired_width(480.0),
             )
@@ -68,6 +69,7 @@ impl Workspace {
             let label = ui.label("What the parent said (kept in this log only)");
             ui.add(
                 egui::TextEdit::multiline(words)
+                    .char_limit(crate::model::limits::MAX_NOTE_CHARS)
                     .desired_rows(3)
                     .desired_width(480.0),
             )

@@ -1,0 +1,174 @@
+//! Ctrl+C, `kill` and a closed terminal must not leave half-written footage
+//! behind. Every temporary file and lock is registered here while it
+//! exists; on SIGINT, SIGTERM or SIGHUP the registered files are removed and
+//! the process exits with 128 + the signal number (130, 143, 129).
+//!
+//! Renames of finished files take the same lock as the clean-up, so a file
+//! is either complete under its final name or gone: never half there.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+#[derive(Default)]
+struct Registry {
+    next: u64,
+    paths: BTreeMap<u64, PathBuf>,
+    /// Set by the final clean-up: nothing new may be created after it.
+    closed: bool,
+}
+
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
+    next: 0,
+    paths: BTreeMap::new(),
+    closed: false,
+});
+/// The signal that asked us to stop, or 0.
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
+/// Read by long jobs (a reel render) as their cancel flag.
+static CANCEL: AtomicBool = AtomicBool::new(false);
+/// Set by the app once it has saved what it must after a signal.
+static FINISHED: AtomicBool = AtomicBool::new(false);
+
+fn registry() -> MutexGuard<'static, Registry> {
+    // A panic while holding the lock leaves the map intact; keep using it.
+    REGISTRY.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The process is being stopped by a signal; nothing new may be written.
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("stopped by a signal")]
+pub struct Interrupted;
+
+/// Keeps a path registered for removal on a signal; dropping it unregisters
+/// the path (it does not remove the file: its owner does that).
+#[derive(Debug)]
+pub struct Registration(u64);
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        registry().paths.remove(&self.0);
+    }
+}
+
+/// Registers a file to remove if the process is stopped by a signal.
+pub fn register(path: &Path) -> Result<Registration, Interrupted> {
+    let mut reg = registry();
+    if reg.closed {
+        return Err(Interrupted);
+    }
+    reg.next += 1;
+    let id = reg.next;
+    reg.paths.insert(id, path.to_path_buf());
+    Ok(Registration(id))
+}
+
+/// Runs `rename` (making a finished file visible) so that a signal's
+/// clean-up cannot run half-way through it.
+pub(crate) fn while_not_interrupted<T>(
+    rename: impl FnOnce() -> std::io::Result<T>,
+) -> std::io::Result<T> {
+    let reg = registry();
+    if reg.closed {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            Interrupted,
+        ));
+    }
+    let result = rename();
+    drop(reg);
+    result
+}
+
+/// The cancel flag a long job should poll; set when a signal arrives.
+pub fn cancel_flag() -> &'static AtomicBool {
+    &CANCEL
+}
+
+/// The signal that asked us to stop, if one did.
+pub fn pending() -> Option<i32> {
+    match SIGNAL.load(Ordering::SeqCst) {
+        0 => None,
+        s => Some(s),
+    }
+}
+
+/// Removes every registered file and closes the registry. Returns how many
+/// files were removed.
+fn clean_up() -> usize {
+    let mut reg = registry();
+    reg.closed = true;
+    let mut removed = 0;
+    for path in reg.paths.values() {
+        if std::fs::remove_file(path).is_ok() {
+            removed += 1;
+        }
+    }
+    reg.paths.clear();
+    removed
+}
+
+/// Cleans up and exits with 128 + the signal (the shell's convention).
+pub fn exit_for(signal: i32) -> ! {
+    let removed = clean_up();
+    log_line(signal, removed);
+    std::process::exit(128 + signal)
+}
+
+fn log_line(signal: i32, removed: usize) {
+    let name = match signal {
+        signal_hook::consts::SIGINT => "interrupted (Ctrl+C)",
+        signal_hook::consts::SIGTERM => "terminated",
+        signal_hook::consts::SIGHUP => "the terminal closed",
+        _ => "stopped",
+    };
+    if removed > 0 {
+        eprintln!("attune: {name}; removed {removed} unfinished file(s)");
+    } else {
+        eprintln!("attune: {name}");
+    }
+}
+
+/// The app tells the handler it has saved its recovery file and may exit.
+pub fn finished() {
+    FINISHED.store(true, Ordering::SeqCst);
+}
+
+/// Whether [`finished`] has been called.
+pub fn is_finished() -> bool {
+    FINISHED.load(Ordering::SeqCst)
+}
+
+/// Installs the handler for SIGINT, SIGTERM and SIGHUP.
+///
+/// On a signal the cancel flag is set and `wake` is called (the app asks
+/// for a repaint so it can save a recovery file); the handler then waits up
+/// to `grace` for [`finished`], removes every registered file and exits.
+/// The command line passes a zero grace: there is nothing to save.
+pub fn install(grace: Duration, wake: Box<dyn Fn() + Send>) -> std::io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    // One handler per process: two would race to exit.
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return Ok(());
+    }
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let Some(signal) = signals.forever().next() else {
+                return;
+            };
+            SIGNAL.store(signal, Ordering::SeqCst);
+            CANCEL.store(true, Ordering::SeqCst);
+            wake();
+            let until = Instant::now() + grace;
+            while Instant::now() < until && !FINISHED.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            exit_for(signal);
+        })?;
+    Ok(())
+}

@@ -1,0 +1,18 @@
+//! The one place Attune touches the user's files: reading only regular
+//! files and within bounds (`input`), writing atomically and privately
+//! (`atomic`), never over the project, its clips or a command's input
+//! (`guard`), remembering what it wrote (`ledger`), and leaving nothing half
+//! written when stopped by a signal (`interrupt`).
+//!
+//! Knows the file system only: which files a project protects is said by
+//! `store::output_guard`.
+
+pub mod atomic;
+pub mod guard;
+pub mod input;
+pub mod interrupt;
+pub mod ledger;
+
+pub use atomic::{AtomicFile, WriteError, commit_all, resolve_target, sweep_stale, write_file};
+pub use guard::{GuardError, OutputGuard, Overwrite};
+pub use input::{InputError, MAX_PROJECT_BYTES, open_regular, read_capped, require_regular};
