@@ -136,6 +136,8 @@ pub struct AtomicFile {
     target: PathBuf,
     temp: PathBuf,
     file: Option<File>,
+    /// Whether the ledger notes the file as Attune's output once renamed.
+    record: bool,
     _registration: Registration,
 }
 
@@ -182,8 +184,16 @@ impl AtomicFile {
             target,
             temp,
             file: Some(file),
+            record: true,
             _registration: registration,
         })
+    }
+
+    /// Not an output the user may later replace by name (a project save, a
+    /// cache file): the ledger need not remember it.
+    pub fn without_ledger(mut self) -> Self {
+        self.record = false;
+        self
     }
 
     /// The temporary file's path, for writers (FFmpeg) that open by name.
@@ -290,7 +300,9 @@ pub fn commit_all(mut files: Vec<AtomicFile>) -> Result<Vec<PathBuf>, WriteError
             action: "cannot flush its folder to disk",
             source,
         })?;
-        super::ledger::record(&f.target);
+        if f.record {
+            super::ledger::record(&f.target);
+        }
     }
     Ok(done)
 }

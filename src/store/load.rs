@@ -110,6 +110,10 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
             path: owned(),
             reason,
         },
+        InputError::Missing { .. } => LoadError::Read {
+            path: owned(),
+            reason: "no such file".into(),
+        },
         other => LoadError::Input(other),
     })?;
     let text = String::from_utf8(bytes).map_err(|e| LoadError::NotText {

@@ -108,7 +108,8 @@ fn to_bytes(path: &Path, project: &Project) -> Result<Vec<u8>, SaveError> {
 /// Writes through the one atomic writer: the file keeps its mode and group,
 /// a new one is private, a symlinked project keeps its link.
 fn write_atomically(path: &Path, bytes: &[u8], keep_backup: bool) -> Result<(), SaveError> {
-    let mut file = AtomicFile::create(path)?;
+    // The project is guarded by name, not by the ledger.
+    let mut file = AtomicFile::create(path)?.without_ledger();
     file.write_all(bytes)?;
     file.commit_with(|target| {
         if !keep_backup {

@@ -213,9 +213,12 @@ fn write_atomically(path: &Path, mut bytes: Vec<u8>) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut folder, 0o700);
     folder.create(dir)?;
-    crate::files::write_file(path, &bytes)
-        .map(|_| ())
-        .map_err(std::io::Error::other)
+    let write = || {
+        let mut file = crate::files::AtomicFile::create(path)?.without_ledger();
+        file.write_all(&bytes)?;
+        file.commit()
+    };
+    write().map(|_| ()).map_err(std::io::Error::other)
 }
 
 /// Reads the fields of a cache file whose magic, version and checksum are
