@@ -6,8 +6,10 @@
 mod engine_support;
 mod support;
 
+mod app_signals;
 mod cli_bench_ui;
 mod cli_check;
+mod disk_full;
 mod engine_cache;
 mod engine_errors;
 mod engine_exact;
@@ -18,12 +20,16 @@ mod export_errors;
 mod export_reel;
 mod export_stills;
 mod frame_code_clips;
+mod input_bounds;
 mod model_props;
 mod mp4_writer;
+mod output_guard;
 mod overview;
+mod permissions;
 mod probe;
 mod regenerate_samples;
 mod sample_determinism;
+mod signals;
 mod store_crash;
 mod store_errors;
 mod store_lifecycle;
