@@ -16,6 +16,11 @@ fn main() -> ExitCode {
             attune::ui::run_app(cli.path, options).map(|()| 0)
         }
     };
+    // Stopped by a signal: leave the way the handler does (removing what is
+    // unfinished, exit 128 + n), never racing it to exit.
+    if let Some(signal) = attune::files::interrupt::pending() {
+        attune::files::interrupt::exit_for(signal);
+    }
     match result {
         Ok(0) => ExitCode::SUCCESS,
         Ok(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),

@@ -102,6 +102,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<i32> {
         },
         output: &args.out,
         overwrite: super::overwrite(args.force),
+        sidecars: super::overwrite(args.force),
     };
     let bar = ProgressBar::new(0);
     bar.set_style(

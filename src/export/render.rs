@@ -31,8 +31,12 @@ pub struct RenderJob<'a> {
     pub settings: OutputSettings,
     /// The MP4 to write; `OUT.vtt` and `OUT.chapters.vtt` go beside it.
     pub output: &'a Path,
-    /// Whether existing files Attune did not write may be replaced.
+    /// Whether an existing file Attune did not write may be replaced: the
+    /// MP4 (a save dialog asks about it) ...
     pub overwrite: Overwrite,
+    /// ... and its captions and chapters beside it (nobody was asked about
+    /// those in the app; `--force` covers all three on the command line).
+    pub sidecars: Overwrite,
 }
 
 /// Reported after every output frame.
@@ -72,8 +76,14 @@ pub fn render_reel(
     // Never onto the project, its own files or a clip; never the reel and
     // its captions onto one another (`-o out.vtt`).
     let (captions, chapters) = vtt::sidecar_paths(job.output);
-    crate::store::output_guard(job.project_path, job.project, job.overwrite)
+    let guard = crate::store::output_guard(job.project_path, job.project, job.overwrite);
+    guard
         .check_all(&[job.output, &captions, &chapters])
+        .and_then(|()| {
+            guard
+                .with_overwrite(job.sidecars)
+                .check_all(&[&captions, &chapters])
+        })
         .map_err(|e| match e {
             GuardError::NoFolder { path } => folder_error(&path, "no such folder".into()),
             GuardError::Collision { .. } => ExportError::SidecarClash {
@@ -83,7 +93,7 @@ pub fn render_reel(
         })?;
     // Created before any decoding: an unwritable folder fails at once.
     let file = AtomicFile::create(job.output).map_err(|e| match e {
-        WriteError::Io { path, source, .. } => {
+        WriteError::Folder { path, source } => {
             folder_error(&path, format!("cannot create files there ({source})"))
         }
         other => other.into(),

@@ -275,6 +275,12 @@ pub fn read_audio(
 ) -> Result<Option<Vec<f32>>, SourceError> {
     let path = &source.path;
     let unreadable = |e: ffmpeg::Error| source.unreadable(e);
+    // Opened again by name: it must still be a regular file.
+    crate::files::require_regular(path).map_err(|e| SourceError::Unreadable {
+        clip: source.clip.clone(),
+        path: path.clone(),
+        reason: e.reason(),
+    })?;
     let mut input = ffmpeg::format::input(path).map_err(unreadable)?;
     let Some(stream) = input.streams().best(media::Type::Audio) else {
         return Ok(None);

@@ -160,8 +160,13 @@ impl Mp4Writer {
         };
         ffmpeg::init().map_err(fferr("initialising FFmpeg"))?;
 
-        let mut octx =
-            format::output_as(&tmp_path, "mp4").map_err(fferr("creating the MP4 container"))?;
+        // FFmpeg opens the temporary file again by name (creating it if it is
+        // gone); not while a signal's clean-up runs, or it would outlive it.
+        let mut octx = crate::files::interrupt::while_not_interrupted(|| {
+            Ok(format::output_as(&tmp_path, "mp4"))
+        })
+        .map_err(|_| WriterError::Write(WriteError::Interrupted { path: path.clone() }))?
+        .map_err(fferr("creating the MP4 container"))?;
         let global_header = octx
             .format()
             .flags()

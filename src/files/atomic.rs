@@ -27,6 +27,8 @@ pub enum WriteError {
         action: &'static str,
         source: io::Error,
     },
+    #[error("{}: cannot create a file in its folder: {source}", path.display())]
+    Folder { path: PathBuf, source: io::Error },
     #[error("{}: not a file path", path.display())]
     BadPath { path: PathBuf },
     #[error("{}: not written: Attune is being stopped", path.display())]
@@ -37,7 +39,18 @@ pub enum WriteError {
 /// removes only ours.
 const PURPOSES: [&str; 2] = ["new", "bak"];
 
-/// `.{name}.{pid}.{n}.{purpose}.tmp` beside `target`.
+/// A short tag for this machine, so a folder shared between computers never
+/// has one computer sweep another's live temporary files.
+fn host_tag() -> &'static str {
+    static TAG: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TAG.get_or_init(|| {
+        let host = gethostname::gethostname();
+        let hash = blake3::hash(host.as_encoded_bytes()).to_hex();
+        hash[..8].to_owned()
+    })
+}
+
+/// `.{name}.{host}-{pid}.{n}.{purpose}.tmp` beside `target`.
 pub(crate) fn temp_path(dir: &Path, name: &str, purpose: &str) -> PathBuf {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -50,21 +63,33 @@ pub(crate) fn temp_path(dir: &Path, name: &str, purpose: &str) -> PathBuf {
         }
         short = &short[..cut];
     }
-    dir.join(format!(".{short}.{}.{n}.{purpose}.tmp", std::process::id()))
+    let (host, pid) = (host_tag(), std::process::id());
+    dir.join(format!(".{short}.{host}-{pid}.{n}.{purpose}.tmp"))
 }
 
-/// The pid in one of our temporary names, if `file_name` is one.
+/// The pid in one of our temporary names made on this machine, if
+/// `file_name` is one. Also knows the names earlier versions used for reels,
+/// captions and stills (`.{name}.{pid}.tmp`), which interrupted exports
+/// left behind.
 fn temp_owner(file_name: &str) -> Option<u32> {
     let rest = file_name.strip_prefix('.')?.strip_suffix(".tmp")?;
     let mut parts = rest.rsplitn(4, '.');
-    let purpose = parts.next()?;
-    let n = parts.next()?;
-    let pid = parts.next()?;
-    let name = parts.next()?;
-    if name.is_empty() || !PURPOSES.contains(&purpose) || n.parse::<u64>().is_err() {
-        return None;
+    let last = parts.next()?;
+    if PURPOSES.contains(&last) {
+        let n = parts.next()?;
+        let owner = parts.next()?;
+        let name = parts.next()?;
+        let (host, pid) = owner.split_once('-')?;
+        if name.is_empty() || host != host_tag() || n.parse::<u64>().is_err() {
+            return None;
+        }
+        return pid.parse().ok();
     }
-    pid.parse().ok()
+    // Earlier versions: `.{name}.{pid}.tmp`, for the files they wrote.
+    let pid: u32 = last.parse().ok()?;
+    let name = rest.strip_suffix(last)?.strip_suffix('.')?;
+    const LEGACY: [&str; 6] = [".mp4", ".vtt", ".png", ".jpg", ".jpeg", ".html"];
+    LEGACY.iter().any(|ext| name.ends_with(ext)).then_some(pid)
 }
 
 /// Removes temporary files in `dir` left by Attune processes that are no
@@ -161,23 +186,27 @@ impl AtomicFile {
         let dir = folder_of(&target);
         sweep_stale(&dir);
         let temp = temp_path(&dir, &name, purpose);
-        let registration = interrupt::register(&temp).map_err(|_| WriteError::Interrupted {
-            path: shown.clone(),
-        })?;
-        let io_err = |action| {
-            let shown = shown.clone();
-            move |source| WriteError::Io {
-                path: shown,
-                action,
-                source,
-            }
-        };
-        let file = create_private(&temp).map_err(io_err("cannot create a file in its folder"))?;
-        let result = keep_access_of(&target, &file);
-        if let Err(source) = result {
+        let (file, registration) = interrupt::create_registered(&temp, false, create_private)
+            .map_err(|source| {
+                if source.kind() == io::ErrorKind::Interrupted {
+                    WriteError::Interrupted {
+                        path: shown.clone(),
+                    }
+                } else {
+                    WriteError::Folder {
+                        path: shown.clone(),
+                        source,
+                    }
+                }
+            })?;
+        if let Err(source) = keep_access_of(&target, &file) {
             drop(file);
             let _ = fs::remove_file(&temp);
-            return Err(io_err("cannot give the new file the old one's permissions")(source));
+            return Err(WriteError::Io {
+                path: shown,
+                action: "cannot give the new file the old one's permissions",
+                source,
+            });
         }
         Ok(Self {
             shown,
@@ -272,6 +301,10 @@ pub fn commit_all(mut files: Vec<AtomicFile>) -> Result<Vec<PathBuf>, WriteError
     let renamed = interrupt::while_not_interrupted(|| {
         for f in &files {
             if let Err(e) = fs::rename(&f.temp, &f.target) {
+                // All or nothing: take back what was already put in place.
+                for placed in &files[..done.len()] {
+                    let _ = fs::remove_file(&placed.target);
+                }
                 return Ok(Err((f.shown.clone(), e)));
             }
             done.push(f.shown.clone());
@@ -294,15 +327,17 @@ pub fn commit_all(mut files: Vec<AtomicFile>) -> Result<Vec<PathBuf>, WriteError
         }
     }
     for f in &files {
+        if f.record {
+            super::ledger::record(&f.target);
+        }
+    }
+    for f in &files {
         let dir = folder_of(&f.target);
         sync_folder(&dir).map_err(|source| WriteError::Io {
             path: f.shown.clone(),
             action: "cannot flush its folder to disk",
             source,
         })?;
-        if f.record {
-            super::ledger::record(&f.target);
-        }
     }
     Ok(done)
 }
@@ -328,6 +363,9 @@ pub(crate) fn create_private(path: &Path) -> io::Result<File> {
 }
 
 /// Gives `file` the permission bits and group of `target` when it exists.
+/// If the group cannot be kept (not one of ours), the group may not read
+/// the new file at all: it would be a different group. Set-id and sticky
+/// bits are never copied.
 #[cfg(unix)]
 fn keep_access_of(target: &Path, file: &File) -> io::Result<()> {
     use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
@@ -337,13 +375,13 @@ fn keep_access_of(target: &Path, file: &File) -> io::Result<()> {
     if !meta.is_file() {
         return Ok(());
     }
-    let own = file.metadata()?;
-    if own.gid() != meta.gid() {
-        // Only possible for a group we belong to; otherwise the file keeps
-        // ours, which is no wider than before.
-        let _ = std::os::unix::fs::fchown(file, None, Some(meta.gid()));
+    let mut mode = meta.mode() & 0o777;
+    if file.metadata()?.gid() != meta.gid()
+        && std::os::unix::fs::fchown(file, None, Some(meta.gid())).is_err()
+    {
+        mode &= !0o070;
     }
-    file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))
+    file.set_permissions(fs::Permissions::from_mode(mode))
 }
 
 #[cfg(not(unix))]
@@ -388,11 +426,20 @@ mod tests {
         let t = temp_path(Path::new("/x"), "a.b.mp4", "new");
         let name = t.file_name().unwrap().to_string_lossy().into_owned();
         assert_eq!(temp_owner(&name), Some(std::process::id()));
-        assert_eq!(temp_owner(".a.mp4.123.tmp"), None);
-        assert_eq!(temp_owner(".a.mp4.x.1.new.tmp"), None);
-        assert_eq!(temp_owner("a.mp4.12.1.new.tmp"), None);
-        assert_eq!(temp_owner(".a.mp4.12.1.other.tmp"), None);
-        assert_eq!(temp_owner("..12.1.new.tmp"), None);
+        let here = host_tag();
+        assert_eq!(temp_owner(&format!(".a.mp4.{here}-12.1.new.tmp")), Some(12));
+        assert_eq!(
+            temp_owner(".a.mp4.0badc0de-12.1.new.tmp"),
+            None,
+            "another host's"
+        );
+        assert_eq!(temp_owner(&format!(".a.mp4.{here}-x.1.new.tmp")), None);
+        assert_eq!(temp_owner(&format!("a.mp4.{here}-12.1.new.tmp")), None);
+        assert_eq!(temp_owner(&format!(".a.mp4.{here}-12.1.other.tmp")), None);
+        assert_eq!(temp_owner(&format!("..{here}-12.1.new.tmp")), None);
+        // What earlier versions left: only for the kinds of file they wrote.
+        assert_eq!(temp_owner(".reel.mp4.123.tmp"), Some(123));
+        assert_eq!(temp_owner(".notes.txt.123.tmp"), None);
     }
 
     #[test]
@@ -438,11 +485,14 @@ mod tests {
         drop(f);
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
         // A pid that cannot be running (above the kernel's pid_max).
-        let dead = dir.path().join(".out.mp4.4294967.0.new.tmp");
+        let here = host_tag();
+        let dead = dir
+            .path()
+            .join(format!(".out.mp4.{here}-4294967.0.new.tmp"));
         fs::write(&dead, b"left by kill -9").unwrap();
         let alive = dir
             .path()
-            .join(format!(".out.mp4.{}.7.new.tmp", std::process::id()));
+            .join(format!(".out.mp4.{here}-{}.7.new.tmp", std::process::id()));
         fs::write(&alive, b"ours, in flight").unwrap();
         write_file(&out, b"done").unwrap();
         assert!(!dead.exists());

@@ -29,7 +29,7 @@ pub enum GuardError {
         second: String,
     },
     #[error(
-        "{}: already exists and was not written by Attune; choose another name, or use --force to replace it",
+        "{}: already exists and was not written by Attune; choose another name (on the command line, --force replaces it)",
         path.display()
     )]
     Exists { path: PathBuf },
@@ -131,6 +131,14 @@ impl OutputGuard {
 
     pub fn overwrite(&self) -> Overwrite {
         self.overwrite
+    }
+
+    /// The same protected files under another overwrite policy.
+    pub fn with_overwrite(&self, overwrite: Overwrite) -> Self {
+        Self {
+            protected: self.protected.clone(),
+            overwrite,
+        }
     }
 
     /// Whether `path` may be written.

@@ -7,30 +7,38 @@
 //! is either complete under its final name or gone: never half there.
 
 use std::collections::BTreeMap;
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-#[derive(Default)]
+/// A file to remove on a signal; `identity` (device, inode) when the name
+/// is shared with others (a lock), so only the file we made is removed.
+struct Entry {
+    path: PathBuf,
+    identity: Option<(u64, u64)>,
+}
+
 struct Registry {
     next: u64,
-    paths: BTreeMap<u64, PathBuf>,
+    entries: BTreeMap<u64, Entry>,
     /// Set by the final clean-up: nothing new may be created after it.
     closed: bool,
 }
 
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     next: 0,
-    paths: BTreeMap::new(),
+    entries: BTreeMap::new(),
     closed: false,
 });
 /// The signal that asked us to stop, or 0.
 static SIGNAL: AtomicI32 = AtomicI32::new(0);
 /// Read by long jobs (a reel render) as their cancel flag.
 static CANCEL: AtomicBool = AtomicBool::new(false);
-/// Set by the app once it has saved what it must after a signal.
-static FINISHED: AtomicBool = AtomicBool::new(false);
+/// Set by the first caller of [`exit_for`]; any later caller waits for the
+/// exit instead of racing it (`exit` is not safe to call twice at once).
+static EXITING: AtomicBool = AtomicBool::new(false);
 
 fn registry() -> MutexGuard<'static, Registry> {
     // A panic while holding the lock leaves the map intact; keep using it.
@@ -49,11 +57,57 @@ pub struct Registration(u64);
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        registry().paths.remove(&self.0);
+        registry().entries.remove(&self.0);
     }
 }
 
-/// Registers a file to remove if the process is stopped by a signal.
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt as _;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+/// Creates a file with `create` and registers it for removal on a signal,
+/// in one step that a signal's clean-up cannot come between (so nothing is
+/// created after the clean-up, and nothing created goes unregistered).
+/// `shared` says the name is not ours alone (a lock): then only the file
+/// made here is ever removed, not one another process put there later.
+pub fn create_registered(
+    path: &Path,
+    shared: bool,
+    create: impl FnOnce(&Path) -> std::io::Result<File>,
+) -> std::io::Result<(File, Registration)> {
+    let mut reg = registry();
+    if reg.closed {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::Interrupted,
+            Interrupted,
+        ));
+    }
+    let file = create(path)?;
+    let identity = if shared {
+        file.metadata().ok().as_ref().and_then(identity)
+    } else {
+        None
+    };
+    reg.next += 1;
+    let id = reg.next;
+    reg.entries.insert(
+        id,
+        Entry {
+            path: path.to_path_buf(),
+            identity,
+        },
+    );
+    Ok((file, Registration(id)))
+}
+
+/// Registers a name only this process uses (a staging file) for removal.
 pub fn register(path: &Path) -> Result<Registration, Interrupted> {
     let mut reg = registry();
     if reg.closed {
@@ -61,7 +115,13 @@ pub fn register(path: &Path) -> Result<Registration, Interrupted> {
     }
     reg.next += 1;
     let id = reg.next;
-    reg.paths.insert(id, path.to_path_buf());
+    reg.entries.insert(
+        id,
+        Entry {
+            path: path.to_path_buf(),
+            identity: None,
+        },
+    );
     Ok(Registration(id))
 }
 
@@ -101,17 +161,35 @@ fn clean_up() -> usize {
     let mut reg = registry();
     reg.closed = true;
     let mut removed = 0;
-    for path in reg.paths.values() {
-        if std::fs::remove_file(path).is_ok() {
+    for entry in reg.entries.values() {
+        let ours = match entry.identity {
+            None => true,
+            // Someone may have taken the lock over since: theirs stays.
+            Some(made) => {
+                std::fs::metadata(&entry.path)
+                    .ok()
+                    .as_ref()
+                    .and_then(identity)
+                    == Some(made)
+            }
+        };
+        if ours && std::fs::remove_file(&entry.path).is_ok() {
             removed += 1;
         }
     }
-    reg.paths.clear();
+    reg.entries.clear();
     removed
 }
 
 /// Cleans up and exits with 128 + the signal (the shell's convention).
+/// Only the first caller exits; a second (the signal thread and the main
+/// thread at once) waits for it.
 pub fn exit_for(signal: i32) -> ! {
+    if EXITING.swap(true, Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
     let removed = clean_up();
     log_line(signal, removed);
     std::process::exit(128 + signal)
@@ -131,22 +209,13 @@ fn log_line(signal: i32, removed: usize) {
     }
 }
 
-/// The app tells the handler it has saved its recovery file and may exit.
-pub fn finished() {
-    FINISHED.store(true, Ordering::SeqCst);
-}
-
-/// Whether [`finished`] has been called.
-pub fn is_finished() -> bool {
-    FINISHED.load(Ordering::SeqCst)
-}
-
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP.
 ///
 /// On a signal the cancel flag is set and `wake` is called (the app asks
-/// for a repaint so it can save a recovery file); the handler then waits up
-/// to `grace` for [`finished`], removes every registered file and exits.
-/// The command line passes a zero grace: there is nothing to save.
+/// for a repaint, saves its recovery file, closes its window and calls
+/// [`exit_for`] from the main thread); if nobody has exited within `grace`,
+/// the handler removes every registered file and exits itself. The command
+/// line passes a zero grace: there is nothing to save.
 pub fn install(grace: Duration, wake: Box<dyn Fn() + Send>) -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     // One handler per process: two would race to exit.
@@ -165,7 +234,7 @@ pub fn install(grace: Duration, wake: Box<dyn Fn() + Send>) -> std::io::Result<(
             CANCEL.store(true, Ordering::SeqCst);
             wake();
             let until = Instant::now() + grace;
-            while Instant::now() < until && !FINISHED.load(Ordering::SeqCst) {
+            while Instant::now() < until && !EXITING.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(20));
             }
             exit_for(signal);

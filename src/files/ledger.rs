@@ -40,10 +40,18 @@ fn stamp(file: &Path) -> Option<String> {
         .duration_since(std::time::UNIX_EPOCH)
         .ok()?
         .as_nanos();
+    // The change time too: an edit that restores size and mtime (touch -r)
+    // still moves it.
     #[cfg(unix)]
     let identity = {
         use std::os::unix::fs::MetadataExt as _;
-        format!("{} {}", meta.dev(), meta.ino())
+        format!(
+            "{} {} {}.{}",
+            meta.dev(),
+            meta.ino(),
+            meta.ctime(),
+            meta.ctime_nsec()
+        )
     };
     #[cfg(not(unix))]
     let identity = String::new();

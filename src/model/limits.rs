@@ -32,6 +32,11 @@ pub const MAX_ITEMS: usize = 10_000;
 /// The clockwise rotations a display can apply.
 pub const ROTATIONS: [u16; 4] = [0, 90, 180, 270];
 
+/// `text` cut to at most `limit` characters (for names taken from files).
+pub fn shortened(text: &str, limit: usize) -> String {
+    text.chars().take(limit).collect()
+}
+
 /// `Err` when `text` is longer than `limit` characters.
 pub(crate) fn text(
     field: impl FnOnce() -> String,

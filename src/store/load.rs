@@ -128,14 +128,17 @@ pub fn load(path: &Path) -> Result<Loaded, LoadError> {
 pub fn from_text(path: &Path, text: &str) -> Result<Loaded, LoadError> {
     let owned = || path.to_path_buf();
     // Notepad and some editors start UTF-8 files with a byte-order mark.
+    let bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Positions count from the file's first character, the mark included.
+    let column = |line: usize, column: usize| column + usize::from(bom && line == 1);
     if text.trim().is_empty() {
         return Err(LoadError::Empty { path: owned() });
     }
     let value: Value = serde_json::from_str(text).map_err(|e| LoadError::Syntax {
         path: owned(),
         line: e.line(),
-        column: e.column(),
+        column: column(e.line(), e.column()),
         message: strip_position(&e),
     })?;
     let object = value

@@ -151,13 +151,16 @@ impl Drop for ProjectLock {
 
 /// `None` when the lock file already exists.
 fn create(path: &Path) -> Result<Option<ProjectLock>, LockError> {
-    let registration = crate::files::interrupt::register(path).map_err(|e| LockError::Create {
-        path: path.to_path_buf(),
-        source: io::Error::new(io::ErrorKind::Interrupted, e),
-    })?;
-    // Private like every file Attune creates: it names who has the project open.
-    let mut file = match crate::files::atomic::create_private(path) {
-        Ok(f) => f,
+    // Private like every file Attune creates: it names who has the project
+    // open. Registered as shared: a signal removes this lock, never one a
+    // colleague took over since.
+    let created = crate::files::interrupt::create_registered(
+        path,
+        true,
+        crate::files::atomic::create_private,
+    );
+    let (mut file, registration) = match created {
+        Ok(made) => made,
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(None),
         Err(source) => {
             return Err(LockError::Create {

@@ -19,7 +19,9 @@ pub fn output_guard(project_path: &Path, project: &Project, overwrite: Overwrite
         .protect(&backup_path(project_path), "the project's backup (.bak)")
         .protect(&backup_path(&target), "the project's backup (.bak)")
         .protect(&recovery_path(project_path), "the project's recovery file")
-        .protect(&lock_path(project_path), "the project's lock file");
+        .protect(&recovery_path(&target), "the project's recovery file")
+        .protect(&lock_path(project_path), "the project's lock file")
+        .protect(&lock_path(&target), "the project's lock file");
     for clip in &project.clips {
         guard.protect(
             &clip_path(project_path, clip),

@@ -137,6 +137,9 @@ fn keep_previous_version(path: &Path) -> io::Result<()> {
         _ => Path::new("."),
     };
     let staged = crate::files::atomic::temp_path(dir, &name, "bak");
+    // Removed if a signal comes before it is renamed.
+    let _registration = crate::files::interrupt::register(&staged)
+        .map_err(|e| io::Error::new(io::ErrorKind::Interrupted, e))?;
     let staged_result = match fs::hard_link(path, &staged) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()), // first save

@@ -46,6 +46,8 @@ pub struct AttuneApp {
     closing: bool,
     /// The Open dialog of the start (or could-not-open) screen.
     open_dialog: Option<Receiver<Vec<PathBuf>>>,
+    /// A signal asked us to stop and the recovery file has been written.
+    stopped: bool,
 }
 
 enum State {
@@ -73,6 +75,7 @@ impl AttuneApp {
             recent: Vec::new(),
             closing: false,
             open_dialog: None,
+            stopped: false,
         }
     }
 
@@ -257,8 +260,8 @@ impl eframe::App for AttuneApp {
         }
         self.poll(&ctx);
         self.handle_requests(&ctx);
-        if let Some(signal) = crate::files::interrupt::pending() {
-            self.stop_for_signal(signal);
+        if crate::files::interrupt::pending().is_some() {
+            self.stop_for_signal(&ctx);
             return;
         }
         match &mut self.state {
@@ -283,15 +286,18 @@ impl eframe::App for AttuneApp {
 
 impl AttuneApp {
     /// SIGTERM (logout, shutdown, `kill`): keep unsaved work in the recovery
-    /// file and give up the lock, then let the signal handler exit.
-    fn stop_for_signal(&mut self, _signal: i32) {
-        if crate::files::interrupt::is_finished() {
-            return; // saved already; the handler is exiting
+    /// file, give up the lock and close the window; `main` then exits with
+    /// 128 + the signal (the handler does, should the window not close).
+    fn stop_for_signal(&mut self, ctx: &egui::Context) {
+        if self.stopped {
+            return;
         }
+        self.stopped = true;
         if let State::Ready(ws) = &mut self.state {
             ws.stop_for_signal();
         }
-        crate::files::interrupt::finished();
+        self.closing = true;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
 
     /// What the window shows with no project: the way on (open another,

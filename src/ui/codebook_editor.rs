@@ -101,7 +101,11 @@ impl CodebookEditor {
                         ] {
                             let label = ui.label(text);
                             changed |= ui
-                                .add(egui::TextEdit::singleline(value).desired_width(420.0))
+                                .add(
+                                    egui::TextEdit::singleline(value)
+                                        .char_limit(crate::model::limits::MAX_NOTE_CHARS)
+                                        .desired_width(420.0),
+                                )
                                 .labelled_by(label.id)
                                 .changed();
                             ui.end_row();
@@ -124,7 +128,9 @@ impl CodebookEditor {
                         let label = ui.label("Category");
                         changed |= ui
                             .add(
-                                egui::TextEdit::singleline(&mut category.name).desired_width(260.0),
+                                egui::TextEdit::singleline(&mut category.name)
+                                    .char_limit(crate::model::limits::MAX_NAME_CHARS)
+                                    .desired_width(260.0),
                             )
                             .labelled_by(label.id)
                             .changed();
@@ -153,7 +159,9 @@ impl CodebookEditor {
                             let label = ui.label("Item");
                             changed |= ui
                                 .add(
-                                    egui::TextEdit::singleline(&mut item.name).desired_width(220.0),
+                                    egui::TextEdit::singleline(&mut item.name)
+                                        .char_limit(crate::model::limits::MAX_NAME_CHARS)
+                                        .desired_width(220.0),
                                 )
                                 .labelled_by(label.id)
                                 .changed();
@@ -161,6 +169,7 @@ impl CodebookEditor {
                             changed |= ui
                                 .add(
                                     egui::TextEdit::singleline(&mut item.description)
+                                        .char_limit(crate::model::limits::MAX_NOTE_CHARS)
                                         .hint_text("what to look for")
                                         .desired_width(220.0),
                                 )

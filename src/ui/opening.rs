@@ -99,9 +99,16 @@ pub fn clip_from_file(path: &Path, id: ClipId, stored_path: String) -> anyhow::R
     let report = crate::media::probe::probe(path)?;
     let fingerprint =
         store::fingerprint(path).with_context(|| format!("{}: cannot read", path.display()))?;
+    // A very long file name must not make a project that cannot be saved
+    // and opened again (names are bounded by `model::limits`).
     let name = path
         .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
+        .map(|s| {
+            crate::model::limits::shortened(
+                &s.to_string_lossy(),
+                crate::model::limits::MAX_NAME_CHARS,
+            )
+        })
         .unwrap_or_else(|| "Clip".into());
     let frame_rate = FrameRate::new(report.fps_num, report.fps_den)
         .with_context(|| format!("{}: frame rate is zero", path.display()))?;

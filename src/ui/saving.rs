@@ -82,7 +82,10 @@ impl Saver {
 
     /// Writes the recovery file now, on this thread, if there is unsaved
     /// work: for when the process is about to be stopped.
-    pub fn write_recovery_now(&self, doc: &Document) -> Result<(), store::SaveError> {
+    pub fn write_recovery_now(&mut self, doc: &Document) -> Result<(), store::SaveError> {
+        // Stop the autosave thread first (it waits for a write in flight), so
+        // an older autosave cannot land after this newest state.
+        self.autosaver = None;
         match &self.project_path {
             Some(path) if doc.is_dirty() => store::write_recovery(path, doc.project()),
             _ => Ok(()),

@@ -51,6 +51,7 @@ fn run(
         },
         output: out,
         overwrite: attune::files::Overwrite::Confirmed,
+        sidecars: attune::files::Overwrite::Confirmed,
     };
     render_reel(&job, &mut |p| on_frame(p.done), cancel).map(|_| ())
 }

@@ -108,6 +108,7 @@ fn render(project_path: &Path, project: &Project, out: &Path, fps: u32) -> ReelP
         settings: OutputSettings { height: 720, fps },
         output: out,
         overwrite: attune::files::Overwrite::Confirmed,
+        sidecars: attune::files::Overwrite::Confirmed,
     };
     let mut last = 0;
     let summary = render_reel(&job, &mut |p| last = p.done, &AtomicBool::new(false)).unwrap();

@@ -113,6 +113,8 @@ impl Backend for GstBackend {
         spec: &ClipSpec,
         calibrate: bool,
     ) -> Result<(GstDecoder, CachedFrame, Arc<Timeline>), EngineError> {
+        // Reopened by name (after a pause, for prefetch): check again.
+        check_file(&spec.path)?;
         let (dec, first) = GstDecoder::open(
             &spec.path,
             spec.width,
@@ -131,6 +133,7 @@ impl Backend for GstBackend {
         audio: bool,
         output: PlaybackOutput,
     ) -> Result<Playback, EngineError> {
+        check_file(&spec.path)?;
         Playback::new(spec, audio, output)
     }
 }

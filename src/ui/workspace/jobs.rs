@@ -94,9 +94,11 @@ pub fn start_render(
                 reel,
                 settings,
                 output: &output,
-                // The save dialog asked before replacing a file; the guard
-                // still refuses the project, its files and the clips.
+                // The save dialog asked before replacing the MP4 (never the
+                // project, its files or the clips); nobody asked about the
+                // captions beside it.
                 overwrite: Overwrite::Confirmed,
+                sidecars: Overwrite::OnlyOurs,
             };
             let mut last_percent = u64::MAX;
             let mut report = |p: &Progress| {

@@ -153,13 +153,19 @@ impl Workspace {
             egui::Grid::new("title-card").num_columns(2).show(ui, |ui| {
                 let label = ui.label("Title");
                 text_done |= ui
-                    .text_edit_singleline(&mut text.title)
+                    .add(
+                        egui::TextEdit::singleline(&mut text.title)
+                            .char_limit(crate::model::limits::MAX_NAME_CHARS),
+                    )
                     .labelled_by(label.id)
                     .lost_focus();
                 ui.end_row();
                 let label = ui.label("Subtitle");
                 text_done |= ui
-                    .text_edit_singleline(&mut text.subtitle)
+                    .add(
+                        egui::TextEdit::singleline(&mut text.subtitle)
+                            .char_limit(crate::model::limits::MAX_NAME_CHARS),
+                    )
                     .labelled_by(label.id)
                     .lost_focus();
                 ui.end_row();
