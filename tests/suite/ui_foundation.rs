@@ -11,6 +11,7 @@ use egui_kittest::kittest::Queryable;
 use crate::ui_workspace::{copy_samples, step_until};
 
 fn harness(path: PathBuf) -> Harness<'static, AttuneApp> {
+    crate::support::one_app_window_at_a_time();
     Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .wgpu()

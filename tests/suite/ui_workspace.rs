@@ -46,6 +46,7 @@ pub fn harness_sized(
         fixed_clock: Some("10:30".into()),
         ..Default::default()
     };
+    crate::support::one_app_window_at_a_time();
     Harness::builder()
         .with_size(size)
         .wgpu()

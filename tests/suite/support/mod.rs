@@ -118,3 +118,25 @@ pub fn sample_copy() -> (
     let project = attune::store::load(&project_path).unwrap().project;
     (dir, project_path, project)
 }
+
+/// Lets only one test at a time drive a real app window. Two apps decoding
+/// and drawing side by side on a 2-core machine made the shared-review
+/// snapshot come out differently scaled (it passes alone and with
+/// `--test-threads=1`, on the old code as on the new). The guard is kept
+/// in the test's own thread and released when that thread ends, which
+/// libtest does after each test.
+pub fn one_app_window_at_a_time() {
+    use std::cell::RefCell;
+    use std::sync::{Mutex, MutexGuard};
+    static WINDOW: Mutex<()> = Mutex::new(());
+    thread_local! {
+        static HELD: RefCell<Option<MutexGuard<'static, ()>>> = const { RefCell::new(None) };
+    }
+    HELD.with(|held| {
+        if held.borrow().is_none() {
+            // A test that panicked still leaves a usable lock.
+            let guard = WINDOW.lock().unwrap_or_else(|e| e.into_inner());
+            *held.borrow_mut() = Some(guard);
+        }
+    });
+}
