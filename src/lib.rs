@@ -12,4 +12,5 @@ pub mod media;
 pub mod model;
 pub mod samples;
 pub mod store;
+pub mod tools;
 pub mod ui;

@@ -1,9 +1,7 @@
 //! The command line: `attune [PROJECT | CLIP]` opens the app; subcommands do
 //! batch work, benchmarks and the checks tests rely on.
 
-pub mod bench_ui;
 mod check;
-mod dev;
 mod export;
 mod probe;
 mod stills;
@@ -37,17 +35,17 @@ pub enum Command {
     /// Load and validate a project and check its media; exit 0 only when all is well.
     Check(check::CheckArgs),
     /// Write one frame of a clip at full resolution through the playback engine.
-    Frame(crate::media::frame_cmd::FrameArgs),
+    Frame(crate::tools::frame::FrameArgs),
     /// Measure the playback engine: stepping, seeking and playback.
     #[command(subcommand)]
-    Bench(crate::media::bench::BenchCommand),
+    Bench(crate::tools::bench::BenchCommand),
     /// Render a reel to MP4 with WebVTT captions and chapters beside it.
     Export(export::ExportArgs),
     /// Write each reel item's still as PNG and a printable handout.html.
     Stills(stills::StillsArgs),
     /// Tools for developers and tests.
     #[command(subcommand, hide = true)]
-    Dev(dev::DevCommand),
+    Dev(crate::tools::dev::DevCommand),
 }
 
 /// `--force` in the guard's terms.
@@ -73,11 +71,11 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Probe(args) => probe::run(&args),
         Command::Check(args) => check::run(&args),
-        Command::Frame(args) => crate::media::frame_cmd::run(&args).map(|()| 0),
-        Command::Bench(command) => crate::media::bench::run(&command).map(|()| 0),
+        Command::Frame(args) => crate::tools::frame::run(&args).map(|()| 0),
+        Command::Bench(command) => crate::tools::bench::run(&command).map(|()| 0),
         Command::Export(args) => export::run(&args),
         Command::Stills(args) => stills::run(&args),
-        Command::Dev(command) => dev::run(command).map(|()| 0),
+        Command::Dev(command) => crate::tools::dev::run(command).map(|()| 0),
     }
 }
 

@@ -2,7 +2,6 @@
 //! renderer; the reel plan, consent gating, the renderer, WebVTT sidecars,
 //! and stills with a printable handout.
 
-pub mod bench;
 pub mod consent;
 pub mod handout;
 pub mod picture;

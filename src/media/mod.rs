@@ -3,9 +3,7 @@
 //! its frame cache, plus the command-line tools that drive it (`frame`,
 //! `bench`).
 
-pub mod bench;
 pub mod engine;
-pub mod frame_cmd;
 pub mod overview;
 pub mod probe;
 pub mod still;

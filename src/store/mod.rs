@@ -3,7 +3,6 @@
 //! open, and migrations from older schema versions.
 
 pub mod autosave;
-pub mod dev;
 pub mod load;
 pub mod lock;
 pub mod media_check;

@@ -6,7 +6,10 @@
 #[ignore = "rewrites sample_clips/; run on purpose"]
 fn regenerate_sample_clips() {
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_clips");
-    attune::samples::run(attune::samples::MakeSamplesArgs { out_dir: out }).unwrap();
+    attune::tools::dev::make_samples::run(attune::tools::dev::make_samples::MakeSamplesArgs {
+        out_dir: out,
+    })
+    .unwrap();
 }
 
 #[test]
@@ -14,7 +17,7 @@ fn regenerate_sample_clips() {
 fn make_bench_clip() {
     let out = std::env::var_os("ATTUNE_BENCH_OUT").expect("set ATTUNE_BENCH_OUT");
     let gop = std::env::var("ATTUNE_BENCH_GOP").map_or(60, |g| g.parse().unwrap());
-    attune::samples::bench::run(attune::samples::bench::MakeBenchClipArgs {
+    attune::tools::dev::bench_clip::run(attune::tools::dev::bench_clip::MakeBenchClipArgs {
         gop,
         seconds: 60,
         width: 1920,

@@ -2,7 +2,7 @@
 //! a real schema 1 file.
 
 use attune::model::{ConsentUse, Document, Edit, Project};
-use attune::store::dev::crash_state;
+use attune::tools::dev::crash_state;
 use attune::store::{
     Autosaver, MediaProblem, check_media, clip_path, find_by_fingerprint, fingerprint, load,
     recovery_if_newer, recovery_path, save,

@@ -10,11 +10,12 @@ use anyhow::Context as _;
 use chrono::DateTime;
 use serde::Serialize;
 
-use crate::media::bench::Percentiles;
+use super::Percentiles;
 use crate::model::{
     Clip, ClipId, CodeRef, Consent, Fingerprint, FrameRate, MediaFacts, Moment, MomentFilter,
     MomentId, Project, SCHEMA_VERSION,
 };
+use crate::tools::rng::Lcg;
 use crate::ui::timeline::{
     self, FilmstripThumb, NAME_WIDTH, TimelineIndex, TimelineInput, TimelineView,
 };
@@ -396,27 +397,6 @@ fn temp_dir() -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot make a temporary folder at {}", dir.display()))?;
     Ok(dir)
-}
-
-/// A fixed-seed generator: the same project every run, on every machine.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
-    }
 }
 
 const WORDS: [&str; 24] = [

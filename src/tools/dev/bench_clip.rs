@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 
-use super::{ClipSpec, SampleClip, render};
+use crate::samples::{ClipSpec, SampleClip, render};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct MakeBenchClipArgs {

@@ -1,15 +1,23 @@
+//! `attune dev …`: hidden commands for developers and tests (regenerating
+//! the samples, benchmark clips and projects, the crash test's child).
+
+pub mod bench_clip;
+pub mod export_project;
+pub mod make_samples;
+pub mod save_loop;
+
+pub use save_loop::crash_state;
+
 use std::path::PathBuf;
 
 use clap::Subcommand;
 
-use crate::samples;
-
 #[derive(Debug, Subcommand)]
 pub enum DevCommand {
     /// Regenerate the committed sample clips and sample project.
-    MakeSamples(samples::MakeSamplesArgs),
+    MakeSamples(make_samples::MakeSamplesArgs),
     /// Write a long frame-coded clip for the engine benchmarks (not committed).
-    MakeBenchClip(samples::bench::MakeBenchClipArgs),
+    MakeBenchClip(bench_clip::MakeBenchClipArgs),
     /// Write the export benchmark's project (six held, captioned moments of CLIP).
     BenchExportProject {
         /// The benchmark clip (from make-bench-clip).
@@ -26,11 +34,9 @@ pub enum DevCommand {
 
 pub fn run(command: DevCommand) -> anyhow::Result<()> {
     match command {
-        DevCommand::MakeSamples(args) => samples::run(args),
-        DevCommand::MakeBenchClip(args) => samples::bench::run(args),
-        DevCommand::BenchExportProject { clip, out } => {
-            crate::export::bench::make_project(&clip, &out)
-        }
-        DevCommand::SaveLoop { project } => crate::store::dev::save_loop(&project),
+        DevCommand::MakeSamples(args) => make_samples::run(args),
+        DevCommand::MakeBenchClip(args) => bench_clip::run(args),
+        DevCommand::BenchExportProject { clip, out } => export_project::make_project(&clip, &out),
+        DevCommand::SaveLoop { project } => save_loop::save_loop(&project),
     }
 }

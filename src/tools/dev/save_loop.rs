@@ -1,11 +1,11 @@
 //! Support for the crash test (`attune dev save-loop`): a child process
 //! saves a known sequence of states until it is killed.
 
-use super::save::save;
 use crate::model::{
     Category, Clip, ClipId, CodeItem, CodeRef, Codebook, Colour, Consent, Fingerprint, FrameRate,
     MediaFacts, Moment, MomentId, Project, Reel, ReelId, ReelItem, ReelPurpose, SCHEMA_VERSION,
 };
+use crate::store::save;
 use chrono::{DateTime, Duration};
 use std::io::Write;
 use std::path::Path;

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use super::engine::{Player, PlayerCommand, PlayerConfig, VideoFrame};
+use crate::media::engine::{Player, PlayerCommand, PlayerConfig, VideoFrame};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct FrameArgs {

@@ -3,110 +3,18 @@
 //! and the hidden `attune bench overview` for the timeline's filmstrip and
 //! waveform.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use serde::Serialize;
 
-use super::engine::index::index_clip;
-use super::engine::timeline::Timeline;
-use super::engine::{Player, PlayerCommand, PlayerConfig, VideoFrame};
-
-#[derive(Debug, Clone, clap::Subcommand)]
-pub enum BenchCommand {
-    /// Step and seek latency, frame exactness, open time, peak memory.
-    Step(BenchStepArgs),
-    /// Real-time 1x playback: frames presented, late, dropped.
-    Playback(BenchPlaybackArgs),
-    /// Timeline overview: time to the waveform and the filmstrip, uncached.
-    #[command(hide = true)]
-    Overview(BenchOverviewArgs),
-    /// The UI on a large synthetic project: timeline drawing, the moment
-    /// filter, project save and load.
-    Ui(crate::cli::bench_ui::BenchUiArgs),
-}
-
-#[derive(Debug, Clone, clap::Args)]
-pub struct BenchOverviewArgs {
-    pub file: PathBuf,
-    #[arg(long)]
-    pub json: bool,
-}
-
-#[derive(Debug, Clone, clap::Args)]
-pub struct BenchStepArgs {
-    pub file: PathBuf,
-    /// Print JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
-    /// Display box frames are scaled to fit (a viewer panel), WxH.
-    #[arg(long, default_value = "960x540", value_parser = parse_size)]
-    pub display: (u32, u32),
-    /// Pause after each repositioning before measuring, as a user looks at
-    /// the frame before pressing a key (ms).
-    #[arg(long, default_value_t = 500)]
-    pub settle_ms: u64,
-    /// Seed for the random seek targets.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Frame cache budget in MB.
-    #[arg(long, default_value_t = 512)]
-    pub cache_mb: usize,
-}
-
-#[derive(Debug, Clone, clap::Args)]
-pub struct BenchPlaybackArgs {
-    pub file: PathBuf,
-    #[arg(long, default_value_t = 30.0)]
-    pub seconds: f64,
-    #[arg(long)]
-    pub json: bool,
-    #[arg(long, default_value = "960x540", value_parser = parse_size)]
-    pub display: (u32, u32),
-}
-
-fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let (w, h) = s.split_once('x').ok_or("expected WxH")?;
-    Ok((
-        w.trim().parse().map_err(|_| "bad width")?,
-        h.trim().parse().map_err(|_| "bad height")?,
-    ))
-}
-
-pub fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
-    match cmd {
-        BenchCommand::Step(a) => run_step(a),
-        BenchCommand::Playback(a) => run_playback(a),
-        BenchCommand::Overview(a) => run_overview(a),
-        BenchCommand::Ui(a) => crate::cli::bench_ui::run(a),
-    }
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Default)]
-pub struct Percentiles {
-    pub p50: f64,
-    pub p95: f64,
-    pub max: f64,
-}
-
-impl Percentiles {
-    pub fn of(samples: &[f64]) -> Self {
-        if samples.is_empty() {
-            return Percentiles::default();
-        }
-        let mut v = samples.to_vec();
-        v.sort_by(f64::total_cmp);
-        let at = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
-        let r = |x: f64| (x * 1000.0).round() / 1000.0;
-        Percentiles {
-            p50: r(at(0.5)),
-            p95: r(at(0.95)),
-            max: r(at(1.0)),
-        }
-    }
-}
+use super::{BenchOverviewArgs, BenchPlaybackArgs, BenchStepArgs, Percentiles, peak_rss_mb};
+use crate::media::engine::index::index_clip;
+use crate::media::engine::timeline::Timeline;
+use crate::media::engine::{Player, PlayerCommand, PlayerConfig, VideoFrame};
+use crate::tools::rng::Lcg;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StepReport {
@@ -147,17 +55,6 @@ fn time_to_first_presented(player: &Player) -> anyhow::Result<f64> {
         |p| (p.playback_stats().presented != before).then_some(()),
     )?;
     Ok((ms * 100.0).round() / 100.0)
-}
-
-/// Peak resident set size (VmHWM) in MB.
-pub fn peak_rss_mb() -> f64 {
-    proc_status_kb("VmHWM:").map_or(0.0, |kb| (kb as f64 / 1024.0 * 10.0).round() / 10.0)
-}
-
-fn proc_status_kb(key: &str) -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with(key))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Process CPU time (user + system) in clock ticks.
@@ -258,18 +155,6 @@ fn send_and_wait<T>(
     }
 }
 
-/// Small deterministic generator for seek targets (no extra dependency).
-struct Lcg(u64);
-impl Lcg {
-    fn below(&mut self, n: u32) -> u32 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) % n.max(1) as u64) as u32
-    }
-}
-
 fn steps(
     player: &Player,
     checker: &mut Checker,
@@ -353,7 +238,7 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
     let mut rng = Lcg(args.seed);
     let mut seeks = Vec::new();
     for _ in 0..50 {
-        let target = rng.below(count);
+        let target = rng.below(u64::from(count)) as u32;
         let (ms, f) = timed(&player, PlayerCommand::SeekToFrame(target), target)?;
         checker.check(&f, target);
         seeks.push(ms);
@@ -374,12 +259,7 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
 
 pub fn run_step(args: &BenchStepArgs) -> anyhow::Result<()> {
     let r = measure_step(args)?;
-    if args.json {
-        println!("{}", serde_json::to_string(&r)?);
-    } else {
-        println!("{}", serde_json::to_string_pretty(&r)?);
-    }
-    Ok(())
+    super::print_json(&r, args.json)
 }
 
 pub fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackReport> {
@@ -431,12 +311,7 @@ pub fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackRepo
 
 pub fn run_playback(args: &BenchPlaybackArgs) -> anyhow::Result<()> {
     let r = measure_playback(args)?;
-    if args.json {
-        println!("{}", serde_json::to_string(&r)?);
-    } else {
-        println!("{}", serde_json::to_string_pretty(&r)?);
-    }
-    Ok(())
+    super::print_json(&r, args.json)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -453,10 +328,10 @@ pub struct OverviewReport {
 /// Computes the overview the way the worker does (same sizes and rates),
 /// on this thread and without the cache, so every run measures decoding.
 pub fn measure_overview(args: &BenchOverviewArgs) -> anyhow::Result<OverviewReport> {
-    use super::overview::{
+    use crate::media::overview::{
         BUCKETS_PER_SECOND, OverviewJob, THUMB_LONG_SIDE, compute_filmstrip, compute_waveform,
     };
-    let facts = super::probe::probe(&args.file)?;
+    let facts = crate::media::probe::probe(&args.file)?;
     let job = OverviewJob {
         path: args.file.clone(),
         fingerprint: crate::store::media_check::fingerprint(&args.file)
@@ -490,10 +365,5 @@ pub fn measure_overview(args: &BenchOverviewArgs) -> anyhow::Result<OverviewRepo
 
 pub fn run_overview(args: &BenchOverviewArgs) -> anyhow::Result<()> {
     let r = measure_overview(args)?;
-    if args.json {
-        println!("{}", serde_json::to_string(&r)?);
-    } else {
-        println!("{}", serde_json::to_string_pretty(&r)?);
-    }
-    Ok(())
+    super::print_json(&r, args.json)
 }
