@@ -74,8 +74,8 @@ pub fn record(file: &Path) {
         let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
     }
     // Not through AtomicFile: that would record the entry itself.
-    let temp = super::atomic::temp_path(dir, "entry", "new");
-    let written = super::atomic::create_private(&temp)
+    let temp = super::private::temp_path(dir, "entry", "new");
+    let written = super::private::create_private(&temp)
         .and_then(|mut f| std::io::Write::write_all(&mut f, stamp.as_bytes()))
         .and_then(|()| fs::rename(&temp, &entry));
     if written.is_err() {

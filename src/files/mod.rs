@@ -12,6 +12,7 @@ pub mod guard;
 pub mod input;
 pub mod interrupt;
 pub mod ledger;
+mod private;
 
 pub use atomic::{AtomicFile, WriteError, commit_all, resolve_target, sweep_stale, write_file};
 pub use guard::{GuardError, OutputGuard, Overwrite};

@@ -8,10 +8,8 @@ use super::codebook::Codebook;
 use super::consent::ConsentUse;
 use super::error::ValidationError;
 use super::moment::Moment;
-use super::project::Project;
 use super::reel::Reel;
 use super::review::ReviewLog;
-use chrono::NaiveDate;
 
 /// A freeze frame or title card longer than a minute is a mistake.
 pub const MAX_HOLD_MS: u32 = 60_000;
@@ -210,38 +208,4 @@ pub(crate) fn review(review: &ReviewLog) -> Result<(), ValidationError> {
         MAX_NOTE_CHARS,
     )?;
     count("items viewed in one review", review.viewed.len(), MAX_ITEMS)
-}
-
-/// Consent recorded on a day that has not come yet is a typing mistake, and
-/// it would make a withdrawal look older than the grant. `today` is the
-/// caller's (the model has no clock); a day's grace covers time zones.
-pub fn check_dates(project: &Project, today: NaiveDate) -> Result<(), ValidationError> {
-    let latest = today.succ_opt().unwrap_or(today);
-    for clip in &project.clips {
-        for used in [
-            ConsentUse::Therapy,
-            ConsentUse::Supervision,
-            ConsentUse::Teaching,
-        ] {
-            let Some(grant) = clip.consent.get(used) else {
-                continue;
-            };
-            for (what, date) in [
-                ("given", Some(grant.given_on)),
-                ("withdrawn", grant.withdrawn_on),
-            ] {
-                if let Some(date) = date
-                    && date > latest
-                {
-                    return Err(ValidationError::ConsentInFuture {
-                        clip: clip.id,
-                        what: format!("{used:?} consent {what}").to_lowercase(),
-                        date,
-                        today,
-                    });
-                }
-            }
-        }
-    }
-    Ok(())
 }

@@ -1,5 +1,6 @@
 use super::clip::Clip;
 use super::codebook::Codebook;
+use super::consent::ConsentUse;
 use super::error::ValidationError;
 use super::ids::{ClipId, MomentId, ReelId, ReviewId};
 use super::moment::Moment;
@@ -111,6 +112,40 @@ impl Project {
         lacking.sort();
         lacking.dedup();
         lacking
+    }
+
+    /// Consent recorded on a day that has not come yet is a typing mistake, and
+    /// it would make a withdrawal look older than the grant. `today` is the
+    /// caller's (the model has no clock); a day's grace covers time zones.
+    pub fn check_consent_dates(&self, today: chrono::NaiveDate) -> Result<(), ValidationError> {
+        let latest = today.succ_opt().unwrap_or(today);
+        for clip in &self.clips {
+            for used in [
+                ConsentUse::Therapy,
+                ConsentUse::Supervision,
+                ConsentUse::Teaching,
+            ] {
+                let Some(grant) = clip.consent.get(used) else {
+                    continue;
+                };
+                for (what, date) in [
+                    ("given", Some(grant.given_on)),
+                    ("withdrawn", grant.withdrawn_on),
+                ] {
+                    if let Some(date) = date
+                        && date > latest
+                    {
+                        return Err(ValidationError::ConsentInFuture {
+                            clip: clip.id,
+                            what: format!("{used:?} consent {what}").to_lowercase(),
+                            date,
+                            today,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Checks every rule the editor relies on; loading and every edit use it.

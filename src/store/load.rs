@@ -182,9 +182,7 @@ pub fn from_text(path: &Path, text: &str) -> Result<Loaded, LoadError> {
 
     project
         .validate()
-        .and_then(|()| {
-            crate::model::limits::check_dates(&project, chrono::Local::now().date_naive())
-        })
+        .and_then(|()| project.check_consent_dates(chrono::Local::now().date_naive()))
         .map_err(|source| LoadError::Invalid {
             path: owned(),
             source,
