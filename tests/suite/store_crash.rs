@@ -4,8 +4,8 @@
 //! child reported saved or the one it was writing; `.bak` must hold a
 //! complete earlier state.
 
-use attune::tools::dev::crash_state;
 use attune::store::{backup_path, load, remove_stale_temporaries, save};
+use attune::tools::dev::crash_state;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -3,11 +3,11 @@
 //! was. Also the lock file and the recovery file.
 
 use attune::model::{Project, SCHEMA_VERSION};
-use attune::tools::dev::crash_state;
 use attune::store::{
     self, LockOutcome, ProjectLock, discard_recovery, load, lock_path, recovery_if_newer,
     recovery_path, save, write_recovery,
 };
+use attune::tools::dev::crash_state;
 use serde_json::{Value, json};
 use std::fs;
 use std::path::{Path, PathBuf};
