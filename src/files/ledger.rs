@@ -12,16 +12,7 @@ use std::path::{Path, PathBuf};
 
 /// `$XDG_STATE_HOME/attune` (or `~/.local/state/attune`).
 pub fn state_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-                .map(|h| h.join(".local/state"))
-        })?;
-    Some(base.join("attune"))
+    Some(super::xdg_dir("XDG_STATE_HOME", ".local/state")?.join("attune"))
 }
 
 fn entry_path(file: &Path) -> Option<PathBuf> {

@@ -17,3 +17,18 @@ mod private;
 pub use atomic::{AtomicFile, WriteError, commit_all, resolve_target, sweep_stale, write_file};
 pub use guard::{GuardError, OutputGuard, Overwrite};
 pub use input::{InputError, MAX_PROJECT_BYTES, open_regular, read_capped, require_regular};
+
+/// An XDG base folder: `$VAR` if absolute (the spec says relative values are
+/// ignored), else `~/fallback`; `None` when neither is known.
+pub fn xdg_dir(var: &str, fallback: &str) -> Option<std::path::PathBuf> {
+    use std::path::PathBuf;
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .filter(|p| p.is_absolute())
+                .map(|home| home.join(fallback))
+        })
+}

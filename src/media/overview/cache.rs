@@ -39,16 +39,7 @@ const MAX_THUMB_SIDE: u32 = 4096;
 /// `$XDG_CACHE_HOME/attune/overview`, else `~/.cache/attune/overview`;
 /// `None` when neither is known (then nothing is cached).
 pub fn default_cache_dir() -> Option<PathBuf> {
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        // The XDG spec says relative values are to be ignored.
-        .filter(|p| p.is_absolute())
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .filter(|p| p.is_absolute())
-                .map(|home| home.join(".cache"))
-        })?;
+    let base = crate::files::xdg_dir("XDG_CACHE_HOME", ".cache")?;
     Some(base.join("attune").join("overview"))
 }
 
