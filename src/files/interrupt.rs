@@ -27,6 +27,18 @@ struct Registry {
     closed: bool,
 }
 
+impl Registry {
+    fn insert(&mut self, path: &Path, identity: Option<(u64, u64)>) -> Registration {
+        self.next += 1;
+        let entry = Entry {
+            path: path.to_path_buf(),
+            identity,
+        };
+        self.entries.insert(self.next, entry);
+        Registration(self.next)
+    }
+}
+
 static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
     next: 0,
     entries: BTreeMap::new(),
@@ -95,16 +107,8 @@ pub fn create_registered(
     } else {
         None
     };
-    reg.next += 1;
-    let id = reg.next;
-    reg.entries.insert(
-        id,
-        Entry {
-            path: path.to_path_buf(),
-            identity,
-        },
-    );
-    Ok((file, Registration(id)))
+    let registration = reg.insert(path, identity);
+    Ok((file, registration))
 }
 
 /// Registers a name only this process uses (a staging file) for removal.
@@ -113,16 +117,7 @@ pub fn register(path: &Path) -> Result<Registration, Interrupted> {
     if reg.closed {
         return Err(Interrupted);
     }
-    reg.next += 1;
-    let id = reg.next;
-    reg.entries.insert(
-        id,
-        Entry {
-            path: path.to_path_buf(),
-            identity: None,
-        },
-    );
-    Ok(Registration(id))
+    Ok(reg.insert(path, None))
 }
 
 /// Runs `rename` (making a finished file visible) so that a signal's
