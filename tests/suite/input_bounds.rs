@@ -16,7 +16,7 @@ fn samples() -> PathBuf {
 /// `limit`: a hang is the bug these tests look for.
 fn attune_within(limit: Duration, args: &[&std::ffi::OsStr], dir: &Path) -> Output {
     let state = dir.join(".state");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_attune"))
+    let child = Command::new(env!("CARGO_BIN_EXE_attune"))
         .args(args)
         .env("XDG_STATE_HOME", &state)
         .stdin(Stdio::null())
@@ -24,21 +24,7 @@ fn attune_within(limit: Duration, args: &[&std::ffi::OsStr], dir: &Path) -> Outp
         .stderr(Stdio::piped())
         .spawn()
         .expect("run attune");
-    let started = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "attune {args:?} did not end within {limit:?}; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    crate::support::output_within(child, limit, &format!("attune {args:?}"))
 }
 
 fn attune(args: &[&str], dir: &Path) -> Output {

@@ -9,7 +9,7 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use attune::files::Overwrite;
 use proptest::prelude::*;
@@ -24,7 +24,7 @@ const PROJECT: &str = "sample.attune.json";
 /// Runs `attune ARGS` in `cwd` with its own ledger (`XDG_STATE_HOME`),
 /// failing if it has not ended within two minutes.
 fn attune_in(cwd: &Path, state: &Path, args: &[&OsStr]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_attune"))
+    let child = Command::new(env!("CARGO_BIN_EXE_attune"))
         .args(args)
         .current_dir(cwd)
         .env("XDG_STATE_HOME", state)
@@ -33,19 +33,7 @@ fn attune_in(cwd: &Path, state: &Path, args: &[&OsStr]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("run attune");
-    let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
-        if started.elapsed() > Duration::from_secs(120) {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "attune {args:?} did not end within 2 minutes; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    crate::support::output_within(child, Duration::from_secs(120), &format!("attune {args:?}"))
 }
 
 fn stderr(out: &Output) -> String {
