@@ -3,9 +3,8 @@
 
 use std::path::PathBuf;
 
-use crossbeam_channel::{Receiver, TryRecvError, bounded};
-
 use super::dialogs::{Dialogs, Question};
+use super::jobs::{self, Job, JobError, Worker};
 use super::opening::{Opened, open_path};
 use super::workspace::{Request, Workspace};
 use crate::model::Project;
@@ -45,7 +44,7 @@ pub struct AttuneApp {
     /// Set once the person has agreed to close; the next close goes through.
     closing: bool,
     /// The Open dialog of the start (or could-not-open) screen.
-    open_dialog: Option<Receiver<Vec<PathBuf>>>,
+    open_dialog: Option<Job<Vec<PathBuf>>>,
     /// A signal asked us to stop and the recovery file has been written.
     stopped: bool,
 }
@@ -54,7 +53,7 @@ enum State {
     Empty,
     Opening {
         path: PathBuf,
-        rx: Receiver<anyhow::Result<Opened>>,
+        job: Job<anyhow::Result<Opened>>,
     },
     Failed {
         path: PathBuf,
@@ -178,16 +177,23 @@ impl AttuneApp {
     }
 
     fn poll(&mut self, ctx: &egui::Context) {
-        if let Some(rx) = &self.open_dialog
-            && let Ok(paths) = rx.try_recv()
+        if let Some(job) = &mut self.open_dialog
+            && let Some(answer) = job.poll_result()
         {
             self.open_dialog = None;
-            if let Some(path) = paths.into_iter().next() {
-                self.state = start_opening(ctx, path);
+            match answer {
+                Ok(paths) => {
+                    if let Some(path) = paths.into_iter().next() {
+                        self.state = start_opening(ctx, path);
+                    }
+                }
+                Err(e) => log::warn!("{e}"),
             }
         }
-        if let State::Opening { path, rx } = &self.state {
-            match rx.try_recv() {
+        if let State::Opening { path, job } = &mut self.state
+            && let Some(outcome) = job.poll_result()
+        {
+            match outcome {
                 Ok(Ok(opened)) => {
                     if let Some(path) = &opened.project_path {
                         self.remember(&path.clone());
@@ -201,11 +207,16 @@ impl AttuneApp {
                         message: format!("{err:#}"),
                     }
                 }
-                Err(TryRecvError::Empty) => {}
-                Err(TryRecvError::Disconnected) => {
+                Err(JobError::Lost { .. }) => {
                     self.state = State::Failed {
                         path: path.clone(),
                         message: "opening stopped unexpectedly".into(),
+                    }
+                }
+                Err(e) => {
+                    self.state = State::Failed {
+                        path: path.clone(),
+                        message: e.to_string(),
                     }
                 }
             }
@@ -217,21 +228,14 @@ impl AttuneApp {
 }
 
 fn start_opening(ctx: &egui::Context, path: PathBuf) -> State {
-    let (tx, rx) = bounded(1);
-    let ctx = ctx.clone();
     let worker_path = path.clone();
-    let spawned = std::thread::Builder::new()
-        .name("open-project".into())
-        .spawn(move || {
-            // The receiver may be gone if the window closed; nothing to do then.
-            let _ = tx.send(open_path(&worker_path));
-            ctx.request_repaint();
-        });
-    match spawned {
-        Ok(_) => State::Opening { path, rx },
+    match jobs::spawn(ctx, "open-project", move |_: &Worker<()>| {
+        open_path(&worker_path)
+    }) {
+        Ok(job) => State::Opening { path, job },
         Err(e) => State::Failed {
             path,
-            message: format!("cannot start a thread: {e}"),
+            message: e.to_string(),
         },
     }
 }
@@ -360,7 +364,10 @@ impl AttuneApp {
             }
         });
         if ask && self.open_dialog.is_none() {
-            self.open_dialog = Some(self.options.dialogs.ask(Question::OpenProject, &ctx));
+            match self.options.dialogs.ask(Question::OpenProject, &ctx) {
+                Ok(job) => self.open_dialog = Some(job),
+                Err(e) => log::warn!("{e}"),
+            }
         }
         if let Some(path) = open {
             self.state = start_opening(&ctx, path);

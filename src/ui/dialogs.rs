@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use crossbeam_channel::{Receiver, bounded};
+use crate::ui::jobs::{self, Job, JobError, Worker};
 
 /// What a dialog is for; decides the kind of dialog and its filters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +48,12 @@ impl Dialogs {
         Dialogs::Scripted(Arc::new(Mutex::new(answers.into_iter().collect())))
     }
 
-    /// Asks; the chosen paths (none if cancelled) arrive on the receiver.
-    pub fn ask(&self, question: Question, ctx: &egui::Context) -> Receiver<Vec<PathBuf>> {
-        let (tx, rx) = bounded(1);
+    /// Asks; the chosen paths (none if cancelled) are the job's answer.
+    pub fn ask(
+        &self,
+        question: Question,
+        ctx: &egui::Context,
+    ) -> Result<Job<Vec<PathBuf>>, JobError> {
         match self {
             Dialogs::Scripted(answers) => {
                 let answer = answers
@@ -58,22 +61,12 @@ impl Dialogs {
                     .unwrap_or_else(PoisonError::into_inner)
                     .pop_front()
                     .unwrap_or_default();
-                let _ = tx.send(answer);
+                Ok(jobs::ready("file-dialog", answer))
             }
             Dialogs::Native => {
-                let ctx = ctx.clone();
-                let spawned = std::thread::Builder::new()
-                    .name("file-dialog".into())
-                    .spawn(move || {
-                        let _ = tx.send(native(question));
-                        ctx.request_repaint();
-                    });
-                if spawned.is_err() {
-                    // No thread, no dialog: the receiver reports "cancelled".
-                }
+                jobs::spawn(ctx, "file-dialog", move |_: &Worker<()>| native(question))
             }
         }
-        rx
     }
 }
 

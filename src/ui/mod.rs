@@ -5,6 +5,7 @@ mod app;
 mod codebook_editor;
 pub mod dialogs;
 mod help;
+mod jobs;
 pub mod keys;
 mod opening;
 mod saving;

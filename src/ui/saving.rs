@@ -4,16 +4,17 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, bounded};
-
 use crate::model::Document;
-use crate::store::{self, Autosaver};
+use crate::store::{self, Autosaver, SaveError};
+use crate::ui::jobs::{self, Job, Worker};
 
 pub struct Saver {
     project_path: Option<PathBuf>,
     autosaver: Option<Autosaver>,
     /// The revision being saved and where its outcome arrives.
-    pending: Option<(u64, Receiver<Result<(), String>>)>,
+    pending: Option<(u64, Job<Result<(), SaveError>>)>,
+    /// The recovery file being removed after "Discard it".
+    discarding: Option<Job<std::io::Result<()>>>,
     /// The last thing worth telling the user about saving.
     pub status: Option<String>,
 }
@@ -35,6 +36,7 @@ impl Saver {
             project_path,
             autosaver,
             pending: None,
+            discarding: None,
             status,
         }
     }
@@ -52,7 +54,7 @@ impl Saver {
     }
 
     /// Starts saving a snapshot of the document; edits may go on meanwhile.
-    pub fn save(&mut self, doc: &Document) {
+    pub fn save(&mut self, doc: &Document, ctx: &egui::Context) {
         let Some(path) = self.project_path.clone() else {
             self.status = Some("This project is read-only here.".into());
             return;
@@ -60,23 +62,33 @@ impl Saver {
         if self.pending.is_some() {
             return;
         }
-        let (tx, rx) = bounded(1);
         let project = doc.project().clone();
-        let job_path = path.clone();
-        let spawned = std::thread::Builder::new()
-            .name("save-project".into())
-            .spawn(move || {
-                let result = store::save(&job_path, &project)
-                    .map_err(|e| e.to_string())
-                    .map(|()| {
-                        // The saved file now holds everything the recovery did.
-                        let _ = store::discard_recovery(&job_path);
-                    });
-                let _ = tx.send(result);
-            });
-        match spawned {
-            Ok(_) => self.pending = Some((doc.revision(), rx)),
+        let job = jobs::spawn(ctx, "save-project", move |_: &Worker<()>| {
+            store::save(&path, &project)?;
+            // The saved file now holds everything the recovery did; a
+            // recovery left behind is only offered if newer, so this may fail.
+            if let Err(e) = store::discard_recovery(&path) {
+                log::warn!("recovery file not removed after saving: {}", e.kind());
+            }
+            Ok(())
+        });
+        match job {
+            Ok(job) => self.pending = Some((doc.revision(), job)),
             Err(e) => self.status = Some(format!("Could not start saving: {e}")),
+        }
+    }
+
+    /// Removes the autosaved work the person chose not to restore, off the
+    /// UI thread (the folder may be on a slow share).
+    pub fn discard_recovery(&mut self, ctx: &egui::Context) {
+        let Some(path) = self.project_path.clone() else {
+            return;
+        };
+        match jobs::spawn(ctx, "discard-recovery", move |_: &Worker<()>| {
+            store::discard_recovery(&path)
+        }) {
+            Ok(job) => self.discarding = Some(job),
+            Err(e) => self.status = Some(format!("Unsaved work not discarded: {e}")),
         }
     }
 
@@ -94,17 +106,28 @@ impl Saver {
 
     /// Call every frame: collects finished saves and lets autosave run.
     pub fn poll(&mut self, doc: &mut Document) {
-        if let Some((revision, rx)) = &self.pending
-            && let Ok(result) = rx.try_recv()
+        if let Some((revision, job)) = &mut self.pending
+            && let Some(outcome) = job.poll_result()
         {
-            match result {
-                Ok(()) => {
+            match outcome {
+                Ok(Ok(())) => {
                     doc.mark_saved_at(*revision);
                     self.status = Some("Saved".into());
                 }
+                Ok(Err(e)) => self.status = Some(format!("Not saved: {e}")),
                 Err(e) => self.status = Some(format!("Not saved: {e}")),
             }
             self.pending = None;
+        }
+        if let Some(job) = &mut self.discarding
+            && let Some(outcome) = job.poll_result()
+        {
+            self.discarding = None;
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => self.status = Some(format!("Unsaved work not discarded: {e}")),
+                Err(e) => self.status = Some(format!("Unsaved work not discarded: {e}")),
+            }
         }
         if let Some(autosaver) = &mut self.autosaver {
             autosaver.tick(doc, Instant::now());

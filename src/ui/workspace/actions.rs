@@ -237,7 +237,7 @@ impl Workspace {
     pub(super) fn save(&mut self) {
         self.commit_draft();
         if self.saver.can_save() {
-            self.saver.save(&self.doc);
+            self.saver.save(&self.doc, &self.ctx);
         } else if self.lock.is_none() && self.banner.is_some() {
             self.status = Some("This project is read-only here.".into());
         } else {

@@ -6,12 +6,11 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crossbeam_channel::{Receiver, Sender, bounded};
-
 use super::Workspace;
 use crate::files::{OutputGuard, Overwrite};
 use crate::model::{Clip, ClipId, Edit, Project};
 use crate::ui::dialogs::{Question, is_video};
+use crate::ui::jobs::{self, Job, JobError, Worker};
 
 /// Long side of the media bin's thumbnails.
 const THUMB_SIDE: u32 = 320;
@@ -43,33 +42,31 @@ pub fn resolve(project_path: Option<&Path>, clip: &Clip) -> PathBuf {
     }
 }
 
-pub type ThumbResult = (ClipId, Result<image::RgbaImage, String>);
+/// One clip's media-bin thumbnail, as it arrives from the worker.
+pub type ThumbResult = (
+    ClipId,
+    Result<image::RgbaImage, crate::media::probe::ProbeError>,
+);
 
-/// One worker decodes the given clips' thumbnails in turn, sending them to
-/// the workspace's one thumbnail channel: the UI never waits on a decoder.
+/// One worker decodes the given clips' thumbnails in turn, handing each to
+/// the media bin as it is ready: the UI never waits on a decoder.
 pub fn spawn_thumbnails<'a>(
     ctx: &egui::Context,
-    tx: Sender<ThumbResult>,
     clips: impl IntoIterator<Item = &'a Clip>,
     project_path: Option<&Path>,
-) {
-    let jobs: Vec<_> = clips
+) -> Result<Job<(), ThumbResult>, JobError> {
+    let work: Vec<_> = clips
         .into_iter()
         .map(|clip| (clip.id, resolve(project_path, clip), clip.media.rotation))
         .collect();
-    let ctx = ctx.clone();
-    let _ = std::thread::Builder::new()
-        .name("thumbnails".into())
-        .spawn(move || {
-            for (id, path, rotation) in jobs {
-                let result = crate::media::still::first_frame(&path, THUMB_SIDE, rotation)
-                    .map_err(|e| e.to_string());
-                if tx.send((id, result)).is_err() {
-                    return;
-                }
-                ctx.request_repaint();
+    jobs::spawn(ctx, "thumbnails", move |worker: &Worker<ThumbResult>| {
+        for (id, path, rotation) in work {
+            let result = crate::media::still::first_frame(&path, THUMB_SIDE, rotation);
+            if !worker.report((id, result)) {
+                return;
             }
-        });
+        }
+    })
 }
 
 /// Finds the clips whose files are missing or no longer the same footage.
@@ -77,20 +74,13 @@ pub fn spawn_media_check(
     ctx: &egui::Context,
     project_path: PathBuf,
     project: Project,
-) -> Receiver<HashSet<ClipId>> {
-    let (tx, rx) = bounded(1);
-    let ctx = ctx.clone();
-    let _ = std::thread::Builder::new()
-        .name("media-check".into())
-        .spawn(move || {
-            let offline = crate::store::check_media(&project_path, &project)
-                .iter()
-                .map(|p| p.clip())
-                .collect();
-            let _ = tx.send(offline);
-            ctx.request_repaint();
-        });
-    rx
+) -> Result<Job<HashSet<ClipId>>, JobError> {
+    jobs::spawn(ctx, "media-check", move |_: &Worker<()>| {
+        crate::store::check_media(&project_path, &project)
+            .iter()
+            .map(|p| p.clip())
+            .collect()
+    })
 }
 
 impl Workspace {
@@ -99,7 +89,10 @@ impl Workspace {
     }
 
     pub(super) fn poll_clips(&mut self, ctx: &egui::Context) {
-        while let Ok((id, result)) = self.thumb_rx.try_recv() {
+        let mut arrived = Vec::new();
+        self.thumb_jobs
+            .retain_mut(|job| job.poll(|thumb| arrived.push(thumb)).is_none());
+        for (id, result) in arrived {
             let thumb = match result {
                 Ok(img) => {
                     let size = [img.width() as usize, img.height() as usize];
@@ -110,15 +103,18 @@ impl Workspace {
                         egui::TextureOptions::LINEAR,
                     ))
                 }
-                Err(message) => Thumb::Failed(message),
+                Err(e) => Thumb::Failed(e.to_string()),
             };
             self.thumbs.insert(id, thumb);
         }
-        if let Some(rx) = &self.media_rx
-            && let Ok(offline) = rx.try_recv()
+        if let Some(job) = &mut self.media_check
+            && let Some(outcome) = job.poll_result()
         {
-            self.media_rx = None;
-            self.offline = offline;
+            self.media_check = None;
+            match outcome {
+                Ok(offline) => self.offline = offline,
+                Err(e) => self.status = Some(format!("Could not check the clips: {e}")),
+            }
             if self.current.is_some_and(|c| self.offline.contains(&c)) {
                 self.viewer.close();
             }
@@ -133,18 +129,28 @@ impl Workspace {
         if self.dialog.is_some() {
             return;
         }
-        self.dialog = Some((why, self.dialogs.ask(question, ctx)));
+        match self.dialogs.ask(question, ctx) {
+            Ok(job) => self.dialog = Some((why, job)),
+            Err(e) => self.status = Some(e.to_string()),
+        }
     }
 
     fn poll_dialog(&mut self) {
-        let Some((_, rx)) = &self.dialog else {
+        let Some((_, job)) = &mut self.dialog else {
             return;
         };
-        let Ok(paths) = rx.try_recv() else {
+        let Some(answer) = job.poll_result() else {
             return;
         };
         let Some((why, _)) = self.dialog.take() else {
             return;
+        };
+        let paths = match answer {
+            Ok(paths) => paths,
+            Err(e) => {
+                self.status = Some(e.to_string());
+                return;
+            }
         };
         let Some(first) = paths.first().cloned() else {
             return; // cancelled
@@ -166,38 +172,39 @@ impl Workspace {
         let Some(wanted) = self.doc.project().clip(clip).map(|c| c.fingerprint.clone()) else {
             return;
         };
-        let (tx, rx) = bounded(1);
-        let spawned = std::thread::Builder::new()
-            .name("relink".into())
-            .spawn(move || {
-                let found = crate::store::find_by_fingerprint(&folder, &wanted, RELINK_DEPTH)
-                    .ok_or_else(|| {
-                        format!(
-                            "The clip's file is not in {} or the folders under it.",
-                            folder.display()
-                        )
-                    });
-                let _ = tx.send(found);
-            });
-        if spawned.is_ok() {
-            self.relinking = Some((clip, rx));
-            self.status = Some("Looking for the clip…".into());
+        let searched = folder.clone();
+        let job = jobs::spawn(&self.ctx, "relink", move |_: &Worker<()>| {
+            crate::store::find_by_fingerprint(&searched, &wanted, RELINK_DEPTH)
+        });
+        match job {
+            Ok(job) => {
+                self.relinking = Some((clip, folder, job));
+                self.status = Some("Looking for the clip…".into());
+            }
+            Err(e) => self.status = Some(e.to_string()),
         }
     }
 
     fn poll_relink(&mut self) {
-        let Some((clip_id, rx)) = &self.relinking else {
+        let Some((clip_id, folder, job)) = &mut self.relinking else {
             return;
         };
-        let Ok(result) = rx.try_recv() else {
+        let Some(result) = job.poll_result() else {
             return;
         };
-        let clip_id = *clip_id;
+        let (clip_id, folder) = (*clip_id, folder.clone());
         self.relinking = None;
         let found = match result {
-            Ok(found) => found,
-            Err(message) => {
-                self.status = Some(message);
+            Ok(Some(found)) => found,
+            Ok(None) => {
+                self.status = Some(format!(
+                    "The clip's file is not in {} or the folders under it.",
+                    folder.display()
+                ));
+                return;
+            }
+            Err(e) => {
+                self.status = Some(e.to_string());
                 return;
             }
         };
@@ -224,7 +231,10 @@ impl Workspace {
         };
         let path = self.clip_path(&clip);
         let guard = self.output_guard();
-        self.job = super::jobs::start_still(&self.ctx, guard, clip, path, frame, output);
+        match super::outputs::start_still(&self.ctx, guard, clip, path, frame, output) {
+            Ok(job) => self.job = Some(job),
+            Err(e) => self.status = Some(format!("Not saved: {e}")),
+        }
     }
 
     /// The guard for files written from the workspace: a save dialog has
@@ -267,42 +277,47 @@ impl Workspace {
         }
         let first_id = self.doc.project().next_clip_id().0;
         let project_path = self.project_path.clone();
-        let (tx, rx) = bounded(1);
-        let spawned = std::thread::Builder::new()
-            .name("add-clips".into())
-            .spawn(move || {
-                let results: Vec<_> = videos
-                    .iter()
-                    .enumerate()
-                    .map(|(i, path)| {
-                        let stored = match &project_path {
-                            Some(p) => crate::store::stored_clip_path(p, path),
-                            None => std::fs::canonicalize(path)
-                                .unwrap_or_else(|_| path.clone())
-                                .to_string_lossy()
-                                .into_owned(),
-                        };
-                        let id = ClipId(first_id + i as u32);
-                        crate::ui::opening::clip_from_file(path, id, stored)
-                            .map_err(|e| format!("{e:#}"))
-                    })
-                    .collect();
-                let _ = tx.send(results);
-            });
-        if spawned.is_ok() {
-            self.adding = Some(rx);
-            self.status = Some("Adding clips…".into());
+        let job = jobs::spawn(&self.ctx, "add-clips", move |_: &Worker<()>| {
+            videos
+                .iter()
+                .enumerate()
+                .map(|(i, path)| {
+                    let stored = match &project_path {
+                        Some(p) => crate::store::stored_clip_path(p, path),
+                        None => std::fs::canonicalize(path)
+                            .unwrap_or_else(|_| path.clone())
+                            .to_string_lossy()
+                            .into_owned(),
+                    };
+                    let id = ClipId(first_id + i as u32);
+                    crate::ui::opening::clip_from_file(path, id, stored)
+                })
+                .collect()
+        });
+        match job {
+            Ok(job) => {
+                self.adding = Some(job);
+                self.status = Some("Adding clips…".into());
+            }
+            Err(e) => self.status = Some(format!("Not added: {e}")),
         }
     }
 
     fn poll_added_clips(&mut self) {
-        let Some(rx) = &self.adding else {
+        let Some(job) = &mut self.adding else {
             return;
         };
-        let Ok(results) = rx.try_recv() else {
+        let Some(outcome) = job.poll_result() else {
             return;
         };
         self.adding = None;
+        let results = match outcome {
+            Ok(results) => results,
+            Err(e) => {
+                self.status = Some(format!("Not added: {e}"));
+                return;
+            }
+        };
         let mut index = self.doc.project().clips.len();
         let mut edits = Vec::new();
         let mut problems = Vec::new();
@@ -312,19 +327,21 @@ impl Workspace {
                     edits.push(Edit::InsertClip { index, clip });
                     index += 1;
                 }
-                Err(message) => problems.push(message),
+                Err(e) => problems.push(format!("{e:#}")),
             }
         }
         let added = edits.len();
         let first_new = self.doc.project().clips.len();
         if added > 0 && self.apply(Edit::Batch(edits)) {
             // Only the new clips: the others' thumbnails are already here.
-            spawn_thumbnails(
+            match spawn_thumbnails(
                 &self.ctx,
-                self.thumb_tx.clone(),
                 &self.doc.project().clips[first_new..],
                 self.project_path.as_deref(),
-            );
+            ) {
+                Ok(job) => self.thumb_jobs.push(job),
+                Err(e) => log::warn!("no thumbnails for the added clips: {e}"),
+            }
             self.status = Some(format!("Added {added} clip(s)."));
         }
         if let Some(problem) = problems.first() {
@@ -402,7 +419,7 @@ impl Workspace {
         self.lock = Some(lock);
         self.banner = None;
         self.saver = crate::ui::saving::Saver::new(Some(&path), true, self.autosave_interval);
-        self.saver.save(&self.doc);
+        self.saver.save(&self.doc, &self.ctx);
         self.requests.push(super::Request::Saved(path));
     }
 }

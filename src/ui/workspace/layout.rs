@@ -521,11 +521,7 @@ impl Workspace {
             }
             Some(false) => {
                 self.recovery_offer = None;
-                if let Some(path) = self.project_path.clone() {
-                    let _ = std::thread::Builder::new()
-                        .name("discard-recovery".into())
-                        .spawn(move || crate::store::discard_recovery(&path));
-                }
+                self.saver.discard_recovery(ctx);
             }
             None => {}
         }

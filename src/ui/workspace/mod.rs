@@ -7,9 +7,9 @@ mod actions;
 mod clips;
 mod codebooks;
 mod inspect;
-mod jobs;
 mod layout;
 mod moment_list;
+mod outputs;
 mod overview;
 mod played;
 mod preview;
@@ -65,11 +65,12 @@ pub struct Workspace {
     timeline_view: TimelineView,
     timeline_index: Option<(u64, ClipId, Option<String>, TimelineIndex)>,
     thumbs: HashMap<ClipId, clips::Thumb>,
-    thumb_tx: crossbeam_channel::Sender<clips::ThumbResult>,
-    thumb_rx: crossbeam_channel::Receiver<clips::ThumbResult>,
+    /// Thumbnail workers still running (one more per batch of added clips).
+    thumb_jobs: Vec<crate::ui::jobs::Job<(), clips::ThumbResult>>,
     offline: HashSet<ClipId>,
-    media_rx: Option<crossbeam_channel::Receiver<HashSet<ClipId>>>,
-    relinking: Option<(ClipId, crossbeam_channel::Receiver<Result<PathBuf, String>>)>,
+    media_check: Option<crate::ui::jobs::Job<HashSet<ClipId>>>,
+    /// The clip being looked for, in which folder.
+    relinking: Option<(ClipId, PathBuf, crate::ui::jobs::Job<Option<PathBuf>>)>,
     overviews: overview::Overviews,
     dialogs: Dialogs,
     codebook_editor: Option<CodebookEditor>,
@@ -83,8 +84,8 @@ pub struct Workspace {
     ctx: egui::Context,
     autosave_interval: std::time::Duration,
     /// A dialog waiting for its answer.
-    dialog: Option<(clips::Pending, crossbeam_channel::Receiver<Vec<PathBuf>>)>,
-    adding: Option<crossbeam_channel::Receiver<Vec<Result<crate::model::Clip, String>>>>,
+    dialog: Option<(clips::Pending, crate::ui::jobs::Job<Vec<PathBuf>>)>,
+    adding: Option<crate::ui::jobs::Job<Vec<anyhow::Result<crate::model::Clip>>>>,
     /// Recently opened projects, newest first (kept by the app).
     recent: Vec<PathBuf>,
     quit_after_save: bool,
@@ -94,7 +95,7 @@ pub struct Workspace {
     current_reel: Option<crate::model::ReelId>,
     reel_text: Option<reels::ReelText>,
     preview: Option<preview::ReelPreview>,
-    job: Option<jobs::Job>,
+    job: Option<outputs::Output>,
     render_settings: crate::export::OutputSettings,
     /// Shared-review mode, when on.
     review: Option<review::ReviewSession>,
@@ -134,17 +135,16 @@ impl Workspace {
             Document::new(opened.project)
         };
         let active_codebook = doc.project().codebooks.first().map(|b| b.id.clone());
-        let (thumb_tx, thumb_rx) = crossbeam_channel::unbounded();
-        clips::spawn_thumbnails(
-            ctx,
-            thumb_tx.clone(),
-            &doc.project().clips,
-            opened.project_path.as_deref(),
-        );
-        let media_rx = opened
-            .project_path
-            .clone()
-            .map(|path| clips::spawn_media_check(ctx, path, doc.project().clone()));
+        let thumb_jobs =
+            clips::spawn_thumbnails(ctx, &doc.project().clips, opened.project_path.as_deref())
+                .map_err(|e| log::warn!("no thumbnails: {e}"))
+                .into_iter()
+                .collect();
+        let media_check = opened.project_path.clone().and_then(|path| {
+            clips::spawn_media_check(ctx, path, doc.project().clone())
+                .map_err(|e| log::warn!("clips not checked: {e}"))
+                .ok()
+        });
         let mut ws = Self {
             doc,
             project_path: opened.project_path,
@@ -164,10 +164,9 @@ impl Workspace {
             timeline_view: TimelineView::default(),
             timeline_index: None,
             thumbs: HashMap::new(),
-            thumb_tx,
-            thumb_rx,
+            thumb_jobs,
             offline: HashSet::new(),
-            media_rx,
+            media_check,
             relinking: None,
             overviews: overview::Overviews::new(ctx, options.cache_dir.clone()),
             dialogs: options.dialogs.clone(),
@@ -338,8 +337,12 @@ impl Workspace {
         self.commit_draft();
         if self.discard_on_quit {
             // The person chose to drop the changes: the recovery file goes too.
-            if let Some(path) = &self.project_path {
-                let _ = crate::store::discard_recovery(path);
+            if let Some(path) = &self.project_path
+                && let Err(e) = crate::store::discard_recovery(path)
+            {
+                // Closing goes on: a recovery file left behind is offered
+                // again next time, which loses nothing.
+                log::warn!("recovery file not removed on quit: {}", e.kind());
             }
             true
         } else if self.doc.is_dirty() {

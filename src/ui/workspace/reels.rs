@@ -445,14 +445,20 @@ impl Workspace {
         if let Some(r) = self.doc.project().reel(reel) {
             self.rendering = Some((reel, output.clone(), r.content_digest()));
         }
-        self.job = super::jobs::start_render(
+        match super::outputs::start_render(
             &self.ctx,
             project_path,
             self.doc.project().clone(),
             reel,
             self.render_settings,
             output,
-        );
+        ) {
+            Ok(job) => self.job = Some(job),
+            Err(e) => {
+                self.rendering = None;
+                self.status = Some(format!("Not finished: {e}"));
+            }
+        }
     }
 
     pub(super) fn poll_job(&mut self, ctx: &egui::Context) {
@@ -465,8 +471,8 @@ impl Workspace {
                 self.record_render(reel, &output, digest);
             }
             self.status = Some(match outcome {
-                Ok(message) => message,
-                Err(message) => format!("Not finished: {message}"),
+                Ok(written) => written.to_string(),
+                Err(e) => format!("Not finished: {e}"),
             });
             self.job = None;
         } else {
