@@ -28,3 +28,6 @@ pub use reels::{
 };
 pub use refusal::Refusal;
 pub use reviews::{SHOWN_FROM_FILE, log_review, write_review_notes};
+
+#[cfg(test)]
+mod tests;
