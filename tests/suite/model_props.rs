@@ -17,16 +17,16 @@ const RATES: [(u32, u32); 6] = [
 ];
 const HOTKEYS: [char; 12] = ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'q', 'é', 'ß'];
 
-fn text() -> impl Strategy<Value = String> {
+pub(super) fn text() -> impl Strategy<Value = String> {
     // Any Unicode, control characters included: notes are typed and pasted.
     prop_oneof![any::<String>(), "\\PC{0,40}", Just(String::new())]
 }
 
-fn time(secs: i64, nanos: u32) -> DateTime<Utc> {
+pub(super) fn time(secs: i64, nanos: u32) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, nanos).unwrap()
 }
 
-fn day(offset: u16) -> NaiveDate {
+pub(super) fn day(offset: u16) -> NaiveDate {
     NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(u64::from(offset))
 }
 
@@ -191,7 +191,7 @@ fn reel_seed() -> impl Strategy<Value = ReelSeed> {
     )
 }
 
-fn all_items(codebooks: &[Codebook]) -> Vec<CodeRef> {
+pub(super) fn all_items(codebooks: &[Codebook]) -> Vec<CodeRef> {
     codebooks
         .iter()
         .flat_map(|b| {
@@ -279,7 +279,7 @@ fn build_reel(id: u32, project: &Project, seed: ReelSeed) -> Reel {
     }
 }
 
-fn project() -> impl Strategy<Value = Project> {
+pub(super) fn project() -> impl Strategy<Value = Project> {
     (
         (text(), 0i64..4_000_000_000),
         (0usize..4).prop_flat_map(|n| (0..n).map(|i| clip(i as u32 * 2 + 1)).collect::<Vec<_>>()),
@@ -341,7 +341,7 @@ fn op() -> impl Strategy<Value = Op> {
     (0u8..13, any::<usize>(), any::<usize>(), "\\PC{0,12}")
 }
 
-fn pick<T>(items: &[T], i: usize) -> Option<&T> {
+pub(super) fn pick<T>(items: &[T], i: usize) -> Option<&T> {
     (!items.is_empty()).then(|| &items[i % items.len()])
 }
 
