@@ -11,7 +11,7 @@ use crate::ui::keys::{self, Action};
 impl Workspace {
     /// Applies one edit; a refused edit is reported, never half-applied.
     pub(super) fn apply(&mut self, edit: Edit) -> bool {
-        match self.doc.apply(edit) {
+        match self.session.doc.apply(edit) {
             Ok(()) => true,
             Err(e) => {
                 self.status = Some(format!("Not changed: {e}"));
@@ -39,7 +39,7 @@ impl Workspace {
         ) {
             self.stop_preview();
         }
-        let state = self.viewer.state().clone();
+        let state = self.transport.viewer.state().clone();
         let last = state.frame_count.saturating_sub(1);
         match action {
             Action::PlayPause => {
@@ -48,24 +48,24 @@ impl Workspace {
                 } else {
                     PlayerCommand::Play
                 };
-                self.viewer.send(cmd);
+                self.transport.viewer.send(cmd);
             }
             Action::ShuttleForward => {
                 let rate = keys::next_shuttle_rate(state.playing, state.rate);
-                self.viewer.send(PlayerCommand::SetRate(rate));
+                self.transport.viewer.send(PlayerCommand::SetRate(rate));
                 if !state.playing {
-                    self.viewer.send(PlayerCommand::Play);
+                    self.transport.viewer.send(PlayerCommand::Play);
                 }
             }
-            Action::ShuttleBack => self.viewer.send(PlayerCommand::Step(-1)),
-            Action::Pause => self.viewer.send(PlayerCommand::Pause),
-            Action::Step(n) => self.viewer.send(PlayerCommand::Step(n)),
-            Action::First => self.viewer.send(PlayerCommand::SeekToFrame(0)),
-            Action::Last => self.viewer.send(PlayerCommand::SeekToFrame(last)),
+            Action::ShuttleBack => self.transport.viewer.send(PlayerCommand::Step(-1)),
+            Action::Pause => self.transport.viewer.send(PlayerCommand::Pause),
+            Action::Step(n) => self.transport.viewer.send(PlayerCommand::Step(n)),
+            Action::First => self.transport.viewer.send(PlayerCommand::SeekToFrame(0)),
+            Action::Last => self.transport.viewer.send(PlayerCommand::SeekToFrame(last)),
             Action::PreviousMoment => self.neighbour_moment(false),
             Action::NextMoment => self.neighbour_moment(true),
-            Action::MarkIn => self.mark_in = Some(state.frame),
-            Action::MarkOut => self.mark_out = Some(state.frame),
+            Action::MarkIn => self.transport.mark_in = Some(state.frame),
+            Action::MarkOut => self.transport.mark_out = Some(state.frame),
             Action::MarkPoint => {
                 self.new_moment(state.frame, state.frame, Vec::new());
             }
@@ -73,24 +73,28 @@ impl Workspace {
             Action::Code(key) => self.code_by_hotkey(key, state.frame),
             Action::PlaySelection => {
                 if let Some((start, end)) = self.selection_span() {
-                    self.viewer.send(PlayerCommand::PlaySpan { start, end });
+                    self.transport
+                        .viewer
+                        .send(PlayerCommand::PlaySpan { start, end });
                 }
             }
             Action::LoopSelection => {
                 if let Some((start, end)) = self.selection_span() {
-                    self.viewer.send(PlayerCommand::LoopSpan { start, end });
+                    self.transport
+                        .viewer
+                        .send(PlayerCommand::LoopSpan { start, end });
                 }
             }
             Action::Delete => self.delete_selected(),
             Action::Undo => {
                 self.commit_draft();
-                if self.doc.undo() {
+                if self.session.doc.undo() {
                     self.after_history_move();
                 }
             }
             Action::Redo => {
                 self.commit_draft();
-                if self.doc.redo() {
+                if self.session.doc.redo() {
                     self.after_history_move();
                 }
             }
@@ -99,12 +103,12 @@ impl Workspace {
             Action::Escape => {
                 if self.show_help {
                     self.show_help = false;
-                } else if self.selected.is_some() {
+                } else if self.moments.selected.is_some() {
                     self.commit_draft();
-                    self.selected = None;
+                    self.moments.selected = None;
                 } else {
-                    self.mark_in = None;
-                    self.mark_out = None;
+                    self.transport.mark_in = None;
+                    self.transport.mark_out = None;
                 }
             }
         }
@@ -112,17 +116,21 @@ impl Workspace {
 
     /// The selected moment, or else the in/out marks, as a frame span.
     pub(super) fn selection_span(&self) -> Option<(u32, u32)> {
-        if let Some(m) = self.selected.and_then(|id| self.doc.project().moment(id)) {
+        if let Some(m) = self
+            .moments
+            .selected
+            .and_then(|id| self.session.doc.project().moment(id))
+        {
             return Some((m.start, m.end));
         }
-        match (self.mark_in, self.mark_out) {
+        match (self.transport.mark_in, self.transport.mark_out) {
             (Some(a), Some(b)) => Some((a.min(b), a.max(b))),
             _ => None,
         }
     }
 
     fn moment_from_marks(&mut self, frame: u32) {
-        let span = match (self.mark_in, self.mark_out) {
+        let span = match (self.transport.mark_in, self.transport.mark_out) {
             (Some(a), Some(b)) => Some((a.min(b), a.max(b))),
             (Some(a), None) if frame >= a => Some((a, frame)),
             (None, Some(b)) if frame <= b => Some((frame, b)),
@@ -131,8 +139,8 @@ impl Workspace {
         match span {
             Some((start, end)) => {
                 if self.new_moment(start, end, Vec::new()) {
-                    self.mark_in = None;
-                    self.mark_out = None;
+                    self.transport.mark_in = None;
+                    self.transport.mark_out = None;
                 }
             }
             None => {
@@ -143,12 +151,12 @@ impl Workspace {
 
     /// Adds a moment on the current clip and selects it.
     pub(super) fn new_moment(&mut self, start: u32, end: u32, codes: Vec<CodeRef>) -> bool {
-        let Some(clip) = self.current else {
+        let Some(clip) = self.transport.current else {
             self.status = Some("Open a clip before marking moments.".into());
             return false;
         };
         self.commit_draft();
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         let now = Utc::now();
         let moment = Moment {
             id: project.next_moment_id(),
@@ -158,14 +166,14 @@ impl Workspace {
             codes,
             note: String::new(),
             caption: String::new(),
-            author: self.author.clone(),
+            author: self.moments.author.clone(),
             created: now,
             modified: now,
         };
         let id = moment.id;
         let index = project.moments.len();
         if self.apply(Edit::InsertMoment { index, moment }) {
-            self.selected = Some(id);
+            self.moments.selected = Some(id);
             true
         } else {
             false
@@ -176,9 +184,10 @@ impl Workspace {
     /// marks a point moment with it when nothing is selected.
     fn code_by_hotkey(&mut self, key: char, frame: u32) {
         let Some(book) = self
+            .moments
             .active_codebook
             .as_deref()
-            .and_then(|id| self.doc.project().codebook(id))
+            .and_then(|id| self.session.doc.project().codebook(id))
         else {
             self.status = Some("Pick an active codebook first.".into());
             return;
@@ -188,7 +197,7 @@ impl Workspace {
             return;
         };
         let code = CodeRef::new(book.id.clone(), item.id.clone());
-        match self.selected {
+        match self.moments.selected {
             Some(id) => self.toggle_code(id, code),
             None => {
                 self.new_moment(frame, frame, vec![code]);
@@ -198,7 +207,7 @@ impl Workspace {
 
     pub(super) fn toggle_code(&mut self, id: crate::model::MomentId, code: CodeRef) {
         self.commit_draft();
-        let Some(mut moment) = self.doc.project().moment(id).cloned() else {
+        let Some(mut moment) = self.session.doc.project().moment(id).cloned() else {
             return;
         };
         if let Some(at) = moment.codes.iter().position(|c| *c == code) {
@@ -211,34 +220,42 @@ impl Workspace {
     }
 
     fn delete_selected(&mut self) {
-        let Some(id) = self.selected else {
+        let Some(id) = self.moments.selected else {
             return;
         };
-        self.draft = None;
+        self.moments.draft = None;
         if self.apply(Edit::RemoveMoment(id)) {
-            self.selected = None;
+            self.moments.selected = None;
         }
     }
 
     /// Undo and redo may remove the selected moment or the current clip.
     fn after_history_move(&mut self) {
-        self.draft = None;
-        self.reel_text = None;
-        let project = self.doc.project();
-        if self.selected.is_some_and(|id| project.moment(id).is_none()) {
-            self.selected = None;
+        self.moments.draft = None;
+        self.reels.text = None;
+        let project = self.session.doc.project();
+        if self
+            .moments
+            .selected
+            .is_some_and(|id| project.moment(id).is_none())
+        {
+            self.moments.selected = None;
         }
-        if self.current.is_some_and(|id| project.clip(id).is_none()) {
-            self.current = None;
-            self.viewer.close();
+        if self
+            .transport
+            .current
+            .is_some_and(|id| project.clip(id).is_none())
+        {
+            self.transport.current = None;
+            self.transport.viewer.close();
         }
     }
 
     pub(super) fn save(&mut self) {
         self.commit_draft();
-        if self.saver.can_save() {
-            self.saver.save(&self.doc, &self.ctx);
-        } else if self.lock.is_none() && self.banner.is_some() {
+        if self.session.saver.can_save() {
+            self.session.saver.save(&self.session.doc, &self.ctx);
+        } else if self.session.lock.is_none() && self.session.banner.is_some() {
             self.status = Some("This project is read-only here.".into());
         } else {
             self.save_as();

@@ -22,6 +22,20 @@ pub enum Thumb {
     Failed(String),
 }
 
+/// The media bin: thumbnails, which clips are offline, and the clip jobs
+/// in flight.
+#[derive(Default)]
+pub(super) struct ClipBin {
+    pub thumbs: std::collections::HashMap<ClipId, Thumb>,
+    /// Thumbnail workers still running (one more per batch of added clips).
+    pub thumb_jobs: Vec<Job<(), ThumbResult>>,
+    pub offline: HashSet<ClipId>,
+    pub media_check: Option<Job<HashSet<ClipId>>>,
+    /// The clip being looked for, in which folder.
+    pub relinking: Option<(ClipId, PathBuf, Job<Option<PathBuf>>)>,
+    pub adding: Option<Job<Vec<anyhow::Result<Clip>>>>,
+}
+
 /// A dialog whose answer has not come back yet, and what it was for.
 pub enum Pending {
     Relink(ClipId),
@@ -85,12 +99,13 @@ pub fn spawn_media_check(
 
 impl Workspace {
     pub(super) fn clip_path(&self, clip: &Clip) -> PathBuf {
-        resolve(self.project_path.as_deref(), clip)
+        resolve(self.session.project_path.as_deref(), clip)
     }
 
     pub(super) fn poll_clips(&mut self, ctx: &egui::Context) {
         let mut arrived = Vec::new();
-        self.thumb_jobs
+        self.bin
+            .thumb_jobs
             .retain_mut(|job| job.poll(|thumb| arrived.push(thumb)).is_none());
         for (id, result) in arrived {
             let thumb = match result {
@@ -105,18 +120,22 @@ impl Workspace {
                 }
                 Err(e) => Thumb::Failed(e.to_string()),
             };
-            self.thumbs.insert(id, thumb);
+            self.bin.thumbs.insert(id, thumb);
         }
-        if let Some(job) = &mut self.media_check
+        if let Some(job) = &mut self.bin.media_check
             && let Some(outcome) = job.poll_result()
         {
-            self.media_check = None;
+            self.bin.media_check = None;
             match outcome {
-                Ok(offline) => self.offline = offline,
+                Ok(offline) => self.bin.offline = offline,
                 Err(e) => self.status = Some(format!("Could not check the clips: {e}")),
             }
-            if self.current.is_some_and(|c| self.offline.contains(&c)) {
-                self.viewer.close();
+            if self
+                .transport
+                .current
+                .is_some_and(|c| self.bin.offline.contains(&c))
+            {
+                self.transport.viewer.close();
             }
         }
         self.poll_relink();
@@ -126,23 +145,23 @@ impl Workspace {
 
     /// Opens a dialog; its answer is handled in `poll_dialog`.
     pub(super) fn ask(&mut self, question: Question, why: Pending, ctx: &egui::Context) {
-        if self.dialog.is_some() {
+        if self.questions.pending.is_some() {
             return;
         }
-        match self.dialogs.ask(question, ctx) {
-            Ok(job) => self.dialog = Some((why, job)),
+        match self.questions.dialogs.ask(question, ctx) {
+            Ok(job) => self.questions.pending = Some((why, job)),
             Err(e) => self.status = Some(e.to_string()),
         }
     }
 
     fn poll_dialog(&mut self) {
-        let Some((_, job)) = &mut self.dialog else {
+        let Some((_, job)) = &mut self.questions.pending else {
             return;
         };
         let Some(answer) = job.poll_result() else {
             return;
         };
-        let Some((why, _)) = self.dialog.take() else {
+        let Some((why, _)) = self.questions.pending.take() else {
             return;
         };
         let paths = match answer {
@@ -169,7 +188,13 @@ impl Workspace {
 
     /// Looks for a moved clip's file under `folder`, by fingerprint.
     fn search_for_clip(&mut self, clip: ClipId, folder: PathBuf) {
-        let Some(wanted) = self.doc.project().clip(clip).map(|c| c.fingerprint.clone()) else {
+        let Some(wanted) = self
+            .session
+            .doc
+            .project()
+            .clip(clip)
+            .map(|c| c.fingerprint.clone())
+        else {
             return;
         };
         let searched = folder.clone();
@@ -178,7 +203,7 @@ impl Workspace {
         });
         match job {
             Ok(job) => {
-                self.relinking = Some((clip, folder, job));
+                self.bin.relinking = Some((clip, folder, job));
                 self.status = Some("Looking for the clip…".into());
             }
             Err(e) => self.status = Some(e.to_string()),
@@ -186,14 +211,14 @@ impl Workspace {
     }
 
     fn poll_relink(&mut self) {
-        let Some((clip_id, folder, job)) = &mut self.relinking else {
+        let Some((clip_id, folder, job)) = &mut self.bin.relinking else {
             return;
         };
         let Some(result) = job.poll_result() else {
             return;
         };
         let (clip_id, folder) = (*clip_id, folder.clone());
-        self.relinking = None;
+        self.bin.relinking = None;
         let found = match result {
             Ok(Some(found)) => found,
             Ok(None) => {
@@ -208,31 +233,31 @@ impl Workspace {
                 return;
             }
         };
-        let Some(mut clip) = self.doc.project().clip(clip_id).cloned() else {
+        let Some(mut clip) = self.session.doc.project().clip(clip_id).cloned() else {
             return;
         };
-        clip.path = match &self.project_path {
+        clip.path = match &self.session.project_path {
             Some(p) => crate::store::stored_clip_path(p, &found),
             None => found.to_string_lossy().into_owned(),
         };
         let name = clip.name.clone();
         if self.apply(Edit::UpdateClip(clip)) {
-            self.offline.remove(&clip_id);
+            self.bin.offline.remove(&clip_id);
             self.status = Some(format!("Found '{name}' at {}", found.display()));
-            if self.current == Some(clip_id) {
-                self.viewer.open(clip_id, found);
+            if self.transport.current == Some(clip_id) {
+                self.transport.viewer.open(clip_id, found);
             }
         }
     }
 
     fn save_still_to(&mut self, clip: ClipId, frame: u32, output: PathBuf) {
-        let Some(clip) = self.doc.project().clip(clip).cloned() else {
+        let Some(clip) = self.session.doc.project().clip(clip).cloned() else {
             return;
         };
         let path = self.clip_path(&clip);
         let guard = self.output_guard();
         match super::outputs::start_still(&self.ctx, guard, clip, path, frame, output) {
-            Ok(job) => self.job = Some(job),
+            Ok(job) => self.reels.output = Some(job),
             Err(e) => self.status = Some(format!("Not saved: {e}")),
         }
     }
@@ -241,8 +266,8 @@ impl Workspace {
     /// confirmed replacing an existing file, but the project, its own files
     /// and its clips are never written over.
     pub(super) fn output_guard(&self) -> OutputGuard {
-        let project = self.doc.project();
-        match &self.project_path {
+        let project = self.session.doc.project();
+        match &self.session.project_path {
             Some(path) => crate::store::output_guard(path, project, Overwrite::Confirmed),
             None => {
                 let mut guard = OutputGuard::new(Overwrite::Confirmed);
@@ -275,8 +300,8 @@ impl Workspace {
         if videos.is_empty() {
             return;
         }
-        let first_id = self.doc.project().next_clip_id().0;
-        let project_path = self.project_path.clone();
+        let first_id = self.session.doc.project().next_clip_id().0;
+        let project_path = self.session.project_path.clone();
         let job = jobs::spawn(&self.ctx, "add-clips", move |_: &Worker<()>| {
             videos
                 .iter()
@@ -296,7 +321,7 @@ impl Workspace {
         });
         match job {
             Ok(job) => {
-                self.adding = Some(job);
+                self.bin.adding = Some(job);
                 self.status = Some("Adding clips…".into());
             }
             Err(e) => self.status = Some(format!("Not added: {e}")),
@@ -304,13 +329,13 @@ impl Workspace {
     }
 
     fn poll_added_clips(&mut self) {
-        let Some(job) = &mut self.adding else {
+        let Some(job) = &mut self.bin.adding else {
             return;
         };
         let Some(outcome) = job.poll_result() else {
             return;
         };
-        self.adding = None;
+        self.bin.adding = None;
         let results = match outcome {
             Ok(results) => results,
             Err(e) => {
@@ -318,7 +343,7 @@ impl Workspace {
                 return;
             }
         };
-        let mut index = self.doc.project().clips.len();
+        let mut index = self.session.doc.project().clips.len();
         let mut edits = Vec::new();
         let mut problems = Vec::new();
         for result in results {
@@ -331,15 +356,15 @@ impl Workspace {
             }
         }
         let added = edits.len();
-        let first_new = self.doc.project().clips.len();
+        let first_new = self.session.doc.project().clips.len();
         if added > 0 && self.apply(Edit::Batch(edits)) {
             // Only the new clips: the others' thumbnails are already here.
             match spawn_thumbnails(
                 &self.ctx,
-                &self.doc.project().clips[first_new..],
-                self.project_path.as_deref(),
+                &self.session.doc.project().clips[first_new..],
+                self.session.project_path.as_deref(),
             ) {
-                Ok(job) => self.thumb_jobs.push(job),
+                Ok(job) => self.bin.thumb_jobs.push(job),
                 Err(e) => log::warn!("no thumbnails for the added clips: {e}"),
             }
             self.status = Some(format!("Added {added} clip(s)."));
@@ -380,7 +405,7 @@ impl Workspace {
     /// the new folder, and from then on saves and autosaves go there.
     pub fn save_to(&mut self, path: PathBuf) {
         self.commit_draft();
-        if self.project_path.as_deref() != Some(path.as_path())
+        if self.session.project_path.as_deref() != Some(path.as_path())
             && let Err(e) = self.output_guard().check(&path)
         {
             self.status = Some(format!("Not saved: {e}"));
@@ -398,6 +423,7 @@ impl Workspace {
             }
         };
         let edits: Vec<Edit> = self
+            .session
             .doc
             .project()
             .clips
@@ -415,11 +441,12 @@ impl Workspace {
         if !edits.is_empty() && !self.apply(Edit::Batch(edits)) {
             return;
         }
-        self.project_path = Some(path.clone());
-        self.lock = Some(lock);
-        self.banner = None;
-        self.saver = crate::ui::saving::Saver::new(Some(&path), true, self.autosave_interval);
-        self.saver.save(&self.doc, &self.ctx);
+        self.session.project_path = Some(path.clone());
+        self.session.lock = Some(lock);
+        self.session.banner = None;
+        self.session.saver =
+            crate::ui::saving::Saver::new(Some(&path), true, self.session.autosave_interval);
+        self.session.saver.save(&self.session.doc, &self.ctx);
         self.requests.push(super::Request::Saved(path));
     }
 }

@@ -11,13 +11,17 @@ use crate::ui::dialogs::Question;
 
 impl Workspace {
     pub(super) fn open_codebook_editor(&mut self) {
-        let id = self
-            .active_codebook
-            .clone()
-            .or_else(|| self.doc.project().codebooks.first().map(|b| b.id.clone()));
+        let id = self.moments.active_codebook.clone().or_else(|| {
+            self.session
+                .doc
+                .project()
+                .codebooks
+                .first()
+                .map(|b| b.id.clone())
+        });
         let working = id
             .as_deref()
-            .and_then(|id| self.doc.project().codebook(id))
+            .and_then(|id| self.session.doc.project().codebook(id))
             .cloned();
         self.codebook_editor = Some(CodebookEditor::new(working));
     }
@@ -27,21 +31,21 @@ impl Workspace {
             return;
         };
         let mut open = true;
-        let outcome = editor.show(ctx, &mut open, self.doc.project());
+        let outcome = editor.show(ctx, &mut open, self.session.doc.project());
         use crate::ui::codebook_editor::Outcome;
         match outcome {
             Outcome::None => {}
             Outcome::Pick(id) => {
-                let working = self.doc.project().codebook(&id).cloned();
+                let working = self.session.doc.project().codebook(&id).cloned();
                 editor = CodebookEditor::new(working);
             }
             Outcome::Apply(book) => {
-                let exists = self.doc.project().codebook(&book.id).is_some();
+                let exists = self.session.doc.project().codebook(&book.id).is_some();
                 let edit = if exists {
                     Edit::UpdateCodebook(book.clone())
                 } else {
                     Edit::InsertCodebook {
-                        index: self.doc.project().codebooks.len(),
+                        index: self.session.doc.project().codebooks.len(),
                         codebook: book.clone(),
                     }
                 };
@@ -53,11 +57,11 @@ impl Workspace {
                 }
             }
             Outcome::New => {
-                let book = new_codebook(self.doc.project());
+                let book = new_codebook(self.session.doc.project());
                 editor = CodebookEditor::new(Some(book));
                 editor.mark_new();
             }
-            Outcome::MakeActive(id) => self.active_codebook = Some(id),
+            Outcome::MakeActive(id) => self.moments.active_codebook = Some(id),
             Outcome::Export(id) => self.ask(
                 Question::ExportCodebook,
                 super::clips::Pending::ExportCodebook(id),
@@ -84,7 +88,7 @@ impl Workspace {
                 return;
             }
         };
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         let base = book.id.clone();
         let mut n = 2;
         while project.codebook(&book.id).is_some() {
@@ -98,13 +102,13 @@ impl Workspace {
             index,
             codebook: book,
         }) {
-            self.active_codebook = Some(id);
+            self.moments.active_codebook = Some(id);
             self.status = Some(format!("Imported codebook '{name}'."));
         }
     }
 
     pub(super) fn export_codebook(&mut self, id: &str, path: &Path) {
-        let Some(book) = self.doc.project().codebook(id) else {
+        let Some(book) = self.session.doc.project().codebook(id) else {
             return;
         };
         self.status = Some(match write_codebook(book, path, &self.output_guard()) {

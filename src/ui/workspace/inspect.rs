@@ -22,10 +22,10 @@ pub struct Draft {
 impl Workspace {
     /// Turns the draft into an edit if it differs from the project.
     pub(super) fn commit_draft(&mut self) {
-        let Some(draft) = self.draft.take() else {
+        let Some(draft) = self.moments.draft.take() else {
             return;
         };
-        let Some(mut moment) = self.doc.project().moment(draft.moment).cloned() else {
+        let Some(mut moment) = self.session.doc.project().moment(draft.moment).cloned() else {
             return;
         };
         let (start, end) = (draft.start.min(draft.end), draft.start.max(draft.end));
@@ -47,7 +47,7 @@ impl Workspace {
 
     pub(super) fn inspector(&mut self, ui: &mut egui::Ui) {
         ui.heading("Moment");
-        let Some(id) = self.selected else {
+        let Some(id) = self.moments.selected else {
             ui.label(
                 egui::RichText::new(
                     "No moment selected. Mark one with I and O, then Enter; \
@@ -57,12 +57,12 @@ impl Workspace {
             );
             return;
         };
-        let Some(moment) = self.doc.project().moment(id).cloned() else {
+        let Some(moment) = self.session.doc.project().moment(id).cloned() else {
             return;
         };
-        if self.draft.as_ref().is_none_or(|d| d.moment != id) {
+        if self.moments.draft.as_ref().is_none_or(|d| d.moment != id) {
             self.commit_draft();
-            self.draft = Some(Draft {
+            self.moments.draft = Some(Draft {
                 moment: id,
                 note: moment.note.clone(),
                 caption: moment.caption.clone(),
@@ -71,7 +71,7 @@ impl Workspace {
                 end: moment.end,
             });
         }
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         let Some(clip) = project.clip(moment.clip) else {
             return;
         };
@@ -88,10 +88,11 @@ impl Workspace {
         let mut commit = false;
         let mut codes_clicked: Vec<CodeRef> = Vec::new();
         let active = self
+            .moments
             .active_codebook
             .as_deref()
             .and_then(|b| project.codebook(b));
-        if let Some(draft) = &mut self.draft {
+        if let Some(draft) = &mut self.moments.draft {
             egui::Grid::new("moment-frames")
                 .num_columns(2)
                 .show(ui, |ui| {
@@ -208,12 +209,13 @@ impl Workspace {
             .inner;
         if add_to_reel {
             if self
-                .current_reel
-                .is_none_or(|r| self.doc.project().reel(r).is_none())
+                .reels
+                .current
+                .is_none_or(|r| self.session.doc.project().reel(r).is_none())
             {
-                self.current_reel = self.doc.project().reels.first().map(|r| r.id);
+                self.reels.current = self.session.doc.project().reels.first().map(|r| r.id);
             }
-            if self.current_reel.is_none() {
+            if self.reels.current.is_none() {
                 self.new_reel();
             }
             self.add_selected_to_reel();

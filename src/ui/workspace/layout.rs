@@ -14,13 +14,14 @@ impl Workspace {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         // Review mode owns the whole window: nothing of the workspace shows.
-        if self.review.is_some() {
+        if self.review.session.is_some() {
             self.review_ui(ui);
             return;
         }
         self.review_notes_dialog(&ctx);
-        let modal_open =
-            self.recovery_offer.is_some() || self.asking_to_close || self.review_notes.is_some();
+        let modal_open = self.session.recovery_offer.is_some()
+            || self.session.asking_to_close
+            || self.review.notes.is_some();
         if !modal_open {
             let typing = ctx.egui_wants_keyboard_input();
             for action in ctx.input(|i| keys::read(i, typing)) {
@@ -67,7 +68,7 @@ impl Workspace {
             .resizable(true)
             .show(ui, |ui| self.timeline_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(banner) = &self.banner {
+            if let Some(banner) = &self.session.banner {
                 ui.colored_label(ui.visuals().warn_fg_color, banner);
             }
             // The transport takes the rows it needs (it wraps when narrow);
@@ -76,7 +77,11 @@ impl Workspace {
                 .frame(egui::Frame::NONE.inner_margin(egui::Margin::symmetric(0, 6)))
                 .resizable(false)
                 .show(ui, |ui| self.transport(ui));
-            if self.current.is_some_and(|c| self.offline.contains(&c)) {
+            if self
+                .transport
+                .current
+                .is_some_and(|c| self.bin.offline.contains(&c))
+            {
                 ui.centered_and_justified(|ui| {
                     ui.colored_label(
                         ui.visuals().warn_fg_color,
@@ -84,7 +89,7 @@ impl Workspace {
                     );
                 });
             } else {
-                let picture = self.viewer.show(ui);
+                let picture = self.transport.viewer.show(ui);
                 if let Some(caption) = self.preview_caption() {
                     style::caption_band(ui, picture, &caption);
                 }
@@ -103,10 +108,10 @@ impl Workspace {
                     self.ask(Question::OpenProject, Pending::OpenProject, &ctx);
                 }
                 ui.menu_button("Open recent", |ui| {
-                    if self.recent.is_empty() {
+                    if self.session.recent.is_empty() {
                         ui.label("Nothing yet");
                     }
-                    for path in self.recent.clone() {
+                    for path in self.session.recent.clone() {
                         if ui.button(path.display().to_string()).clicked() {
                             self.requests.push(super::Request::Open(path));
                         }
@@ -133,7 +138,7 @@ impl Workspace {
                 }
             });
             ui.menu_button("Edit", |ui| {
-                let undo = self.doc.undo_label().map(|l| format!("Undo {l}"));
+                let undo = self.session.doc.undo_label().map(|l| format!("Undo {l}"));
                 if ui
                     .add_enabled(
                         undo.is_some(),
@@ -143,7 +148,7 @@ impl Workspace {
                 {
                     self.perform(Action::Undo);
                 }
-                let redo = self.doc.redo_label().map(|l| format!("Redo {l}"));
+                let redo = self.session.doc.redo_label().map(|l| format!("Redo {l}"));
                 if ui
                     .add_enabled(
                         redo.is_some(),
@@ -155,7 +160,10 @@ impl Workspace {
                 }
                 ui.separator();
                 if ui
-                    .add_enabled(self.selected.is_some(), egui::Button::new("Delete moment"))
+                    .add_enabled(
+                        self.moments.selected.is_some(),
+                        egui::Button::new("Delete moment"),
+                    )
                     .clicked()
                 {
                     self.perform(Action::Delete);
@@ -188,7 +196,7 @@ impl Workspace {
             });
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let title_text = self.title();
-                if let Some(status) = self.status.as_ref().or(self.saver.status.as_ref()) {
+                if let Some(status) = self.status.as_ref().or(self.session.saver.status.as_ref()) {
                     // One line, cut to the room the menus and the title leave
                     // (the whole text on hover): never drawn over the menus.
                     let font = egui::TextStyle::Body.resolve(ui.style());
@@ -204,7 +212,7 @@ impl Workspace {
                     });
                 }
                 let title = ui.strong(title_text);
-                if let Some(path) = &self.project_path {
+                if let Some(path) = &self.session.project_path {
                     title.on_hover_text(path.display().to_string());
                 }
             });
@@ -219,9 +227,9 @@ impl Workspace {
         egui::ScrollArea::vertical()
             .id_salt("media-bin")
             .show(ui, |ui| {
-                for clip in &self.doc.project().clips {
-                    let current = self.current == Some(clip.id);
-                    let offline = self.offline.contains(&clip.id);
+                for clip in &self.session.doc.project().clips {
+                    let current = self.transport.current == Some(clip.id);
+                    let offline = self.bin.offline.contains(&clip.id);
                     let frame = egui::Frame::group(ui.style()).fill(if current {
                         ui.visuals().selection.bg_fill.gamma_multiply(0.35)
                     } else {
@@ -229,7 +237,7 @@ impl Workspace {
                     });
                     frame.show(ui, |ui| {
                         ui.set_width(ui.available_width());
-                        match self.thumbs.get(&clip.id) {
+                        match self.bin.thumbs.get(&clip.id) {
                             Some(Thumb::Ready(t)) if !offline => {
                                 // Portrait phone footage would otherwise fill the list.
                                 let size = t.size_vec2();
@@ -297,7 +305,7 @@ impl Workspace {
     }
 
     fn transport(&mut self, ui: &mut egui::Ui) {
-        let state = self.viewer.state().clone();
+        let state = self.transport.viewer.state().clone();
         let mut actions = Vec::new();
         ui.horizontal_wrapped(|ui| {
             let enabled = state.frame_count > 0;
@@ -351,14 +359,14 @@ impl Workspace {
                     )
                     .labelled_by(label.id);
                 if r.changed() {
-                    self.viewer.send(PlayerCommand::SetRate(rate));
+                    self.transport.viewer.send(PlayerCommand::SetRate(rate));
                 }
                 ui.separator();
                 if ui
                     .button("Save still…")
                     .on_hover_text("This frame at full size, as PNG or JPEG")
                     .clicked()
-                    && let Some(clip) = self.current
+                    && let Some(clip) = self.transport.current
                 {
                     let frame = state.frame;
                     self.ask(
@@ -373,13 +381,14 @@ impl Workspace {
             });
         });
         ui.horizontal(|ui| {
-            ui.label(egui::RichText::new(self.viewer.position_label()).monospace());
+            ui.label(egui::RichText::new(self.transport.viewer.position_label()).monospace());
             if let Some(label) = self.preview_label() {
                 ui.label(egui::RichText::new(label).strong());
             }
             let rate = self
+                .transport
                 .current
-                .and_then(|c| self.doc.project().clip(c))
+                .and_then(|c| self.session.doc.project().clip(c))
                 .map(|c| c.media.frame_rate);
             if let Some(rate) = rate {
                 let mark =
@@ -387,8 +396,8 @@ impl Workspace {
                 ui.label(
                     egui::RichText::new(format!(
                         "In {} · Out {}",
-                        mark(self.mark_in),
-                        mark(self.mark_out)
+                        mark(self.transport.mark_in),
+                        mark(self.transport.mark_out)
                     ))
                     .weak(),
                 );
@@ -400,9 +409,9 @@ impl Workspace {
     }
 
     fn timeline_panel(&mut self, ui: &mut egui::Ui) {
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         ui.horizontal(|ui| {
-            let mut active = self.active_codebook.clone();
+            let mut active = self.moments.active_codebook.clone();
             let name = active
                 .as_deref()
                 .and_then(|id| project.codebook(id))
@@ -415,43 +424,58 @@ impl Workspace {
                         ui.selectable_value(&mut active, Some(book.id.clone()), &book.name);
                     }
                 });
-            if active != self.active_codebook {
-                self.active_codebook = active;
+            if active != self.moments.active_codebook {
+                self.moments.active_codebook = active;
             }
             if ui.button("Whole clip").clicked() {
-                self.timeline_view = Default::default();
+                self.transport.timeline_view = Default::default();
             }
         });
-        let Some(clip) = self.current.and_then(|c| project.clip(c)).cloned() else {
+        let Some(clip) = self
+            .transport
+            .current
+            .and_then(|c| project.clip(c))
+            .cloned()
+        else {
             ui.label(egui::RichText::new("Pick a clip to see its timeline.").weak());
             return;
         };
-        let revision = self.doc.revision();
-        let fresh = self.timeline_index.as_ref().is_some_and(|(r, c, b, _)| {
-            *r == revision && *c == clip.id && *b == self.active_codebook
-        });
+        let revision = self.session.doc.revision();
+        let fresh = self
+            .transport
+            .timeline_index
+            .as_ref()
+            .is_some_and(|(r, c, b, _)| {
+                *r == revision && *c == clip.id && *b == self.moments.active_codebook
+            });
         if !fresh {
             let book = self
+                .moments
                 .active_codebook
                 .as_deref()
                 .and_then(|b| project.codebook(b));
             let index = TimelineIndex::build(project, clip.id, book);
-            self.timeline_index = Some((revision, clip.id, self.active_codebook.clone(), index));
+            self.transport.timeline_index = Some((
+                revision,
+                clip.id,
+                self.moments.active_codebook.clone(),
+                index,
+            ));
         }
-        let Some((_, _, _, index)) = &self.timeline_index else {
+        let Some((_, _, _, index)) = &self.transport.timeline_index else {
             return;
         };
-        let overview = self.overviews.get(&clip);
+        let overview = self.transport.overviews.get(&clip);
         let empty = Vec::new();
-        let state = self.viewer.state();
+        let state = self.transport.viewer.state();
         let input = TimelineInput {
             index,
             frames: clip.media.frames,
             rate: clip.media.frame_rate,
             playhead: state.frame,
-            selected: self.selected,
-            mark_in: self.mark_in,
-            mark_out: self.mark_out,
+            selected: self.moments.selected,
+            mark_in: self.transport.mark_in,
+            mark_out: self.transport.mark_out,
             filmstrip: overview.map(|o| &o.filmstrip).unwrap_or(&empty),
             waveform: overview
                 .and_then(|o| o.waveform.as_ref())
@@ -459,18 +483,20 @@ impl Workspace {
             overview_progress: overview.and_then(|o| o.progress),
             follow_playhead: state.playing,
         };
-        let actions = timeline::show(ui, &mut self.timeline_view, &input);
+        let actions = timeline::show(ui, &mut self.transport.timeline_view, &input);
         for action in actions {
             if !matches!(action, TimelineAction::Select(_)) {
                 self.stop_preview();
             }
             match action {
-                TimelineAction::Seek(f) => self.viewer.send(PlayerCommand::SeekToFrame(f)),
-                TimelineAction::Scrub(f) => self.viewer.send(PlayerCommand::Scrub(f)),
-                TimelineAction::ScrubEnd => self.viewer.send(PlayerCommand::ScrubEnd),
+                TimelineAction::Seek(f) => {
+                    self.transport.viewer.send(PlayerCommand::SeekToFrame(f))
+                }
+                TimelineAction::Scrub(f) => self.transport.viewer.send(PlayerCommand::Scrub(f)),
+                TimelineAction::ScrubEnd => self.transport.viewer.send(PlayerCommand::ScrubEnd),
                 TimelineAction::Select(id) => {
                     self.commit_draft();
-                    self.selected = Some(id);
+                    self.moments.selected = Some(id);
                 }
                 TimelineAction::Trim { moment, start, end } => self.trim(moment, start, end),
             }
@@ -479,7 +505,7 @@ impl Workspace {
 
     fn trim(&mut self, id: crate::model::MomentId, start: u32, end: u32) {
         self.commit_draft();
-        let Some(mut moment) = self.doc.project().moment(id).cloned() else {
+        let Some(mut moment) = self.session.doc.project().moment(id).cloned() else {
             return;
         };
         if (moment.start, moment.end) == (start, end) {
@@ -492,7 +518,7 @@ impl Workspace {
     }
 
     fn recovery_dialog(&mut self, ctx: &egui::Context) {
-        if self.recovery_offer.is_none() {
+        if self.session.recovery_offer.is_none() {
             return;
         }
         let mut answer = None;
@@ -513,22 +539,22 @@ impl Workspace {
         });
         match answer {
             Some(true) => {
-                if let Some(recovered) = self.recovery_offer.take() {
+                if let Some(recovered) = self.session.recovery_offer.take() {
                     // Restored work is not in the project file until saved.
-                    self.doc = Document::unsaved(recovered);
-                    self.saver.status = Some("Unsaved work restored".into());
+                    self.session.doc = Document::unsaved(recovered);
+                    self.session.saver.status = Some("Unsaved work restored".into());
                 }
             }
             Some(false) => {
-                self.recovery_offer = None;
-                self.saver.discard_recovery(ctx);
+                self.session.recovery_offer = None;
+                self.session.saver.discard_recovery(ctx);
             }
             None => {}
         }
     }
 
     fn close_dialog(&mut self, ctx: &egui::Context) {
-        if !self.asking_to_close {
+        if !self.session.asking_to_close {
             return;
         }
         let mut answer = None;
@@ -549,16 +575,16 @@ impl Workspace {
         });
         match answer {
             Some(CloseAnswer::Save) => {
-                self.asking_to_close = false;
+                self.session.asking_to_close = false;
                 self.save();
-                self.quit_after_save = true;
+                self.session.quit_after_save = true;
             }
             Some(CloseAnswer::Discard) => {
-                self.asking_to_close = false;
-                self.discard_on_quit = true;
+                self.session.asking_to_close = false;
+                self.session.discard_on_quit = true;
                 self.requests.push(super::Request::Quit);
             }
-            Some(CloseAnswer::Cancel) => self.asking_to_close = false,
+            Some(CloseAnswer::Cancel) => self.session.asking_to_close = false,
             None => {}
         }
     }

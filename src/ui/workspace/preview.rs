@@ -31,12 +31,13 @@ enum Phase {
 impl Workspace {
     pub(super) fn start_preview(&mut self, reel: ReelId) {
         if self
+            .session
             .doc
             .project()
             .reel(reel)
             .is_some_and(|r| !r.items.is_empty())
         {
-            self.preview = Some(ReelPreview {
+            self.reels.preview = Some(ReelPreview {
                 reel,
                 item: 0,
                 phase: Phase::Start,
@@ -45,47 +46,49 @@ impl Workspace {
     }
 
     pub(super) fn stop_preview(&mut self) {
-        if self.preview.take().is_some() {
-            self.viewer.send(PlayerCommand::Pause);
-            self.viewer.send(PlayerCommand::SetRate(1.0));
+        if self.reels.preview.take().is_some() {
+            self.transport.viewer.send(PlayerCommand::Pause);
+            self.transport.viewer.send(PlayerCommand::SetRate(1.0));
         }
     }
 
     /// The parent-facing caption of the item being previewed.
     pub(super) fn preview_caption(&self) -> Option<String> {
-        let p = self.preview.as_ref()?;
+        let p = self.reels.preview.as_ref()?;
         self.preview_step(p.reel, p.item).map(|s| s.caption)
     }
 
     /// "Previewing item 2 of 4".
     pub(super) fn preview_label(&self) -> Option<String> {
-        let p = self.preview.as_ref()?;
-        let total = self.doc.project().reel(p.reel)?.items.len();
+        let p = self.reels.preview.as_ref()?;
+        let total = self.session.doc.project().reel(p.reel)?.items.len();
         Some(format!("Previewing item {} of {total}", p.item + 1))
     }
 
     fn preview_step(&self, reel: ReelId, index: usize) -> Option<PlayedItem> {
-        played_item(self.doc.project(), reel, index)
+        played_item(self.session.doc.project(), reel, index)
     }
 
     /// Moves the preview along; call every frame.
     pub(super) fn poll_preview(&mut self, ctx: &egui::Context) {
-        let Some(preview) = self.preview.take() else {
+        let Some(preview) = self.reels.preview.take() else {
             return;
         };
         let Some(step) = self.preview_step(preview.reel, preview.item) else {
             // The reel changed under the preview (undo, removal): stop.
-            self.viewer.send(PlayerCommand::SetRate(1.0));
+            self.transport.viewer.send(PlayerCommand::SetRate(1.0));
             return;
         };
-        let state = self.viewer.state().clone();
-        let idle = !self.viewer.is_busy();
+        let state = self.transport.viewer.state().clone();
+        let idle = !self.transport.viewer.is_busy();
         let phase = match preview.phase {
             Phase::Start => {
                 self.show_clip(step.clip);
-                self.viewer.send(PlayerCommand::SetRate(step.speed));
+                self.transport
+                    .viewer
+                    .send(PlayerCommand::SetRate(step.speed));
                 let to = step.hold.map_or(step.end, |(frame, _)| frame);
-                self.viewer.send(PlayerCommand::PlaySpan {
+                self.transport.viewer.send(PlayerCommand::PlaySpan {
                     start: step.start,
                     end: to,
                 });
@@ -105,7 +108,9 @@ impl Workspace {
             }
             Phase::Holding { until, rest } if Instant::now() >= until => match rest {
                 Some((start, end)) => {
-                    self.viewer.send(PlayerCommand::PlaySpan { start, end });
+                    self.transport
+                        .viewer
+                        .send(PlayerCommand::PlaySpan { start, end });
                     Some(Phase::Playing {
                         to: end,
                         hold: None,
@@ -121,19 +126,19 @@ impl Workspace {
         };
         match phase {
             Some(phase) => {
-                self.preview = Some(ReelPreview { phase, ..preview });
+                self.reels.preview = Some(ReelPreview { phase, ..preview });
             }
             None => {
                 let next = preview.item + 1;
                 if self.preview_step(preview.reel, next).is_some() {
-                    self.preview = Some(ReelPreview {
+                    self.reels.preview = Some(ReelPreview {
                         reel: preview.reel,
                         item: next,
                         phase: Phase::Start,
                     });
                     ctx.request_repaint();
                 } else {
-                    self.viewer.send(PlayerCommand::SetRate(1.0));
+                    self.transport.viewer.send(PlayerCommand::SetRate(1.0));
                     self.status = Some("Reel preview finished.".into());
                 }
             }

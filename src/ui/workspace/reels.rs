@@ -12,15 +12,40 @@ use crate::ui::dialogs::Question;
 /// Speeds offered for an item, in percent: reels slow down, never speed up.
 const SPEEDS: [u8; 4] = [25, 50, 75, 100];
 
+/// The Reels tab: the reel being edited and its typed text, the preview
+/// playing in the viewer, and the render in flight.
+pub(super) struct ReelPanel {
+    pub current: Option<ReelId>,
+    pub text: Option<ReelText>,
+    pub preview: Option<super::preview::ReelPreview>,
+    pub output: Option<super::outputs::Output>,
+    pub render_settings: OutputSettings,
+    /// The reel being rendered, where to, and what it showed.
+    pub rendering: Option<(ReelId, std::path::PathBuf, String)>,
+}
+
+impl Default for ReelPanel {
+    fn default() -> Self {
+        Self {
+            current: None,
+            text: None,
+            preview: None,
+            output: None,
+            render_settings: default_settings(),
+            rendering: None,
+        }
+    }
+}
+
 impl Workspace {
     fn commit_reel(&mut self, reel: Reel) {
-        if self.doc.project().reel(reel.id) != Some(&reel) {
+        if self.session.doc.project().reel(reel.id) != Some(&reel) {
             self.apply(Edit::UpdateReel(reel));
         }
     }
 
     pub(super) fn new_reel(&mut self) {
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         let reel = Reel {
             id: project.next_reel_id(),
             name: format!("Review {}", project.reels.len() + 1),
@@ -32,16 +57,16 @@ impl Workspace {
         let id = reel.id;
         let index = project.reels.len();
         if self.apply(Edit::InsertReel { index, reel }) {
-            self.current_reel = Some(id);
+            self.reels.current = Some(id);
         }
     }
 
     /// Adds the selected moment to the reel being edited.
     pub(super) fn add_selected_to_reel(&mut self) {
-        let (Some(moment), Some(reel)) = (self.selected, self.current_reel) else {
+        let (Some(moment), Some(reel)) = (self.moments.selected, self.reels.current) else {
             return;
         };
-        let Some(mut reel) = self.doc.project().reel(reel).cloned() else {
+        let Some(mut reel) = self.session.doc.project().reel(reel).cloned() else {
             return;
         };
         reel.items.push(ReelItem::for_moment(moment));
@@ -50,19 +75,21 @@ impl Workspace {
 
     pub(super) fn reel_editor(&mut self, ui: &mut egui::Ui) {
         if self
-            .current_reel
-            .is_none_or(|id| self.doc.project().reel(id).is_none())
+            .reels
+            .current
+            .is_none_or(|id| self.session.doc.project().reel(id).is_none())
         {
-            self.current_reel = self.doc.project().reels.first().map(|r| r.id);
+            self.reels.current = self.session.doc.project().reels.first().map(|r| r.id);
         }
         ui.horizontal(|ui| {
-            let project = self.doc.project();
+            let project = self.session.doc.project();
             let name = self
-                .current_reel
+                .reels
+                .current
                 .and_then(|id| project.reel(id))
                 .map(|r| r.name.clone())
                 .unwrap_or_else(|| "No reel yet".into());
-            let mut pick = self.current_reel;
+            let mut pick = self.reels.current;
             egui::ComboBox::from_label("Reel")
                 .selected_text(name)
                 .show_ui(ui, |ui| {
@@ -70,19 +97,19 @@ impl Workspace {
                         ui.selectable_value(&mut pick, Some(reel.id), &reel.name);
                     }
                 });
-            if pick != self.current_reel {
-                self.current_reel = pick;
-                self.reel_text = None;
+            if pick != self.reels.current {
+                self.reels.current = pick;
+                self.reels.text = None;
             }
             if ui.button("New reel").clicked() {
                 self.new_reel();
             }
         });
-        let Some(id) = self.current_reel else {
+        let Some(id) = self.reels.current else {
             ui.label(egui::RichText::new("Start a reel, then add moments to it.").weak());
             return;
         };
-        let Some(mut reel) = self.doc.project().reel(id).cloned() else {
+        let Some(mut reel) = self.session.doc.project().reel(id).cloned() else {
             return;
         };
         let before = reel.clone();
@@ -90,7 +117,8 @@ impl Workspace {
 
         // Name and title card texts are typed into a copy kept across frames.
         let text = self
-            .reel_text
+            .reels
+            .text
             .get_or_insert_with(|| ReelText::from(&reel))
             .clone();
         let mut text = if text.reel == id {
@@ -124,11 +152,11 @@ impl Workspace {
                 });
             reel.purpose = purpose;
         });
-        let lacking = self.doc.project().clips_lacking_consent(&reel);
+        let lacking = self.session.doc.project().clips_lacking_consent(&reel);
         if !lacking.is_empty() {
             let names: Vec<String> = lacking
                 .iter()
-                .filter_map(|c| self.doc.project().clip(*c))
+                .filter_map(|c| self.session.doc.project().clip(*c))
                 .map(|c| c.name.clone())
                 .collect();
             let needed = crate::export::consent::use_name(reel.purpose.required_consent());
@@ -185,12 +213,12 @@ impl Workspace {
         }
 
         ui.separator();
-        let can_add = self.selected.is_some();
+        let can_add = self.moments.selected.is_some();
         if ui
             .add_enabled(can_add, egui::Button::new("Add selected moment"))
             .on_disabled_hover_text("Select a moment first")
             .clicked()
-            && let Some(moment) = self.selected
+            && let Some(moment) = self.moments.selected
         {
             reel.items.push(ReelItem::for_moment(moment));
         }
@@ -198,7 +226,7 @@ impl Workspace {
         let mut removed = None;
         let count = reel.items.len();
         for (i, item) in reel.items.iter_mut().enumerate() {
-            let project = self.doc.project();
+            let project = self.session.doc.project();
             let Some(moment) = project.moment(item.moment) else {
                 continue;
             };
@@ -352,7 +380,7 @@ impl Workspace {
                 card.subtitle = text.subtitle.clone();
             }
         }
-        self.reel_text = Some(text);
+        self.reels.text = Some(text);
         if reel != before {
             self.commit_reel(reel.clone());
         }
@@ -385,7 +413,7 @@ impl Workspace {
         let lacking_empty = consent_ok;
         ui.separator();
         ui.horizontal(|ui| {
-            if self.preview.is_some() {
+            if self.reels.preview.is_some() {
                 if ui.button("Stop preview").clicked() {
                     self.stop_preview();
                 }
@@ -398,22 +426,26 @@ impl Workspace {
         });
         ui.horizontal(|ui| {
             egui::ComboBox::from_label("Height")
-                .selected_text(format!("{}p", self.render_settings.height))
+                .selected_text(format!("{}p", self.reels.render_settings.height))
                 .show_ui(ui, |ui| {
                     for h in crate::export::plan::HEIGHTS {
-                        ui.selectable_value(&mut self.render_settings.height, h, format!("{h}p"));
+                        ui.selectable_value(
+                            &mut self.reels.render_settings.height,
+                            h,
+                            format!("{h}p"),
+                        );
                     }
                 });
             egui::ComboBox::from_label("fps")
-                .selected_text(self.render_settings.fps.to_string())
+                .selected_text(self.reels.render_settings.fps.to_string())
                 .show_ui(ui, |ui| {
                     for f in crate::export::plan::FRAME_RATES {
-                        ui.selectable_value(&mut self.render_settings.fps, f, f.to_string());
+                        ui.selectable_value(&mut self.reels.render_settings.fps, f, f.to_string());
                     }
                 });
         });
-        let renderable = lacking_empty && !reel_items_empty && self.project_path.is_some();
-        match &self.job {
+        let renderable = lacking_empty && !reel_items_empty && self.session.project_path.is_some();
+        match &self.reels.output {
             Some(job) => {
                 let fraction = job
                     .progress
@@ -439,34 +471,34 @@ impl Workspace {
     }
 
     pub(super) fn render_to(&mut self, reel: ReelId, output: std::path::PathBuf) {
-        let Some(project_path) = self.project_path.clone() else {
+        let Some(project_path) = self.session.project_path.clone() else {
             return;
         };
-        if let Some(r) = self.doc.project().reel(reel) {
-            self.rendering = Some((reel, output.clone(), r.content_digest()));
+        if let Some(r) = self.session.doc.project().reel(reel) {
+            self.reels.rendering = Some((reel, output.clone(), r.content_digest()));
         }
         match super::outputs::start_render(
             &self.ctx,
             project_path,
-            self.doc.project().clone(),
+            self.session.doc.project().clone(),
             reel,
-            self.render_settings,
+            self.reels.render_settings,
             output,
         ) {
-            Ok(job) => self.job = Some(job),
+            Ok(job) => self.reels.output = Some(job),
             Err(e) => {
-                self.rendering = None;
+                self.reels.rendering = None;
                 self.status = Some(format!("Not finished: {e}"));
             }
         }
     }
 
     pub(super) fn poll_job(&mut self, ctx: &egui::Context) {
-        let Some(job) = &mut self.job else {
+        let Some(job) = &mut self.reels.output else {
             return;
         };
         if let Some(outcome) = job.poll() {
-            let rendered = self.rendering.take();
+            let rendered = self.reels.rendering.take();
             if let (Ok(_), Some((reel, output, digest))) = (&outcome, rendered) {
                 self.record_render(reel, &output, digest);
             }
@@ -474,7 +506,7 @@ impl Workspace {
                 Ok(written) => written.to_string(),
                 Err(e) => format!("Not finished: {e}"),
             });
-            self.job = None;
+            self.reels.output = None;
         } else {
             ctx.request_repaint_after(std::time::Duration::from_millis(200));
         }
@@ -485,10 +517,10 @@ impl Workspace {
     /// Remembers where a reel was rendered, so a review can fall back to the
     /// file when the source clips are not at hand.
     fn record_render(&mut self, reel: ReelId, output: &std::path::Path, digest: String) {
-        let Some(mut updated) = self.doc.project().reel(reel).cloned() else {
+        let Some(mut updated) = self.session.doc.project().reel(reel).cloned() else {
             return;
         };
-        let path = match &self.project_path {
+        let path = match &self.session.project_path {
             Some(p) => crate::store::stored_clip_path(p, output),
             None => output.to_string_lossy().into_owned(),
         };
@@ -502,8 +534,8 @@ impl Workspace {
 
     /// The reel's rendered file, if it is current and on disk.
     pub(super) fn rendered_file(&self, reel: ReelId) -> Option<std::path::PathBuf> {
-        let render = self.doc.project().reel(reel)?.current_render()?;
-        let path = match &self.project_path {
+        let render = self.session.doc.project().reel(reel)?.current_render()?;
+        let path = match &self.session.project_path {
             Some(p) if !std::path::Path::new(&render.path).is_absolute() => p
                 .parent()
                 .unwrap_or(std::path::Path::new(""))

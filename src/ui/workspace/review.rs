@@ -12,6 +12,18 @@ use super::played::{PlayedItem, played_item, slower};
 use crate::media::engine::PlayerCommand;
 use crate::model::{Edit, MomentId, ReelId, ReelPurpose, ReviewLog, ViewedItem};
 
+/// Shared-review mode, when on, and the notes written after it.
+#[derive(Default)]
+pub(super) struct ReviewMode {
+    pub session: Option<ReviewSession>,
+    /// Notes being written for a review log entry.
+    pub notes: Option<super::review_log::NotesDraft>,
+    /// A review has started and waits to be placed on the screens.
+    pub placing: bool,
+    /// The presenter's clock, fixed for snapshot tests.
+    pub fixed_clock: Option<String>,
+}
+
 pub struct ReviewSession {
     pub reel: ReelId,
     pub item: usize,
@@ -85,7 +97,7 @@ enum ReviewKey {
 impl Workspace {
     /// Why a reel cannot be reviewed now, in words for the specialist.
     pub(super) fn review_blocked(&self, reel: ReelId) -> Option<String> {
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         let reel = project.reel(reel)?;
         if reel.items.is_empty() {
             return Some("Add moments to the reel first.".into());
@@ -106,7 +118,7 @@ impl Workspace {
             .items
             .iter()
             .filter_map(|i| project.moment(i.moment))
-            .filter(|m| self.offline.contains(&m.clip))
+            .filter(|m| self.bin.offline.contains(&m.clip))
             .filter_map(|m| project.clip(m.clip))
             .map(|c| c.name.clone())
             .collect();
@@ -126,7 +138,7 @@ impl Workspace {
         }
         self.commit_draft();
         self.stop_preview();
-        self.review = Some(ReviewSession {
+        self.review.session = Some(ReviewSession {
             reel,
             item: 0,
             started: Utc::now(),
@@ -144,13 +156,13 @@ impl Workspace {
             presenter_at: None,
         });
         self.start_item(0);
-        self.placing_review = true;
+        self.review.placing = true;
         let _ = ctx;
     }
 
     /// True when the reel could be reviewed but for clips whose files moved.
     pub(super) fn review_offline_only(&self, reel: ReelId) -> bool {
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         let Some(r) = project.reel(reel) else {
             return false;
         };
@@ -160,7 +172,7 @@ impl Workspace {
             && r.items
                 .iter()
                 .filter_map(|i| project.moment(i.moment))
-                .any(|m| self.offline.contains(&m.clip))
+                .any(|m| self.bin.offline.contains(&m.clip))
     }
 
     /// Review from the rendered reel file: its captions are in the picture,
@@ -173,9 +185,9 @@ impl Workspace {
     ) {
         self.commit_draft();
         self.stop_preview();
-        self.current = None;
-        self.viewer.open_file(file.clone());
-        self.review = Some(ReviewSession {
+        self.transport.current = None;
+        self.transport.viewer.open_file(file.clone());
+        self.review.session = Some(ReviewSession {
             reel,
             item: 0,
             started: Utc::now(),
@@ -192,14 +204,14 @@ impl Workspace {
             rendered: Some(file),
             presenter_at: None,
         });
-        self.placing_review = true;
+        self.review.placing = true;
         let _ = ctx;
     }
 
     /// The window system's screens are asked for once per review (the app
     /// holds the window); this says a review is waiting for them.
     pub fn wants_screens(&self) -> bool {
-        self.placing_review
+        self.review.placing
     }
 
     /// Puts the parent's view full screen. With a second screen it goes
@@ -212,9 +224,9 @@ impl Workspace {
         screens: &[egui::Rect],
         here: Option<egui::Rect>,
     ) {
-        self.placing_review = false;
+        self.review.placing = false;
         let other = here.and_then(|here| screens.iter().find(|s| **s != here));
-        if let (Some(other), Some(here), Some(s)) = (other, here, &mut self.review) {
+        if let (Some(other), Some(here), Some(s)) = (other, here, &mut self.review.session) {
             s.presenter_window = true;
             s.presenter_at = Some(here.min + egui::vec2(40.0, 40.0));
             ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(
@@ -226,32 +238,33 @@ impl Workspace {
 
     /// True while review mode is on.
     pub fn in_review(&self) -> bool {
-        self.review.is_some()
+        self.review.session.is_some()
     }
 
     /// The item on screen in review mode (0-based), for tests.
     pub fn review_item(&self) -> Option<usize> {
-        self.review.as_ref().map(|r| r.item)
+        self.review.session.as_ref().map(|r| r.item)
     }
 
     pub fn review_blanked(&self) -> bool {
-        self.review.as_ref().is_some_and(|r| r.blank)
+        self.review.session.as_ref().is_some_and(|r| r.blank)
     }
 
     fn review_item_facts(&self, reel: ReelId, index: usize) -> Option<PlayedItem> {
-        played_item(self.doc.project(), reel, index)
+        played_item(self.session.doc.project(), reel, index)
     }
 
     pub(super) fn review_item_count(&self) -> usize {
         self.review
+            .session
             .as_ref()
-            .and_then(|r| self.doc.project().reel(r.reel))
+            .and_then(|r| self.session.doc.project().reel(r.reel))
             .map_or(0, |r| r.items.len())
     }
 
     /// Shows item `index` from its start, playing at its speed.
     fn start_item(&mut self, index: usize) {
-        let Some(session) = &self.review else {
+        let Some(session) = &self.review.session else {
             return;
         };
         let reel = session.reel;
@@ -260,7 +273,7 @@ impl Workspace {
         };
         self.account_time();
         self.show_clip(item.clip);
-        if let Some(s) = &mut self.review {
+        if let Some(s) = &mut self.review.session {
             s.item = index;
             s.shown_since = (!s.blank).then(Instant::now);
             s.phase = Phase::Start;
@@ -272,7 +285,7 @@ impl Workspace {
     }
 
     fn play_from(&mut self, start: u32) {
-        let Some(session) = &self.review else {
+        let Some(session) = &self.review.session else {
             return;
         };
         let (reel, index, slow, pause_at_hold) = (
@@ -285,21 +298,23 @@ impl Workspace {
             return;
         };
         let rate = (item.speed * slow).max(crate::media::engine::commands::MIN_RATE);
-        self.viewer.send(PlayerCommand::SetRate(rate));
+        self.transport.viewer.send(PlayerCommand::SetRate(rate));
         let (to, then) = match item.hold {
             Some((hold, duration)) if start <= hold => (hold, AfterSpan::Hold(hold, duration)),
             _ => (item.end, AfterSpan::End),
         };
-        self.viewer.send(PlayerCommand::PlaySpan { start, end: to });
+        self.transport
+            .viewer
+            .send(PlayerCommand::PlaySpan { start, end: to });
         let _ = pause_at_hold;
-        if let Some(s) = &mut self.review {
+        if let Some(s) = &mut self.review.session {
             s.phase = Phase::Playing { to, then };
         }
     }
 
     /// Adds the time since the current item came on screen to its total.
     fn account_time(&mut self) {
-        let Some(s) = &mut self.review else {
+        let Some(s) = &mut self.review.session else {
             return;
         };
         if let Some(since) = s.shown_since.take() {
@@ -331,7 +346,7 @@ impl Workspace {
                 .collect()
         });
         let held = ctx.input(|i| i.key_down(egui::Key::H));
-        if let Some(s) = &mut self.review {
+        if let Some(s) = &mut self.review.session {
             s.presenter_held = held;
         }
         for key in keys {
@@ -340,7 +355,7 @@ impl Workspace {
     }
 
     fn review_key_pressed(&mut self, key: ReviewKey, ctx: &egui::Context) {
-        let Some(s) = &self.review else {
+        let Some(s) = &self.review.session else {
             return;
         };
         if s.rendered.is_some() {
@@ -357,13 +372,13 @@ impl Workspace {
             ReviewKey::Replay => self.start_item(item),
             ReviewKey::PlayPause => match phase {
                 Phase::Playing { .. } | Phase::Holding { .. } => {
-                    self.viewer.send(PlayerCommand::Pause);
+                    self.transport.viewer.send(PlayerCommand::Pause);
                     self.set_phase(Phase::Idle);
                 }
                 Phase::AtHold { hold } => self.play_after_hold(hold, facts.end),
                 Phase::AtEnd => self.start_item(item),
                 Phase::Idle | Phase::Start => {
-                    let here = self.viewer.frame().clamp(facts.start, facts.end);
+                    let here = self.transport.viewer.frame().clamp(facts.start, facts.end);
                     if here >= facts.end {
                         self.start_item(item);
                     } else {
@@ -372,42 +387,44 @@ impl Workspace {
                 }
             },
             ReviewKey::Step(n) => {
-                self.viewer.send(PlayerCommand::Step(n));
+                self.transport.viewer.send(PlayerCommand::Step(n));
                 self.set_phase(Phase::Idle);
             }
             ReviewKey::Slower => {
-                if let Some(s) = &mut self.review {
+                if let Some(s) = &mut self.review.session {
                     s.slow = slower(s.slow);
                     let rate = (facts.speed * s.slow).max(crate::media::engine::commands::MIN_RATE);
-                    self.viewer.send(PlayerCommand::SetRate(rate));
+                    self.transport.viewer.send(PlayerCommand::SetRate(rate));
                 }
             }
             ReviewKey::Freeze => {
                 let frame = facts
                     .hold
                     .map_or(facts.start + (facts.end - facts.start) / 2, |(f, _)| f);
-                self.viewer.send(PlayerCommand::SeekToFrame(frame));
+                self.transport
+                    .viewer
+                    .send(PlayerCommand::SeekToFrame(frame));
                 self.set_phase(Phase::Idle);
             }
             ReviewKey::Caption => {
-                if let Some(s) = &mut self.review {
+                if let Some(s) = &mut self.review.session {
                     s.caption_on = !s.caption_on;
                 }
             }
             ReviewKey::Blank => {
                 self.account_time();
-                if let Some(s) = &mut self.review {
+                if let Some(s) = &mut self.review.session {
                     s.blank = !s.blank;
                     s.shown_since = (!s.blank).then(Instant::now);
                 }
             }
             ReviewKey::PauseAtHold => {
-                if let Some(s) = &mut self.review {
+                if let Some(s) = &mut self.review.session {
                     s.pause_at_hold = !s.pause_at_hold;
                 }
             }
             ReviewKey::PresenterWindow => {
-                if let Some(s) = &mut self.review {
+                if let Some(s) = &mut self.review.session {
                     s.presenter_window = !s.presenter_window;
                 }
             }
@@ -417,28 +434,30 @@ impl Workspace {
 
     /// Keys for a rendered reel: one continuous picture, no items.
     fn rendered_key_pressed(&mut self, key: ReviewKey, ctx: &egui::Context) {
-        let state = self.viewer.state().clone();
+        let state = self.transport.viewer.state().clone();
         match key {
-            ReviewKey::PlayPause if state.playing => self.viewer.send(PlayerCommand::Pause),
-            ReviewKey::PlayPause => self.viewer.send(PlayerCommand::Play),
-            ReviewKey::Replay => {
-                self.viewer.send(PlayerCommand::SeekToFrame(0));
-                self.viewer.send(PlayerCommand::Play);
+            ReviewKey::PlayPause if state.playing => {
+                self.transport.viewer.send(PlayerCommand::Pause)
             }
-            ReviewKey::Step(n) => self.viewer.send(PlayerCommand::Step(n)),
+            ReviewKey::PlayPause => self.transport.viewer.send(PlayerCommand::Play),
+            ReviewKey::Replay => {
+                self.transport.viewer.send(PlayerCommand::SeekToFrame(0));
+                self.transport.viewer.send(PlayerCommand::Play);
+            }
+            ReviewKey::Step(n) => self.transport.viewer.send(PlayerCommand::Step(n)),
             ReviewKey::Slower => {
-                if let Some(s) = &mut self.review {
+                if let Some(s) = &mut self.review.session {
                     s.slow = slower(s.slow);
-                    self.viewer.send(PlayerCommand::SetRate(s.slow));
+                    self.transport.viewer.send(PlayerCommand::SetRate(s.slow));
                 }
             }
             ReviewKey::Blank => {
-                if let Some(s) = &mut self.review {
+                if let Some(s) = &mut self.review.session {
                     s.blank = !s.blank;
                 }
             }
             ReviewKey::PresenterWindow => {
-                if let Some(s) = &mut self.review {
+                if let Some(s) = &mut self.review.session {
                     s.presenter_window = !s.presenter_window;
                 }
             }
@@ -449,7 +468,7 @@ impl Workspace {
     }
 
     fn set_phase(&mut self, phase: Phase) {
-        if let Some(s) = &mut self.review {
+        if let Some(s) = &mut self.review.session {
             s.phase = phase;
         }
     }
@@ -457,7 +476,7 @@ impl Workspace {
     fn play_after_hold(&mut self, hold: u32, end: u32) {
         if hold < end {
             self.play_from(hold + 1);
-            if let Some(s) = &mut self.review
+            if let Some(s) = &mut self.review.session
                 && let Phase::Playing { to, .. } = s.phase
             {
                 s.phase = Phase::Playing {
@@ -473,12 +492,15 @@ impl Workspace {
     /// Moves playback along: starts the item once its clip is open, stops at
     /// the hold frame, holds, ends. Call every frame.
     pub(super) fn poll_review(&mut self, ctx: &egui::Context) {
-        let Some(s) = &self.review else {
+        let Some(s) = &self.review.session else {
             return;
         };
         if s.rendered.is_some() {
-            if s.phase == Phase::Start && !self.viewer.is_busy() && !self.viewer.state().loading {
-                self.viewer.send(PlayerCommand::Play);
+            if s.phase == Phase::Start
+                && !self.transport.viewer.is_busy()
+                && !self.transport.viewer.state().loading
+            {
+                self.transport.viewer.send(PlayerCommand::Play);
                 self.set_phase(Phase::Idle);
             }
             ctx.request_repaint_after(Duration::from_millis(500));
@@ -488,8 +510,8 @@ impl Workspace {
         let Some(item) = self.review_item_facts(reel, index) else {
             return;
         };
-        let state = self.viewer.state();
-        let idle = !self.viewer.is_busy() && !state.loading;
+        let state = self.transport.viewer.state();
+        let idle = !self.transport.viewer.is_busy() && !state.loading;
         let (playing, frame) = (state.playing, state.frame);
         match phase {
             Phase::Start if idle => self.play_from(item.start),
@@ -517,13 +539,13 @@ impl Workspace {
     /// Esc: back to the workspace, with an entry in the review log.
     fn leave_review(&mut self, ctx: &egui::Context) {
         self.account_time();
-        let Some(session) = self.review.take() else {
+        let Some(session) = self.review.session.take() else {
             return;
         };
-        self.viewer.send(PlayerCommand::Pause);
-        self.viewer.send(PlayerCommand::SetRate(1.0));
+        self.transport.viewer.send(PlayerCommand::Pause);
+        self.transport.viewer.send(PlayerCommand::SetRate(1.0));
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         let reel_name = project
             .reel(session.reel)
             .map(|r| r.name.clone())
@@ -549,13 +571,13 @@ impl Workspace {
             parent_words: String::new(),
         };
         if session.rendered.is_some() {
-            self.viewer.close();
+            self.transport.viewer.close();
         }
         let _ = session.started_at;
         let id = review.id;
         let index = project.reviews.len();
         if self.apply(Edit::InsertReview { index, review }) {
-            self.review_notes = Some(super::review_log::NotesDraft::new(id));
+            self.review.notes = Some(super::review_log::NotesDraft::new(id));
         }
     }
 }

@@ -25,10 +25,10 @@ impl NotesDraft {
 impl Workspace {
     /// The modal after a session (or when an entry is opened from the log).
     pub(super) fn review_notes_dialog(&mut self, ctx: &egui::Context) {
-        let Some(mut draft) = self.review_notes.take() else {
+        let Some(mut draft) = self.review.notes.take() else {
             return;
         };
-        let Some(entry) = self.doc.project().review(draft.review).cloned() else {
+        let Some(entry) = self.session.doc.project().review(draft.review).cloned() else {
             return;
         };
         let notes = draft.notes.get_or_insert_with(|| entry.notes.clone());
@@ -93,13 +93,13 @@ impl Workspace {
                 }
             }
             Some(false) => {}
-            None => self.review_notes = Some(draft),
+            None => self.review.notes = Some(draft),
         }
     }
 
     /// The log's entries, newest first; a click opens the notes.
     pub(super) fn review_log_list(&mut self, ui: &mut egui::Ui) {
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         if project.reviews.is_empty() {
             return;
         }
@@ -121,7 +121,7 @@ impl Workspace {
             }
         }
         if let Some(id) = open {
-            self.review_notes = Some(NotesDraft::new(id));
+            self.review.notes = Some(NotesDraft::new(id));
         }
     }
 }

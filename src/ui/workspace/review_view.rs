@@ -13,7 +13,7 @@ impl Workspace {
     pub(super) fn review_ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.review_keys(&ctx);
-        let Some(session) = &self.review else {
+        let Some(session) = &self.review.session else {
             return;
         };
         let (blank, caption_on, held, window, presenter_at) = (
@@ -40,7 +40,7 @@ impl Workspace {
                     egui::pos2(full.max.x, full.max.y - progress_height),
                 );
                 let mut child = ui.new_child(egui::UiBuilder::new().max_rect(picture_box));
-                self.viewer.show(&mut child);
+                self.transport.viewer.show(&mut child);
                 if from_file {
                     return;
                 }
@@ -78,7 +78,7 @@ impl Workspace {
             ctx.show_viewport_immediate(viewport, builder, |ui, _class| {
                 egui::CentralPanel::default().show(ui, |ui| self.presenter(ui));
                 if ui.ctx().input(|i| i.viewport().close_requested())
-                    && let Some(s) = &mut self.review
+                    && let Some(s) = &mut self.review.session
                 {
                     s.presenter_window = false;
                 }
@@ -89,8 +89,9 @@ impl Workspace {
     /// The current item's parent-facing caption (never the clinical note).
     fn review_caption(&self) -> String {
         self.review
+            .session
             .as_ref()
-            .and_then(|s| super::played::played_item(self.doc.project(), s.reel, s.item))
+            .and_then(|s| super::played::played_item(self.session.doc.project(), s.reel, s.item))
             .map(|item| item.caption)
             .unwrap_or_default()
     }
@@ -98,10 +99,10 @@ impl Workspace {
     /// For the specialist only: where we are, what the moment was coded
     /// as and noted, and the time.
     fn presenter(&self, ui: &mut egui::Ui) {
-        let Some(s) = &self.review else {
+        let Some(s) = &self.review.session else {
             return;
         };
-        let project = self.doc.project();
+        let project = self.session.doc.project();
         let Some(reel) = project.reel(s.reel) else {
             return;
         };
@@ -109,6 +110,7 @@ impl Workspace {
             ui.heading(&reel.name);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let clock = self
+                    .review
                     .fixed_clock
                     .clone()
                     .unwrap_or_else(|| chrono::Local::now().format("%H:%M").to_string());

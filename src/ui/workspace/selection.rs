@@ -8,46 +8,49 @@ use crate::model::{ClipId, MomentId};
 impl Workspace {
     /// Puts a clip in the viewer and the timeline (paused on frame 0).
     pub(super) fn show_clip(&mut self, id: ClipId) {
-        if self.current == Some(id) {
+        if self.transport.current == Some(id) {
             return;
         }
         self.commit_draft();
-        let Some(clip) = self.doc.project().clip(id) else {
+        let Some(clip) = self.session.doc.project().clip(id) else {
             return;
         };
         let path = self.clip_path(clip);
-        self.current = Some(id);
-        self.selected = None;
-        self.mark_in = None;
-        self.mark_out = None;
-        self.timeline_view = Default::default();
-        self.overviews.request(clip, path.clone());
-        if self.offline.contains(&id) {
-            self.viewer.close();
+        self.transport.current = Some(id);
+        self.moments.selected = None;
+        self.transport.mark_in = None;
+        self.transport.mark_out = None;
+        self.transport.timeline_view = Default::default();
+        self.transport.overviews.request(clip, path.clone());
+        if self.bin.offline.contains(&id) {
+            self.transport.viewer.close();
         } else {
-            self.viewer.open(id, path);
+            self.transport.viewer.open(id, path);
         }
     }
 
     /// Selects a moment, showing its clip and landing on its first frame.
     pub(super) fn go_to_moment(&mut self, id: MomentId) {
-        let Some(moment) = self.doc.project().moment(id) else {
+        let Some(moment) = self.session.doc.project().moment(id) else {
             return;
         };
         let (clip, start) = (moment.clip, moment.start);
         self.show_clip(clip);
         self.commit_draft();
-        self.selected = Some(id);
-        self.viewer.send(PlayerCommand::SeekToFrame(start));
+        self.moments.selected = Some(id);
+        self.transport
+            .viewer
+            .send(PlayerCommand::SeekToFrame(start));
     }
 
     /// Up/Down: the moment before or after the selected one (or the
     /// playhead) on the current clip, in order of start frame.
     pub(super) fn neighbour_moment(&mut self, forward: bool) {
-        let Some(clip) = self.current else {
+        let Some(clip) = self.transport.current else {
             return;
         };
         let mut moments: Vec<(u32, u32, MomentId)> = self
+            .session
             .doc
             .project()
             .moments
@@ -56,11 +59,15 @@ impl Workspace {
             .map(|m| (m.start, m.id.0, m.id))
             .collect();
         moments.sort_unstable();
-        let here = match self.selected.and_then(|id| self.doc.project().moment(id)) {
+        let here = match self
+            .moments
+            .selected
+            .and_then(|id| self.session.doc.project().moment(id))
+        {
             Some(m) => (m.start, m.id.0),
             // From the playhead: a moment starting exactly here counts as next.
-            None if forward => (self.viewer.frame(), 0),
-            None => (self.viewer.frame(), u32::MAX),
+            None if forward => (self.transport.viewer.frame(), 0),
+            None => (self.transport.viewer.frame(), u32::MAX),
         };
         let target = if forward {
             moments.iter().find(|(s, i, _)| (*s, *i) > here)

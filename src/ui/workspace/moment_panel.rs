@@ -1,0 +1,35 @@
+//! The right-hand panel's moment side: which moment is selected, the text
+//! being typed for it (one commit point), the moment list's filter, and the
+//! codebook whose hotkeys apply.
+
+use crate::model::{MomentFilter, MomentId};
+
+use super::inspect::Draft;
+
+pub(super) struct MomentPanel {
+    pub selected: Option<MomentId>,
+    /// Text being typed into the inspector, committed as one edit.
+    pub draft: Option<Draft>,
+    pub filter: MomentFilter,
+    /// Filter results, recomputed when the filter or the project changes.
+    pub filtered: Option<(u64, MomentFilter, Vec<MomentId>)>,
+    /// Id of the codebook whose hotkeys 1–9 apply.
+    pub active_codebook: Option<String>,
+    /// Written on new moments; the person can change it in the inspector.
+    pub author: String,
+}
+
+impl MomentPanel {
+    pub fn new(active_codebook: Option<String>) -> Self {
+        Self {
+            selected: None,
+            draft: None,
+            filter: MomentFilter::default(),
+            filtered: None,
+            active_codebook,
+            author: std::env::var("USER")
+                .or_else(|_| std::env::var("LOGNAME"))
+                .unwrap_or_default(),
+        }
+    }
+}
