@@ -15,6 +15,7 @@ pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let loaded = store::load(&args.project)?;
     let project = &loaded.project;
     let problems = store::check_media(&args.project, project);
+
     let name = args.project.display();
     if let Some(v) = loaded.migrated_from {
         println!("{name}: written in schema {v}; it will be upgraded when next saved");

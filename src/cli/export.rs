@@ -92,6 +92,13 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<i32> {
     let loaded = store::load(&args.project)?;
     let project = &loaded.project;
     let reel = find_reel(project, &args.reel)?;
+    log::info!(
+        "export of reel {} started: {} item(s), {}p at {} fps",
+        reel.id.0,
+        reel.items.len(),
+        args.height,
+        args.fps
+    );
     let job = RenderJob {
         project_path: &args.project,
         project,
@@ -123,7 +130,21 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<i32> {
         cancel,
     );
     bar.finish_and_clear();
+    if let Err(e) = &result {
+        log::error!(
+            "export of reel {} failed: {}",
+            reel.id.0,
+            crate::files::log::kind_of(e)
+        );
+    }
     let summary = result.with_context(|| format!("exporting reel \"{}\"", reel.name))?;
+    log::info!(
+        "export of reel {} finished: {} frames ({:.1} s of video) in {:.1} s",
+        reel.id.0,
+        summary.plan.total_frames,
+        summary.plan.duration_s(),
+        summary.seconds
+    );
     if args.json {
         println!("{}", serde_json::to_string(&json_summary(&summary))?);
     } else {

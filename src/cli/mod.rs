@@ -66,8 +66,25 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
     if let Err(e) = crate::files::interrupt::install(std::time::Duration::ZERO, Box::new(|| ())) {
         // Without the handler a signal still stops us; only the clean-up of
         // temporary files waits for the next write to that folder.
+        log::warn!("no signal handler: {:?}", e.kind());
         eprintln!("attune: cannot watch for Ctrl+C ({e}); an interrupted write is tidied up later");
     }
+    let name = command.name();
+    log::info!("command {name} started");
+    let started = std::time::Instant::now();
+    let result = run_command(command);
+    let seconds = started.elapsed().as_secs_f64();
+    match &result {
+        Ok(code) => log::info!("command {name} ended with exit code {code} in {seconds:.2} s"),
+        Err(err) => log::error!(
+            "command {name} failed in {seconds:.2} s: {}",
+            error_kinds(err)
+        ),
+    }
+    result
+}
+
+fn run_command(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Probe(args) => probe::run(&args),
         Command::Check(args) => check::run(&args),
@@ -76,6 +93,70 @@ pub fn run(command: Command) -> anyhow::Result<i32> {
         Command::Export(args) => export::run(&args),
         Command::Stills(args) => stills::run(&args),
         Command::Dev(command) => crate::tools::dev::run(command).map(|()| 0),
+    }
+}
+
+impl Command {
+    /// The subcommand's name, for the log (its arguments name files).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Probe(_) => "probe",
+            Command::Check(_) => "check",
+            Command::Frame(_) => "frame",
+            Command::Bench(_) => "bench",
+            Command::Export(_) => "export",
+            Command::Stills(_) => "stills",
+            Command::Dev(_) => "dev",
+        }
+    }
+}
+
+/// What went wrong, for the log: the kind of each typed error in the chain
+/// (`store::LoadError` as `load:Syntax`, an I/O error as `io:NotFound`),
+/// never its text, which names files, reels and codes. Context added with
+/// `anyhow` (text only) is left out.
+pub fn error_kinds(err: &anyhow::Error) -> String {
+    use crate::files::log::kind_of;
+    let kinds: Vec<String> = err
+        .chain()
+        .filter_map(|cause| {
+            let kind = |label: &str, debug: &dyn std::fmt::Debug| {
+                Some(format!("{label}:{}", kind_of(debug)))
+            };
+            if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+                return Some(format!("io:{:?}", e.kind()));
+            }
+            if let Some(e) = cause.downcast_ref::<crate::store::LoadError>() {
+                return kind("load", e);
+            }
+            if let Some(e) = cause.downcast_ref::<crate::store::SaveError>() {
+                return kind("save", e);
+            }
+            if let Some(e) = cause.downcast_ref::<crate::store::LockError>() {
+                return kind("lock", e);
+            }
+            if let Some(e) = cause.downcast_ref::<crate::export::ExportError>() {
+                return kind("export", e);
+            }
+            if let Some(e) = cause.downcast_ref::<crate::files::WriteError>() {
+                return kind("write", e);
+            }
+            if let Some(e) = cause.downcast_ref::<crate::files::GuardError>() {
+                return kind("guard", e);
+            }
+            if let Some(e) = cause.downcast_ref::<crate::files::InputError>() {
+                return kind("input", e);
+            }
+            if let Some(e) = cause.downcast_ref::<crate::media::probe::ProbeError>() {
+                return kind("probe", e);
+            }
+            None
+        })
+        .collect();
+    if kinds.is_empty() {
+        "untyped error".into()
+    } else {
+        kinds.join(", ")
     }
 }
 
@@ -110,6 +191,22 @@ mod tests {
         assert!(
             line.starts_with("exporting reel \"First\": p.json"),
             "{line}"
+        );
+    }
+
+    #[test]
+    fn error_kinds_name_no_file_or_reel() {
+        let err = anyhow::Error::new(crate::store::LoadError::Empty {
+            path: "/home/jo/Sam and Jo.attune.json".into(),
+        })
+        .context("exporting reel \"First\"");
+        assert_eq!(super::error_kinds(&err), "load:Empty");
+        let io = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let err = anyhow::Error::new(io).context("Sam.mp4: cannot read");
+        assert_eq!(super::error_kinds(&err), "io:PermissionDenied");
+        assert_eq!(
+            super::error_kinds(&anyhow::anyhow!("Sam.mp4 is odd")),
+            "untyped error"
         );
     }
 }

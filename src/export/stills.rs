@@ -36,6 +36,28 @@ pub struct StillsSummary {
 
 /// Writes `still-01.png`, ... and `handout.html` into the folder.
 pub fn export_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> {
+    let started = std::time::Instant::now();
+    let reel = job.reel.id.0;
+    log::info!(
+        "stills of reel {reel} started: {} item(s)",
+        job.reel.items.len()
+    );
+    let written = write_stills(job);
+    match &written {
+        Ok(summary) => log::info!(
+            "stills of reel {reel} finished: {} still(s) and a handout in {:.1} s",
+            summary.stills.len(),
+            started.elapsed().as_secs_f64()
+        ),
+        Err(e) => log::error!(
+            "stills of reel {reel} failed: {}",
+            crate::files::log::kind_of(e)
+        ),
+    }
+    written
+}
+
+fn write_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> {
     crate::media::probe::init();
     check_consent(job.project, job.reel)?;
     // The plan gives the spans and captions; its output settings are moot.
@@ -61,6 +83,13 @@ pub fn export_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> 
         let path = crate::store::clip_path(job.project_path, clip);
         let mut source = Source::open(&clip.name, &path, item.source_rate, 0)?;
         let frame = item.still_frame();
+        log::debug!(
+            "still {} of reel {}: moment {}, clip {}, frame {frame}",
+            item.position,
+            job.reel.id.0,
+            item.moment.0,
+            clip.id.0
+        );
         let img = decode_still(&mut source, frame, clip.media.rotation)?;
         let png_path = png_path(item.position);
         let png = encode_png(&img).map_err(|reason| ExportError::Still {

@@ -2,7 +2,6 @@
 //! ends on the output frame where its item does. Times are written to the
 //! millisecond, rounded, which is exact to the frame at 25 and 30 fps.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::plan::ReelPlan;
@@ -35,14 +34,13 @@ pub fn captions(plan: &ReelPlan) -> String {
     let fps = plan.settings.fps;
     let mut out = String::from("WEBVTT\n");
     for item in plan.items.iter().filter(|i| !i.caption.is_empty()) {
-        let _ = write!(
-            out,
+        out.push_str(&format!(
             "\n{}\n{} --> {}\n{}\n",
             item.position,
             timestamp(item.out_start, fps),
             timestamp(item.out_end, fps),
             cue_text(&item.caption)
-        );
+        ));
     }
     out
 }
@@ -53,21 +51,19 @@ pub fn chapters(plan: &ReelPlan) -> String {
     let fps = plan.settings.fps;
     let mut out = String::from("WEBVTT\n");
     if plan.title_frames() > 0 {
-        let _ = write!(
-            out,
+        out.push_str(&format!(
             "\ntitle\n{} --> {}\nTitle\n",
             timestamp(0, fps),
             timestamp(plan.title_frames(), fps)
-        );
+        ));
     }
     for item in &plan.items {
-        let _ = write!(
-            out,
+        out.push_str(&format!(
             "\nmoment-{n}\n{} --> {}\nMoment {n}\n",
             timestamp(item.out_start, fps),
             timestamp(item.out_end, fps),
             n = item.position
-        );
+        ));
     }
     out
 }

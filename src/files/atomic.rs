@@ -54,7 +54,22 @@ pub fn sweep_stale(dir: &Path) -> usize {
             removed += 1;
         }
     }
+    if removed > 0 {
+        log::info!("removed {removed} temporary file(s) left by a stopped Attune");
+    }
     removed
+}
+
+/// Removes a temporary file on a path where the write has failed or been
+/// dropped. Already gone is fine; anything else is left for the sweep and
+/// only logged, as the caller's own error (if any) matters more.
+fn remove_temp(temp: &Path) {
+    match fs::remove_file(temp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => {
+            log::warn!("temporary file not removed: {:?}", e.kind());
+        }
+        _ => {}
+    }
 }
 
 /// Whether a process on this host may still be running. Only Linux can tell
@@ -145,7 +160,7 @@ impl AtomicFile {
             })?;
         if let Err(source) = keep_access_of(&target, &file) {
             drop(file);
-            let _ = fs::remove_file(&temp);
+            remove_temp(&temp);
             return Err(WriteError::Io {
                 path: shown,
                 action: "cannot give the new file the old one's permissions",
@@ -226,9 +241,9 @@ impl AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        // Committed files have been renamed away, so this fails harmlessly.
+        // Committed files have been renamed away, so this finds nothing.
         self.file = None;
-        let _ = fs::remove_file(&self.temp);
+        remove_temp(&self.temp);
     }
 }
 
@@ -247,7 +262,11 @@ pub fn commit_all(mut files: Vec<AtomicFile>) -> Result<Vec<PathBuf>, WriteError
             if let Err(e) = fs::rename(&f.temp, &f.target) {
                 // All or nothing: take back what was already put in place.
                 for placed in &files[..done.len()] {
-                    let _ = fs::remove_file(&placed.target);
+                    if let Err(e) = fs::remove_file(&placed.target) {
+                        // The error returned is the failed rename; this one
+                        // leaves a file of the set behind.
+                        log::error!("a half-committed output not taken back: {:?}", e.kind());
+                    }
                 }
                 return Ok(Err((f.shown.clone(), e)));
             }

@@ -187,6 +187,8 @@ pub fn exit_for(signal: i32) -> ! {
     }
     let removed = clean_up();
     log_line(signal, removed);
+    log::warn!("stopped by signal {signal}; removed {removed} unfinished file(s)");
+    super::log::flush();
     std::process::exit(128 + signal)
 }
 

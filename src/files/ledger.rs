@@ -56,21 +56,30 @@ pub fn record(file: &Path) {
         return;
     };
     let Some(dir) = entry.parent() else { return };
-    if fs::create_dir_all(dir).is_err() {
+    if let Err(e) = fs::create_dir_all(dir) {
+        log::warn!("no ledger folder: {:?}", e.kind());
         return;
     }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+        // Best effort, as before: the entries are hashes and private files.
+        if let Err(e) = fs::set_permissions(dir, fs::Permissions::from_mode(0o700)) {
+            log::warn!("ledger folder not made private: {:?}", e.kind());
+        }
     }
     // Not through AtomicFile: that would record the entry itself.
     let temp = super::private::temp_path(dir, "entry", "new");
     let written = super::private::create_private(&temp)
         .and_then(|mut f| std::io::Write::write_all(&mut f, stamp.as_bytes()))
         .and_then(|()| fs::rename(&temp, &entry));
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
+    if let Err(e) = written {
+        log::warn!("ledger entry not written: {:?}", e.kind());
+        if let Err(e) = fs::remove_file(&temp)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            log::warn!("ledger temporary file not removed: {:?}", e.kind());
+        }
     }
 }
 

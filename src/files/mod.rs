@@ -2,7 +2,7 @@
 //! files and within bounds (`input`), writing atomically and privately
 //! (`atomic`), never over the project, its clips or a command's input
 //! (`guard`), remembering what it wrote (`ledger`), and leaving nothing half
-//! written when stopped by a signal (`interrupt`).
+//! written when stopped by a signal (`interrupt`), and the log file (`log`).
 //!
 //! Knows the file system only: which files a project protects is said by
 //! `store::output_guard`.
@@ -12,6 +12,7 @@ pub mod guard;
 pub mod input;
 pub mod interrupt;
 pub mod ledger;
+pub mod log;
 mod private;
 
 pub use atomic::{AtomicFile, WriteError, commit_all, resolve_target, sweep_stale, write_file};

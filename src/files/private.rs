@@ -75,3 +75,22 @@ pub(crate) fn create_private(path: &Path) -> io::Result<File> {
     }
     options.open(path)
 }
+
+/// Opens `path` for appending, creating it private; an existing file is made
+/// private too (the log, which may have been created by hand or by an older
+/// Attune).
+pub(crate) fn open_private_append(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        use std::os::unix::fs::PermissionsExt as _;
+        options.mode(0o600);
+        let file = options.open(path)?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path)
+}

@@ -108,8 +108,11 @@ pub fn apply(project: &mut Project, edit: Edit) -> Result<Edit, EditError> {
     let inverse = apply_unchecked(project, edit)?;
     if let Err(problem) = project.validate() {
         // The inverse restores the previous, valid state; it only fails if
-        // that state was already invalid, in which case nothing better exists.
-        let _ = apply_unchecked(project, inverse);
+        // that state was already invalid, in which case nothing better exists
+        // than to say so (without the error's text: it names codebooks).
+        if apply_unchecked(project, inverse).is_err() {
+            log::error!("undoing a refused edit failed: the project was already invalid");
+        }
         return Err(problem.into());
     }
     Ok(inverse)
@@ -291,8 +294,11 @@ fn apply_unchecked(project: &mut Project, edit: Edit) -> Result<Edit, EditError>
 fn roll_back(project: &mut Project, mut inverses: Vec<Edit>) {
     while let Some(inverse) = inverses.pop() {
         // Each inverse restores the state its edit started from, so it finds
-        // what it refers to; there is no other state to fall back to.
-        let _ = apply_unchecked(project, inverse);
+        // what it refers to; there is no other state to fall back to, so a
+        // failure is only reported.
+        if apply_unchecked(project, inverse).is_err() {
+            log::error!("rolling back a refused batch of edits failed");
+        }
     }
 }
 

@@ -64,7 +64,9 @@ impl Autosaver {
                         break;
                     }
                 }
-                let _ = stopped_tx.send(());
+                // The autosaver may have given up waiting (a hung disk) and
+                // gone: then nobody needs to hear that we stopped.
+                stopped_tx.send(()).ok();
             })?;
         Ok(Self {
             jobs: Some(jobs),
@@ -142,11 +144,19 @@ impl Drop for Autosaver {
     fn drop(&mut self) {
         // Closing the channel ends the writer after its current job.
         self.jobs = None;
-        if self.stopped.recv_timeout(STOP_WAIT).is_ok()
-            && let Some(thread) = self.thread.take()
+        // Disconnected: the thread ended without saying so (a panic), and
+        // joining it returns at once.
+        if let Err(crossbeam_channel::RecvTimeoutError::Timeout) =
+            self.stopped.recv_timeout(STOP_WAIT)
         {
-            let _ = thread.join();
+            // The disk is hung: leave the thread rather than hang the UI.
+            log::warn!("autosave still writing after {STOP_WAIT:?}; not waiting for it");
+            return;
         }
-        // Otherwise the disk is hung: leave the thread rather than hang the UI.
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            log::error!("the autosave thread panicked");
+        }
     }
 }

@@ -101,7 +101,34 @@ impl LoadError {
     }
 }
 
+/// Reads, migrates and validates the project at `path`.
 pub fn load(path: &Path) -> Result<Loaded, LoadError> {
+    let started = std::time::Instant::now();
+    let loaded = read_and_parse(path);
+    let tag = crate::files::log::path_tag(path);
+    match &loaded {
+        Ok(l) => log::info!(
+            "project {tag} opened in {} ms: schema {}{}, {} clip(s), {} moment(s), {} reel(s), {} codebook(s), {} review(s)",
+            started.elapsed().as_millis(),
+            l.project.schema_version,
+            l.migrated_from
+                .map(|v| format!(" (migrated from {v})"))
+                .unwrap_or_default(),
+            l.project.clips.len(),
+            l.project.moments.len(),
+            l.project.reels.len(),
+            l.project.codebooks.len(),
+            l.project.reviews.len(),
+        ),
+        Err(e) => log::warn!(
+            "project {tag} not opened: {}",
+            crate::files::log::kind_of(e)
+        ),
+    }
+    loaded
+}
+
+fn read_and_parse(path: &Path) -> Result<Loaded, LoadError> {
     use crate::files::{InputError, MAX_PROJECT_BYTES, read_capped};
     let owned = || path.to_path_buf();
     let bytes = read_capped(path, MAX_PROJECT_BYTES).map_err(|e| match e {

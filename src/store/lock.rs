@@ -95,12 +95,27 @@ impl ProjectLock {
         // with another opener, who then holds it.
         for _ in 0..3 {
             match create(&path)? {
-                Some(lock) => return Ok(LockOutcome::Acquired(lock)),
+                Some(lock) => {
+                    log::debug!(
+                        "project {} locked",
+                        crate::files::log::path_tag(project_path)
+                    );
+                    return Ok(LockOutcome::Acquired(lock));
+                }
                 None => {
                     let holder = read_holder(&path);
+                    // Never who holds it: the log names no one.
                     if !is_stale(&holder) {
+                        log::info!(
+                            "project {} is locked by another Attune: read-only",
+                            crate::files::log::path_tag(project_path)
+                        );
                         return Ok(LockOutcome::ReadOnly(holder));
                     }
+                    log::info!(
+                        "project {}: removing a stale lock",
+                        crate::files::log::path_tag(project_path)
+                    );
                     match fs::remove_file(&path) {
                         Ok(()) => {}
                         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -116,6 +131,10 @@ impl ProjectLock {
     /// the named holder is not really editing (e.g. a crashed colleague's PC).
     pub fn take_over(project_path: &Path) -> Result<ProjectLock, LockError> {
         let path = lock_path(project_path);
+        log::info!(
+            "project {}: taking over its lock, as the user confirmed",
+            crate::files::log::path_tag(project_path)
+        );
         match fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -143,8 +162,13 @@ impl Drop for ProjectLock {
     fn drop(&mut self) {
         // Someone may have taken the lock over (see `take_over`); their lock
         // is not ours to remove.
-        if read_holder(&self.path) == self.holder {
-            let _ = fs::remove_file(&self.path);
+        if read_holder(&self.path) == self.holder
+            && let Err(e) = fs::remove_file(&self.path)
+            && e.kind() != io::ErrorKind::NotFound
+        {
+            // The next opener finds it stale (same host, dead pid) or is
+            // told who had it; nothing better to do while dropping.
+            log::warn!("lock file not removed: {:?}", e.kind());
         }
     }
 }
@@ -176,7 +200,11 @@ fn create(path: &Path) -> Result<Option<ProjectLock>, LockError> {
         .and_then(|()| file.sync_all());
     if let Err(source) = write {
         drop(file);
-        let _ = fs::remove_file(path);
+        if let Err(e) = fs::remove_file(path) {
+            // The write error below is what the user needs; an empty lock
+            // left behind reads as an unknown holder.
+            log::warn!("unwritten lock file not removed: {:?}", e.kind());
+        }
         return Err(LockError::Write {
             path: path.to_path_buf(),
             source,

@@ -112,11 +112,28 @@ impl fmt::Display for MediaProblem {
 }
 
 pub fn check_media(project_path: &Path, project: &Project) -> Vec<MediaProblem> {
-    project
+    let started = std::time::Instant::now();
+    let problems: Vec<MediaProblem> = project
         .clips
         .iter()
         .filter_map(|clip| check_clip(project_path, clip))
-        .collect()
+        .collect();
+    // Clips by id only: the problems' text names clips and their files.
+    for problem in &problems {
+        let kind = match problem {
+            MediaProblem::Missing { .. } => "missing".to_owned(),
+            MediaProblem::Changed { .. } => "changed".to_owned(),
+            MediaProblem::Unreadable { reason, .. } => format!("unreadable ({:?})", reason.kind()),
+        };
+        log::warn!("clip {}: media {kind}", problem.clip().0);
+    }
+    log::info!(
+        "media of {} clip(s) checked in {} ms: {} problem(s)",
+        project.clips.len(),
+        started.elapsed().as_millis(),
+        problems.len()
+    );
+    problems
 }
 
 fn check_clip(project_path: &Path, clip: &Clip) -> Option<MediaProblem> {

@@ -41,15 +41,53 @@ pub(crate) fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 
 /// Saves the project, keeping the previous version as `{file}.bak`.
 pub fn save(path: &Path, project: &Project) -> Result<(), SaveError> {
-    let bytes = to_bytes(path, project)?;
-    write_atomically(path, &bytes, true)
+    let started = std::time::Instant::now();
+    let saved = to_bytes(path, project).and_then(|bytes| {
+        write_atomically(path, &bytes, true)?;
+        Ok(bytes.len())
+    });
+    let tag = crate::files::log::path_tag(path);
+    match &saved {
+        Ok(bytes) => log::info!(
+            "project {tag} saved in {} ms: {bytes} bytes, {} clip(s), {} moment(s), {} reel(s)",
+            started.elapsed().as_millis(),
+            project.clips.len(),
+            project.moments.len(),
+            project.reels.len(),
+        ),
+        Err(e) => log::error!("project {tag} not saved: {}", save_error_kind(e)),
+    }
+    saved.map(drop)
 }
 
 /// Autosaves unsaved work beside the project; the project file is untouched.
 pub fn write_recovery(project_path: &Path, project: &Project) -> Result<(), SaveError> {
     let path = recovery_path(project_path);
-    let bytes = to_bytes(&path, project)?;
-    write_atomically(&path, &bytes, false)
+    let written = to_bytes(&path, project).and_then(|bytes| {
+        write_atomically(&path, &bytes, false)?;
+        Ok(bytes.len())
+    });
+    let tag = crate::files::log::path_tag(project_path);
+    match &written {
+        Ok(bytes) => log::debug!("recovery file of project {tag} written: {bytes} bytes"),
+        Err(e) => log::warn!(
+            "recovery file of project {tag} not written: {}",
+            save_error_kind(e)
+        ),
+    }
+    written.map(drop)
+}
+
+/// A save error's kind for the log, with the I/O error's kind when there is
+/// one (a full disk and a read-only share need different help).
+fn save_error_kind(e: &SaveError) -> String {
+    let io = match e {
+        SaveError::Write(WriteError::Io { source, .. } | WriteError::Folder { source, .. }) => {
+            format!(" ({:?})", source.kind())
+        }
+        _ => String::new(),
+    };
+    format!("{}{io}", crate::files::log::kind_of(e))
 }
 
 /// The recovery file, when it holds work newer than the project file.
@@ -68,18 +106,42 @@ pub fn recovery_if_newer(project_path: &Path) -> Option<PathBuf> {
         return None;
     }
     let read = |p: &Path| crate::files::read_capped(p, crate::files::MAX_PROJECT_BYTES);
-    match (read(&recovery), read(project_path)) {
+    let newer = match (read(&recovery), read(project_path)) {
         (Ok(r), Ok(p)) if r == p => None,
         (Ok(_), _) => Some(recovery),
-        (Err(_), _) => None,
+        (Err(e), _) => {
+            log::warn!(
+                "recovery file of project {} unreadable: {}",
+                crate::files::log::path_tag(project_path),
+                crate::files::log::kind_of(&e)
+            );
+            None
+        }
+    };
+    if newer.is_some() {
+        log::info!(
+            "project {} has unsaved work in its recovery file",
+            crate::files::log::path_tag(project_path)
+        );
     }
+    newer
 }
 
 /// Removes the recovery file after a save or when the user declines it.
 pub fn discard_recovery(project_path: &Path) -> io::Result<()> {
     match fs::remove_file(recovery_path(project_path)) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        other => other,
+        Ok(()) => {
+            log::debug!(
+                "recovery file of project {} removed",
+                crate::files::log::path_tag(project_path)
+            );
+            Ok(())
+        }
+        Err(e) => {
+            log::warn!("recovery file not removed: {:?}", e.kind());
+            Err(e)
+        }
     }
 }
 
@@ -147,8 +209,12 @@ fn keep_previous_version(path: &Path) -> io::Result<()> {
         Err(_) => fs::copy(path, &staged).and_then(|_| File::open(&staged)?.sync_all()),
     };
     let result = staged_result.and_then(|()| fs::rename(&staged, backup_path(path)));
-    if result.is_err() {
-        let _ = fs::remove_file(&staged);
+    if result.is_err()
+        && let Err(e) = fs::remove_file(&staged)
+        && e.kind() != io::ErrorKind::NotFound
+    {
+        // The save fails anyway; a later sweep removes the staged copy.
+        log::warn!("staged backup not removed: {:?}", e.kind());
     }
     result
 }

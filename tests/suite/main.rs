@@ -21,6 +21,7 @@ mod export_reel;
 mod export_stills;
 mod frame_code_clips;
 mod input_bounds;
+mod log_privacy;
 mod model_operations;
 mod model_props;
 mod mp4_writer;

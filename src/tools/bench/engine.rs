@@ -187,7 +187,6 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
         audio: false,
         cache_bytes: args.cache_mb * 1024 * 1024,
     })?;
-    let t0 = Instant::now();
     let (open_ms, first) = timed(
         &player,
         PlayerCommand::Open {
@@ -197,7 +196,6 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
         0,
     )
     .with_context(|| format!("opening {}", args.file.display()))?;
-    let _ = t0;
     checker.calibrate(&first);
     checker.check(&first, 0);
     let st = player.state();

@@ -1,7 +1,9 @@
 //! `attune dev …`: hidden commands for developers and tests (regenerating
-//! the samples, benchmark clips and projects, the crash test's child).
+//! the samples, benchmark clips and projects, the crash test's child, one
+//! edit and save without a window).
 
 pub mod bench_clip;
+pub mod edit_save;
 pub mod export_project;
 pub mod make_samples;
 pub mod save_loop;
@@ -25,6 +27,15 @@ pub enum DevCommand {
         /// The project to write, in the clip's folder.
         out: PathBuf,
     },
+    /// Open, lock, change the first moment's note, autosave, save: the app's
+    /// edit path without a window (the log privacy test's child).
+    EditSave {
+        /// Project file to edit.
+        project: PathBuf,
+        /// The first moment's new note.
+        #[arg(long)]
+        note: String,
+    },
     /// Save known states in a loop until killed (the crash test's child).
     SaveLoop {
         /// Project file to keep saving.
@@ -37,6 +48,7 @@ pub fn run(command: DevCommand) -> anyhow::Result<()> {
         DevCommand::MakeSamples(args) => make_samples::run(args),
         DevCommand::MakeBenchClip(args) => bench_clip::run(args),
         DevCommand::BenchExportProject { clip, out } => export_project::make_project(&clip, &out),
+        DevCommand::EditSave { project, note } => edit_save::edit_save(&project, &note),
         DevCommand::SaveLoop { project } => save_loop::save_loop(&project),
     }
 }
