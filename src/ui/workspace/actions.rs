@@ -5,14 +5,21 @@ use chrono::Utc;
 
 use super::Workspace;
 use crate::media::engine::PlayerCommand;
-use crate::model::{CodeRef, Edit, Moment};
+use crate::model::operations::{self, Refusal};
+use crate::model::{CodeRef, Edit};
 use crate::ui::keys::{self, Action};
 
 impl Workspace {
-    /// Applies one edit; a refused edit is reported, never half-applied.
-    pub(super) fn apply(&mut self, edit: Edit) -> bool {
-        match self.session.doc.apply(edit) {
+    /// Applies the edit a model operation made; a refusal or a refused edit
+    /// is reported (never half-applied), and "nothing to change" is not.
+    pub(super) fn apply(&mut self, made: Result<Edit, Refusal>) -> bool {
+        let outcome = match made {
+            Ok(edit) => self.session.doc.apply(edit).map_err(Refusal::from),
+            Err(refusal) => Err(refusal),
+        };
+        match outcome {
             Ok(()) => true,
+            Err(Refusal::Unchanged) => false,
             Err(e) => {
                 self.status = Some(format!("Not changed: {e}"));
                 false
@@ -130,13 +137,7 @@ impl Workspace {
     }
 
     fn moment_from_marks(&mut self, frame: u32) {
-        let span = match (self.transport.mark_in, self.transport.mark_out) {
-            (Some(a), Some(b)) => Some((a.min(b), a.max(b))),
-            (Some(a), None) if frame >= a => Some((a, frame)),
-            (None, Some(b)) if frame <= b => Some((frame, b)),
-            _ => None,
-        };
-        match span {
+        match operations::marked_span(self.transport.mark_in, self.transport.mark_out, frame) {
             Some((start, end)) => {
                 if self.new_moment(start, end, Vec::new()) {
                     self.transport.mark_in = None;
@@ -157,22 +158,17 @@ impl Workspace {
         };
         self.commit_draft();
         let project = self.session.doc.project();
-        let now = Utc::now();
-        let moment = Moment {
-            id: project.next_moment_id(),
+        let id = project.next_moment_id();
+        let made = operations::mark_moment(
+            project,
             clip,
             start,
             end,
             codes,
-            note: String::new(),
-            caption: String::new(),
-            author: self.moments.author.clone(),
-            created: now,
-            modified: now,
-        };
-        let id = moment.id;
-        let index = project.moments.len();
-        if self.apply(Edit::InsertMoment { index, moment }) {
+            &self.moments.author,
+            Utc::now(),
+        );
+        if self.apply(made) {
             self.moments.selected = Some(id);
             true
         } else {
@@ -183,20 +179,15 @@ impl Workspace {
     /// 1–9: toggles the active codebook's item on the selected moment, or
     /// marks a point moment with it when nothing is selected.
     fn code_by_hotkey(&mut self, key: char, frame: u32) {
-        let Some(book) = self
-            .moments
-            .active_codebook
-            .as_deref()
-            .and_then(|id| self.session.doc.project().codebook(id))
-        else {
-            self.status = Some("Pick an active codebook first.".into());
-            return;
-        };
-        let Some((_, item)) = book.hotkey_item(key) else {
-            self.status = Some(format!("No code on key {key} in {}.", book.name));
-            return;
-        };
-        let code = CodeRef::new(book.id.clone(), item.id.clone());
+        let project = self.session.doc.project();
+        let code =
+            match operations::code_on_key(project, self.moments.active_codebook.as_deref(), key) {
+                Ok(code) => code,
+                Err(refusal) => {
+                    self.status = Some(capitalised(&format!("{refusal}.")));
+                    return;
+                }
+            };
         match self.moments.selected {
             Some(id) => self.toggle_code(id, code),
             None => {
@@ -207,16 +198,8 @@ impl Workspace {
 
     pub(super) fn toggle_code(&mut self, id: crate::model::MomentId, code: CodeRef) {
         self.commit_draft();
-        let Some(mut moment) = self.session.doc.project().moment(id).cloned() else {
-            return;
-        };
-        if let Some(at) = moment.codes.iter().position(|c| *c == code) {
-            moment.codes.remove(at);
-        } else {
-            moment.codes.push(code);
-        }
-        moment.modified = Utc::now();
-        self.apply(Edit::UpdateMoment(moment));
+        let made = operations::toggle_code(self.session.doc.project(), id, code, Utc::now());
+        self.apply(made);
     }
 
     fn delete_selected(&mut self) {
@@ -224,7 +207,8 @@ impl Workspace {
             return;
         };
         self.moments.draft = None;
-        if self.apply(Edit::RemoveMoment(id)) {
+        let made = operations::remove_moment(self.session.doc.project(), id);
+        if self.apply(made) {
             self.moments.selected = None;
         }
     }
@@ -260,5 +244,14 @@ impl Workspace {
         } else {
             self.save_as();
         }
+    }
+}
+
+/// "pick an active codebook first." → "Pick an active codebook first."
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::Workspace;
 use crate::files::{OutputGuard, Overwrite};
-use crate::model::{Clip, ClipId, Edit, Project};
+use crate::model::operations::{self, Refusal};
+use crate::model::{Clip, ClipId, Project};
 use crate::ui::dialogs::{Question, is_video};
 use crate::ui::jobs::{self, Job, JobError, Worker};
 
@@ -233,15 +234,16 @@ impl Workspace {
                 return;
             }
         };
-        let Some(mut clip) = self.session.doc.project().clip(clip_id).cloned() else {
+        let project = self.session.doc.project();
+        let Some(name) = project.clip(clip_id).map(|c| c.name.clone()) else {
             return;
         };
-        clip.path = match &self.session.project_path {
+        let stored = match &self.session.project_path {
             Some(p) => crate::store::stored_clip_path(p, &found),
             None => found.to_string_lossy().into_owned(),
         };
-        let name = clip.name.clone();
-        if self.apply(Edit::UpdateClip(clip)) {
+        let made = operations::relink_clip(project, clip_id, stored);
+        if self.apply(made) {
             self.bin.offline.remove(&clip_id);
             self.status = Some(format!("Found '{name}' at {}", found.display()));
             if self.transport.current == Some(clip_id) {
@@ -343,21 +345,17 @@ impl Workspace {
                 return;
             }
         };
-        let mut index = self.session.doc.project().clips.len();
-        let mut edits = Vec::new();
+        let mut clips = Vec::new();
         let mut problems = Vec::new();
         for result in results {
             match result {
-                Ok(clip) => {
-                    edits.push(Edit::InsertClip { index, clip });
-                    index += 1;
-                }
+                Ok(clip) => clips.push(clip),
                 Err(e) => problems.push(format!("{e:#}")),
             }
         }
-        let added = edits.len();
+        let added = clips.len();
         let first_new = self.session.doc.project().clips.len();
-        if added > 0 && self.apply(Edit::Batch(edits)) {
+        if added > 0 && self.apply(operations::add_clips(self.session.doc.project(), clips)) {
             // Only the new clips: the others' thumbnails are already here.
             match spawn_thumbnails(
                 &self.ctx,
@@ -422,24 +420,23 @@ impl Workspace {
                 return;
             }
         };
-        let edits: Vec<Edit> = self
-            .session
-            .doc
-            .project()
+        let project = self.session.doc.project();
+        let paths: Vec<_> = project
             .clips
             .iter()
-            .filter_map(|clip| {
+            .map(|clip| {
                 let file = self.clip_path(clip);
-                let stored = crate::store::stored_clip_path(&path, &file);
-                (stored != clip.path).then(|| {
-                    let mut moved = clip.clone();
-                    moved.path = stored;
-                    Edit::UpdateClip(moved)
-                })
+                (clip.id, crate::store::stored_clip_path(&path, &file))
             })
             .collect();
-        if !edits.is_empty() && !self.apply(Edit::Batch(edits)) {
-            return;
+        match operations::relocate_clips(project, &paths) {
+            // No clip path changes: nothing to undo, go on saving.
+            Err(Refusal::Unchanged) => {}
+            made => {
+                if !self.apply(made) {
+                    return;
+                }
+            }
         }
         self.session.project_path = Some(path.clone());
         self.session.lock = Some(lock);

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use super::Workspace;
-use crate::model::{Category, CodeItem, Codebook, Colour, Edit};
+use crate::model::Codebook;
+use crate::model::operations;
 use crate::ui::codebook_editor::CodebookEditor;
 use crate::ui::dialogs::Question;
 
@@ -40,16 +41,8 @@ impl Workspace {
                 editor = CodebookEditor::new(working);
             }
             Outcome::Apply(book) => {
-                let exists = self.session.doc.project().codebook(&book.id).is_some();
-                let edit = if exists {
-                    Edit::UpdateCodebook(book.clone())
-                } else {
-                    Edit::InsertCodebook {
-                        index: self.session.doc.project().codebooks.len(),
-                        codebook: book.clone(),
-                    }
-                };
-                if self.apply(edit) {
+                let made = operations::save_codebook(self.session.doc.project(), book.clone());
+                if self.apply(made) {
                     editor.saved();
                     self.status = Some(format!("Codebook '{}' saved in the project.", book.name));
                 } else if let Some(status) = &self.status {
@@ -57,7 +50,7 @@ impl Workspace {
                 }
             }
             Outcome::New => {
-                let book = new_codebook(self.session.doc.project());
+                let book = operations::blank_codebook(self.session.doc.project());
                 editor = CodebookEditor::new(Some(book));
                 editor.mark_new();
             }
@@ -81,7 +74,7 @@ impl Workspace {
     /// Adds a codebook from a JSON file; a clash of ids gets a new id, so
     /// importing never replaces the codebook moments are coded with.
     pub(super) fn import_codebook(&mut self, path: &Path) {
-        let mut book = match read_codebook(path) {
+        let book = match read_codebook(path) {
             Ok(book) => book,
             Err(message) => {
                 self.status = Some(message);
@@ -89,19 +82,10 @@ impl Workspace {
             }
         };
         let project = self.session.doc.project();
-        let base = book.id.clone();
-        let mut n = 2;
-        while project.codebook(&book.id).is_some() {
-            book.id = format!("{base}-{n}");
-            n += 1;
-        }
         let name = book.name.clone();
-        let id = book.id.clone();
-        let index = project.codebooks.len();
-        if self.apply(Edit::InsertCodebook {
-            index,
-            codebook: book,
-        }) {
+        let id = operations::free_codebook_id(project, &book.id);
+        let made = operations::import_codebook(project, book);
+        if self.apply(made) {
             self.moments.active_codebook = Some(id);
             self.status = Some(format!("Imported codebook '{name}'."));
         }
@@ -154,35 +138,4 @@ fn write_codebook(
     crate::files::write_file(path, text.as_bytes())
         .map(|_| ())
         .map_err(|e| e.to_string())
-}
-
-fn new_codebook(project: &crate::model::Project) -> Codebook {
-    let mut n = 1;
-    let mut id = "my-codebook".to_owned();
-    while project.codebook(&id).is_some() {
-        n += 1;
-        id = format!("my-codebook-{n}");
-    }
-    Codebook {
-        id,
-        name: if n == 1 {
-            "My codebook".into()
-        } else {
-            format!("My codebook {n}")
-        },
-        method: String::new(),
-        description: String::new(),
-        categories: vec![Category {
-            id: "category-1".into(),
-            name: "Category 1".into(),
-            colour: Colour::new(0x7f, 0xa7, 0xc9),
-            items: vec![CodeItem {
-                id: "item-1".into(),
-                name: "Item 1".into(),
-                description: String::new(),
-                colour: None,
-                hotkey: Some('1'),
-            }],
-        }],
-    }
 }

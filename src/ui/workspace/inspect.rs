@@ -5,19 +5,9 @@
 use chrono::Utc;
 
 use super::Workspace;
-use crate::model::{CodeRef, Edit, MomentId};
+use crate::model::CodeRef;
+use crate::model::operations::{self, MomentDraft};
 use crate::ui::style;
-
-/// What is being typed for one moment.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Draft {
-    pub moment: MomentId,
-    pub note: String,
-    pub caption: String,
-    pub author: String,
-    pub start: u32,
-    pub end: u32,
-}
 
 impl Workspace {
     /// Turns the draft into an edit if it differs from the project.
@@ -25,24 +15,8 @@ impl Workspace {
         let Some(draft) = self.moments.draft.take() else {
             return;
         };
-        let Some(mut moment) = self.session.doc.project().moment(draft.moment).cloned() else {
-            return;
-        };
-        let (start, end) = (draft.start.min(draft.end), draft.start.max(draft.end));
-        if moment.note == draft.note
-            && moment.caption == draft.caption
-            && moment.author == draft.author
-            && (moment.start, moment.end) == (start, end)
-        {
-            return;
-        }
-        moment.note = draft.note;
-        moment.caption = draft.caption;
-        moment.author = draft.author;
-        moment.start = start;
-        moment.end = end;
-        moment.modified = Utc::now();
-        self.apply(Edit::UpdateMoment(moment));
+        let made = operations::revise_moment(self.session.doc.project(), &draft, Utc::now());
+        self.apply(made);
     }
 
     pub(super) fn inspector(&mut self, ui: &mut egui::Ui) {
@@ -62,7 +36,7 @@ impl Workspace {
         };
         if self.moments.draft.as_ref().is_none_or(|d| d.moment != id) {
             self.commit_draft();
-            self.moments.draft = Some(Draft {
+            self.moments.draft = Some(MomentDraft {
                 moment: id,
                 note: moment.note.clone(),
                 caption: moment.caption.clone(),

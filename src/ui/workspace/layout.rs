@@ -505,16 +505,14 @@ impl Workspace {
 
     fn trim(&mut self, id: crate::model::MomentId, start: u32, end: u32) {
         self.commit_draft();
-        let Some(mut moment) = self.session.doc.project().moment(id).cloned() else {
-            return;
-        };
-        if (moment.start, moment.end) == (start, end) {
-            return;
-        }
-        moment.start = start.min(end);
-        moment.end = start.max(end);
-        moment.modified = chrono::Utc::now();
-        self.apply(crate::model::Edit::UpdateMoment(moment));
+        let made = crate::model::operations::trim_moment(
+            self.session.doc.project(),
+            id,
+            start,
+            end,
+            chrono::Utc::now(),
+        );
+        self.apply(made);
     }
 
     fn recovery_dialog(&mut self, ctx: &egui::Context) {

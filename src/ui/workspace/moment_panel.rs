@@ -2,14 +2,13 @@
 //! being typed for it (one commit point), the moment list's filter, and the
 //! codebook whose hotkeys apply.
 
+use crate::model::operations::MomentDraft;
 use crate::model::{MomentFilter, MomentId};
-
-use super::inspect::Draft;
 
 pub(super) struct MomentPanel {
     pub selected: Option<MomentId>,
     /// Text being typed into the inspector, committed as one edit.
-    pub draft: Option<Draft>,
+    pub draft: Option<MomentDraft>,
     pub filter: MomentFilter,
     /// Filter results, recomputed when the filter or the project changes.
     pub filtered: Option<(u64, MomentFilter, Vec<MomentId>)>,

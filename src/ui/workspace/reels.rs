@@ -6,7 +6,8 @@
 use super::Workspace;
 use super::clips::Pending;
 use crate::export::OutputSettings;
-use crate::model::{Edit, Hold, Reel, ReelId, ReelItem, ReelPurpose, TitleCard};
+use crate::model::operations::{self, ReelChange};
+use crate::model::{Reel, ReelId, ReelPurpose};
 use crate::ui::dialogs::Question;
 
 /// Speeds offered for an item, in percent: reels slow down, never speed up.
@@ -38,25 +39,10 @@ impl Default for ReelPanel {
 }
 
 impl Workspace {
-    fn commit_reel(&mut self, reel: Reel) {
-        if self.session.doc.project().reel(reel.id) != Some(&reel) {
-            self.apply(Edit::UpdateReel(reel));
-        }
-    }
-
     pub(super) fn new_reel(&mut self) {
         let project = self.session.doc.project();
-        let reel = Reel {
-            id: project.next_reel_id(),
-            name: format!("Review {}", project.reels.len() + 1),
-            purpose: ReelPurpose::Review,
-            title_card: None,
-            items: Vec::new(),
-            rendered: None,
-        };
-        let id = reel.id;
-        let index = project.reels.len();
-        if self.apply(Edit::InsertReel { index, reel }) {
+        let id = project.next_reel_id();
+        if self.apply(operations::start_reel(project)) {
             self.reels.current = Some(id);
         }
     }
@@ -66,11 +52,8 @@ impl Workspace {
         let (Some(moment), Some(reel)) = (self.moments.selected, self.reels.current) else {
             return;
         };
-        let Some(mut reel) = self.session.doc.project().reel(reel).cloned() else {
-            return;
-        };
-        reel.items.push(ReelItem::for_moment(moment));
-        self.commit_reel(reel);
+        let made = operations::add_moment_to_reel(self.session.doc.project(), reel, moment);
+        self.apply(made);
     }
 
     pub(super) fn reel_editor(&mut self, ui: &mut egui::Ui) {
@@ -109,10 +92,11 @@ impl Workspace {
             ui.label(egui::RichText::new("Start a reel, then add moments to it.").weak());
             return;
         };
-        let Some(mut reel) = self.session.doc.project().reel(id).cloned() else {
+        let Some(reel) = self.session.doc.project().reel(id).cloned() else {
             return;
         };
-        let before = reel.clone();
+        // What this frame's widgets changed, made into one edit at the end.
+        let mut changes = Vec::new();
         let mut text_done = false;
 
         // Name and title card texts are typed into a copy kept across frames.
@@ -150,7 +134,9 @@ impl Workspace {
                         ui.selectable_value(&mut purpose, p, purpose_name(p));
                     }
                 });
-            reel.purpose = purpose;
+            if purpose != reel.purpose {
+                changes.push(ReelChange::SetPurpose(purpose));
+            }
         });
         let lacking = self.session.doc.project().clips_lacking_consent(&reel);
         if !lacking.is_empty() {
@@ -173,11 +159,16 @@ impl Workspace {
         let mut titled = reel.title_card.is_some();
         ui.checkbox(&mut titled, "Title card");
         if titled {
-            let card = reel.title_card.get_or_insert_with(|| TitleCard {
-                title: text.title.clone(),
-                subtitle: text.subtitle.clone(),
-                duration_ms: 3000,
-            });
+            if reel.title_card.is_none() {
+                changes.push(ReelChange::AddTitleCard {
+                    title: text.title.clone(),
+                    subtitle: text.subtitle.clone(),
+                });
+            }
+            let duration_ms = reel
+                .title_card
+                .as_ref()
+                .map_or(operations::TITLE_CARD_MS, |c| c.duration_ms);
             egui::Grid::new("title-card").num_columns(2).show(ui, |ui| {
                 let label = ui.label("Title");
                 text_done |= ui
@@ -198,18 +189,20 @@ impl Workspace {
                     .lost_focus();
                 ui.end_row();
                 let label = ui.label("Seconds");
-                let mut secs = card.duration_ms as f32 / 1000.0;
+                let mut secs = duration_ms as f32 / 1000.0;
                 if ui
                     .add(egui::DragValue::new(&mut secs).range(1.0..=10.0).speed(0.1))
                     .labelled_by(label.id)
                     .changed()
                 {
-                    card.duration_ms = (secs * 1000.0).round() as u32;
+                    changes.push(ReelChange::TitleCardFor {
+                        duration_ms: (secs * 1000.0).round() as u32,
+                    });
                 }
                 ui.end_row();
             });
-        } else {
-            reel.title_card = None;
+        } else if reel.title_card.is_some() {
+            changes.push(ReelChange::RemoveTitleCard);
         }
 
         ui.separator();
@@ -220,12 +213,12 @@ impl Workspace {
             .clicked()
             && let Some(moment) = self.moments.selected
         {
-            reel.items.push(ReelItem::for_moment(moment));
+            changes.push(ReelChange::AddMoment(moment));
         }
         let mut moved: Option<(usize, usize)> = None;
         let mut removed = None;
         let count = reel.items.len();
-        for (i, item) in reel.items.iter_mut().enumerate() {
+        for (i, item) in reel.items.iter().enumerate() {
             let project = self.session.doc.project();
             let Some(moment) = project.moment(item.moment) else {
                 continue;
@@ -253,49 +246,76 @@ impl Workspace {
                     });
                     ui.horizontal(|ui| {
                         let last = clip.media.frames.saturating_sub(1) as i32;
+                        let (mut trim_start, mut trim_end) = (item.trim_start, item.trim_end);
                         let label = ui.label("Trim start");
-                        ui.add(egui::DragValue::new(&mut item.trim_start).range(
+                        ui.add(egui::DragValue::new(&mut trim_start).range(
                             -(moment.start as i32)..=(moment.end as i32 - moment.start as i32),
                         ))
                         .labelled_by(label.id);
                         let label = ui.label("end");
-                        ui.add(egui::DragValue::new(&mut item.trim_end).range(
+                        ui.add(egui::DragValue::new(&mut trim_end).range(
                             (moment.start as i32 - moment.end as i32)..=(last - moment.end as i32),
                         ))
                         .labelled_by(label.id);
+                        if (trim_start, trim_end) != (item.trim_start, item.trim_end) {
+                            changes.push(ReelChange::TrimItem {
+                                position: i,
+                                trim_start,
+                                trim_end,
+                            });
+                        }
                     });
                     ui.horizontal(|ui| {
                         ui.label("Speed");
+                        let mut percent = item.speed_percent;
                         for s in SPEEDS {
                             ui.selectable_value(
-                                &mut item.speed_percent,
+                                &mut percent,
                                 s,
                                 format!("{}×", f32::from(s) / 100.0),
                             );
+                        }
+                        if percent != item.speed_percent {
+                            changes.push(ReelChange::SetSpeed {
+                                position: i,
+                                percent,
+                            });
                         }
                     });
                     ui.horizontal(|ui| {
                         let mut held = item.hold.is_some();
                         ui.checkbox(&mut held, "Freeze frame");
                         if held {
-                            let hold = item.hold.get_or_insert(Hold {
-                                frame: start + (end - start) / 2,
-                                duration_ms: 2000,
-                            });
+                            if item.hold.is_none() {
+                                changes.push(ReelChange::Freeze { position: i });
+                            }
+                            let (mut frame, duration_ms) = item
+                                .hold
+                                .map_or((start + (end - start) / 2, operations::HOLD_MS), |h| {
+                                    (h.frame, h.duration_ms)
+                                });
                             let label = ui.label("at");
-                            ui.add(egui::DragValue::new(&mut hold.frame).range(start..=end))
-                                .labelled_by(label.id);
-                            let mut secs = hold.duration_ms as f32 / 1000.0;
+                            if ui
+                                .add(egui::DragValue::new(&mut frame).range(start..=end))
+                                .labelled_by(label.id)
+                                .changed()
+                            {
+                                changes.push(ReelChange::HoldAt { position: i, frame });
+                            }
+                            let mut secs = duration_ms as f32 / 1000.0;
                             let label = ui.label("for s");
                             if ui
                                 .add(egui::DragValue::new(&mut secs).range(0.5..=10.0).speed(0.1))
                                 .labelled_by(label.id)
                                 .changed()
                             {
-                                hold.duration_ms = (secs * 1000.0).round() as u32;
+                                changes.push(ReelChange::HoldFor {
+                                    position: i,
+                                    duration_ms: (secs * 1000.0).round() as u32,
+                                });
                             }
-                        } else {
-                            item.hold = None;
+                        } else if item.hold.is_some() {
+                            changes.push(ReelChange::Unfreeze { position: i });
                         }
                     });
                     // The caption shown to the parent: the moment's own
@@ -315,7 +335,10 @@ impl Workspace {
                         )
                         .labelled_by(label.id);
                     if r.lost_focus() {
-                        item.caption = (!typed.trim().is_empty()).then(|| typed.clone());
+                        changes.push(ReelChange::Caption {
+                            position: i,
+                            caption: typed.clone(),
+                        });
                     }
                     // For the specialist only: shown in the presenter view.
                     let typed = text.prompts.entry(i).or_insert_with(|| item.prompt.clone());
@@ -332,7 +355,10 @@ impl Workspace {
                         )
                         .labelled_by(label.id);
                     if r.lost_focus() {
-                        item.prompt = typed.trim().to_owned();
+                        changes.push(ReelChange::Prompt {
+                            position: i,
+                            prompt: typed.clone(),
+                        });
                     }
                     ui.horizontal(|ui| {
                         if ui
@@ -361,11 +387,10 @@ impl Workspace {
             && from < reel.items.len()
             && to < reel.items.len()
         {
-            let item = reel.items.remove(from);
-            reel.items.insert(to, item);
+            changes.push(ReelChange::MoveItem { from, to });
         }
-        if let Some(i) = removed {
-            reel.items.remove(i);
+        if let Some(position) = removed {
+            changes.push(ReelChange::RemoveItem { position });
         }
         if moved.is_some() || removed.is_some() {
             text.captions.clear();
@@ -374,15 +399,18 @@ impl Workspace {
 
         // Commit: structural changes at once, typed text when the field is left.
         if text_done {
-            reel.name = text.name.clone();
-            if let Some(card) = &mut reel.title_card {
-                card.title = text.title.clone();
-                card.subtitle = text.subtitle.clone();
+            changes.push(ReelChange::Rename(text.name.clone()));
+            if titled {
+                changes.push(ReelChange::RewordTitleCard {
+                    title: text.title.clone(),
+                    subtitle: text.subtitle.clone(),
+                });
             }
         }
         self.reels.text = Some(text);
-        if reel != before {
-            self.commit_reel(reel.clone());
+        if !changes.is_empty() {
+            let made = operations::change_reel(self.session.doc.project(), id, &changes);
+            self.apply(made);
         }
         self.review_log_list(ui);
     }
@@ -517,19 +545,18 @@ impl Workspace {
     /// Remembers where a reel was rendered, so a review can fall back to the
     /// file when the source clips are not at hand.
     fn record_render(&mut self, reel: ReelId, output: &std::path::Path, digest: String) {
-        let Some(mut updated) = self.session.doc.project().reel(reel).cloned() else {
-            return;
-        };
         let path = match &self.session.project_path {
             Some(p) => crate::store::stored_clip_path(p, output),
             None => output.to_string_lossy().into_owned(),
         };
-        updated.rendered = Some(crate::model::RenderedFile {
+        let made = operations::record_render(
+            self.session.doc.project(),
+            reel,
             path,
             digest,
-            rendered: chrono::Utc::now(),
-        });
-        self.commit_reel(updated);
+            chrono::Utc::now(),
+        );
+        self.apply(made);
     }
 
     /// The reel's rendered file, if it is current and on disk.

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::Workspace;
 use super::played::{PlayedItem, played_item, slower};
 use crate::media::engine::PlayerCommand;
-use crate::model::{Edit, MomentId, ReelId, ReelPurpose, ReviewLog, ViewedItem};
+use crate::model::{MomentId, ReelId, ReelPurpose, ViewedItem};
 
 /// Shared-review mode, when on, and the notes written after it.
 #[derive(Default)]
@@ -28,7 +28,6 @@ pub struct ReviewSession {
     pub reel: ReelId,
     pub item: usize,
     pub started: DateTime<Utc>,
-    started_at: Instant,
     /// When the current item came on screen (None while blanked).
     shown_since: Option<Instant>,
     /// (position, moment, ms on screen), in the order first shown.
@@ -142,7 +141,6 @@ impl Workspace {
             reel,
             item: 0,
             started: Utc::now(),
-            started_at: Instant::now(),
             shown_since: None,
             shown: Vec::new(),
             blank: false,
@@ -191,7 +189,6 @@ impl Workspace {
             reel,
             item: 0,
             started: Utc::now(),
-            started_at: Instant::now(),
             shown_since: Some(Instant::now()),
             shown: Vec::new(),
             blank: false,
@@ -545,38 +542,28 @@ impl Workspace {
         self.transport.viewer.send(PlayerCommand::Pause);
         self.transport.viewer.send(PlayerCommand::SetRate(1.0));
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
-        let project = self.session.doc.project();
-        let reel_name = project
-            .reel(session.reel)
-            .map(|r| r.name.clone())
-            .unwrap_or_default();
-        let review = ReviewLog {
-            id: project.next_review_id(),
-            started: session.started,
-            reel: session.reel,
-            reel_name,
-            viewed: session
-                .shown
-                .iter()
-                .map(|&(position, moment, shown_ms)| ViewedItem {
-                    position,
-                    moment,
-                    shown_ms,
-                })
-                .collect(),
-            notes: match &session.rendered {
-                Some(_) => "Shown from the rendered reel file (the clips were offline).".into(),
-                None => String::new(),
-            },
-            parent_words: String::new(),
-        };
+        let viewed = session
+            .shown
+            .iter()
+            .map(|&(position, moment, shown_ms)| ViewedItem {
+                position,
+                moment,
+                shown_ms,
+            })
+            .collect();
         if session.rendered.is_some() {
             self.transport.viewer.close();
         }
-        let _ = session.started_at;
-        let id = review.id;
-        let index = project.reviews.len();
-        if self.apply(Edit::InsertReview { index, review }) {
+        let project = self.session.doc.project();
+        let id = project.next_review_id();
+        let made = crate::model::operations::log_review(
+            project,
+            session.reel,
+            session.started,
+            viewed,
+            session.rendered.is_some(),
+        );
+        if self.apply(made) {
             self.review.notes = Some(super::review_log::NotesDraft::new(id));
         }
     }

@@ -3,7 +3,7 @@
 //! in the log only (never copied into captions).
 
 use super::Workspace;
-use crate::model::{Edit, ReviewId};
+use crate::model::ReviewId;
 
 /// Notes being written for one log entry.
 pub struct NotesDraft {
@@ -85,12 +85,13 @@ impl Workspace {
         });
         match outcome {
             Some(true) => {
-                let mut updated = entry.clone();
-                updated.notes = notes.clone();
-                updated.parent_words = words.clone();
-                if updated != entry {
-                    self.apply(Edit::UpdateReview(updated));
-                }
+                let made = crate::model::operations::write_review_notes(
+                    self.session.doc.project(),
+                    entry.id,
+                    notes.clone(),
+                    words.clone(),
+                );
+                self.apply(made);
             }
             Some(false) => {}
             None => self.review.notes = Some(draft),
