@@ -6,15 +6,17 @@
 //! decoder pipeline, the decoded-frame cache), a prefetch thread with its own
 //! decoder (previous GOP before backward stepping needs it), and GStreamer's
 //! streaming threads for real-time playback (audio through scaletempo).
+//!
+//! The command state machine (`thread`) only knows the `Backend` traits
+//! (`backend`); the GStreamer implementation lives in `gst/`, the one part
+//! of the engine that imports GStreamer. This file wires the two together.
 
 mod backend;
 pub mod cache;
 pub mod commands;
-mod decoder;
 pub mod error;
+mod gst;
 pub mod index;
-mod pipeline;
-mod playback;
 pub mod prefetch;
 mod present;
 pub mod state;
@@ -67,11 +69,11 @@ pub struct Player {
 impl Player {
     /// Starts the engine thread. Fails only if GStreamer cannot initialise.
     pub fn new(config: PlayerConfig) -> Result<Self, EngineError> {
-        pipeline::init()?;
+        gst::init()?;
         let shared = Arc::new(Shared::default());
         let cache = Arc::new(Mutex::new(FrameCache::new(config.cache_bytes)));
         let (tx, rx) = crossbeam_channel::unbounded();
-        let backend = Arc::new(backend::GstBackend);
+        let backend = Arc::new(gst::GstBackend);
         let engine = thread::Engine::new(
             backend.clone(),
             shared.clone(),

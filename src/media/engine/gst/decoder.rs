@@ -10,11 +10,11 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
-use super::cache::CachedFrame;
-use super::error::EngineError;
 use super::pipeline::{self, WAIT};
-use super::stepper::FrameDecoder;
-use super::timeline::Timeline;
+use crate::media::engine::cache::CachedFrame;
+use crate::media::engine::error::EngineError;
+use crate::media::engine::stepper::FrameDecoder;
+use crate::media::engine::timeline::Timeline;
 
 pub struct GstDecoder {
     path: PathBuf,

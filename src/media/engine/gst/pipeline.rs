@@ -11,9 +11,9 @@ use gstreamer_app as gst_app;
 use gstreamer_video as gst_video;
 use gstreamer_video::prelude::*;
 
-use super::cache::CachedFrame;
-use super::error::EngineError;
-use super::timeline::Timeline;
+use crate::media::engine::cache::CachedFrame;
+use crate::media::engine::error::EngineError;
+use crate::media::engine::timeline::Timeline;
 
 /// Bound on any wait for a pipeline state change or a frame.
 pub const WAIT: Duration = Duration::from_secs(5);
@@ -312,7 +312,8 @@ pub fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<CachedFram
     let index = tl.index_at(stream_time.nseconds())?;
     let frame = gst_video::VideoFrameRef::from_buffer_ref_readable(buffer, &info).ok()?;
     let (w, h) = (info.width() as usize, info.height() as usize);
-    let mut out = super::cache::frame_buffer(CachedFrame::i420_len(w as u32, h as u32));
+    let mut out =
+        crate::media::engine::cache::frame_buffer(CachedFrame::i420_len(w as u32, h as u32));
     for plane in 0..3u32 {
         let (pw, ph) = if plane == 0 {
             (w, h)

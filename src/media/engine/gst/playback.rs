@@ -10,13 +10,13 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
-use super::backend::{ClipSpec, Event, PlaybackOutput, PlaybackPipeline};
-use super::cache::FrameCache;
-use super::error::EngineError;
 use super::pipeline;
-use super::present::show_playing;
-use super::state::{Shared, lock};
-use super::timeline::Timeline;
+use crate::media::engine::backend::{ClipSpec, Event, PlaybackOutput, PlaybackPipeline};
+use crate::media::engine::cache::FrameCache;
+use crate::media::engine::error::EngineError;
+use crate::media::engine::present::show_playing;
+use crate::media::engine::state::{Shared, lock};
+use crate::media::engine::timeline::Timeline;
 
 pub struct Playback {
     path: PathBuf,
@@ -155,8 +155,10 @@ impl Playback {
     }
 
     pub fn set_mute(&self, rate: f64) {
-        self.playbin
-            .set_property("mute", rate < super::commands::MUTE_BELOW_RATE);
+        self.playbin.set_property(
+            "mute",
+            rate < crate::media::engine::commands::MUTE_BELOW_RATE,
+        );
     }
 }
 
