@@ -19,6 +19,13 @@ use super::timeline::Timeline;
 /// What background work and the playback pipeline tell the engine thread.
 #[derive(Debug)]
 pub enum Event {
+    /// Real-time playback of clip `clip` put `frame` on screen. Sent after
+    /// the frame is published, in the order frames are shown; the engine
+    /// keeps the last one as the frame on screen when playback stops.
+    Shown {
+        clip: u64,
+        frame: u32,
+    },
     Eos(u64),
     SegmentDone(u64),
     Failed(u64, EngineError),

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crossbeam_channel::Sender;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
@@ -32,11 +33,14 @@ pub struct Playback {
 }
 
 struct CallbackCtx {
+    clip_id: u64,
     timeline: Arc<Timeline>,
     shared: Arc<Shared>,
     cache: Arc<Mutex<FrameCache>>,
     live: Arc<AtomicBool>,
     presenting: Arc<Mutex<()>>,
+    /// Where each frame shown is reported ([`Event::Shown`]).
+    events: Sender<Event>,
 }
 
 impl Playback {
@@ -56,11 +60,13 @@ impl Playback {
         let live = Arc::new(AtomicBool::new(false));
         let presenting = Arc::new(Mutex::new(()));
         let ctx = CallbackCtx {
+            clip_id,
             timeline: timeline.clone(),
             shared,
             cache,
             live: live.clone(),
             presenting: presenting.clone(),
+            events: events.clone(),
         };
         appsink.set_callbacks(
             gst_app::AppSinkCallbacks::builder()
@@ -226,8 +232,21 @@ fn on_sample(ctx: &CallbackCtx, sink: &gst_app::AppSink, sample: &gst::Sample) {
     let Some(frame) = pipeline::sample_to_frame(sample, &ctx.timeline) else {
         return;
     };
-    let late = is_late(sink, sample, ctx.timeline.frame_duration(frame.frame));
+    let index = frame.frame;
+    let late = is_late(sink, sample, ctx.timeline.frame_duration(index));
     show_playing(&ctx.shared, &ctx.cache, frame, late);
+    // Still under `presenting`: once `pause` returns, every frame shown
+    // has been reported.
+    let shown = Event::Shown {
+        clip: ctx.clip_id,
+        frame: index,
+    };
+    if ctx.events.send(shown).is_err() {
+        log::debug!(
+            "clip {}: frame {index} shown after the engine stopped",
+            ctx.clip_id
+        );
+    }
 }
 
 /// Whether the sample reached us more than half a frame after its due time.
