@@ -21,6 +21,7 @@ pub mod prefetch;
 mod present;
 pub mod state;
 pub mod stepper;
+mod stop;
 mod thread;
 pub mod timeline;
 mod worker;
@@ -28,7 +29,7 @@ pub mod yuv;
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
@@ -39,6 +40,15 @@ pub use state::{CacheStats, PlaybackStats, PlayerState, VideoFrame};
 pub use thread::fit;
 
 use state::{Shared, lock};
+use stop::StoppableThread;
+
+/// How long dropping a [`Player`] waits for the engine thread. It notices
+/// the closed command channel at once when idle; busy, it first finishes
+/// the command in hand (a GOP decode: well under a second) and then closes
+/// the clip, which waits up to [`worker::PREFETCH_STOP_WAIT`] for the
+/// prefetch thread. Past the bound the thread is left to finish on its own
+/// so the window can close.
+const ENGINE_STOP_WAIT: Duration = Duration::from_secs(4);
 
 /// Engine settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +73,7 @@ pub struct Player {
     commands: Option<Sender<PlayerCommand>>,
     shared: Arc<Shared>,
     cache: Arc<Mutex<FrameCache>>,
-    thread: Option<JoinHandle<()>>,
+    thread: Option<StoppableThread>,
 }
 
 impl Player {
@@ -89,12 +99,12 @@ impl Player {
                 ))
             },
         );
-        let thread = std::thread::Builder::new()
-            .name("attune-engine".into())
-            .spawn(move || engine.run())
-            .map_err(|e| EngineError::Pipeline {
-                path: Default::default(),
-                reason: format!("cannot start the engine thread: {e}"),
+        let thread =
+            StoppableThread::spawn("attune-engine", move || engine.run()).map_err(|e| {
+                EngineError::Pipeline {
+                    path: Default::default(),
+                    reason: format!("cannot start the engine thread: {e}"),
+                }
             })?;
         Ok(Player {
             commands: Some(tx),
@@ -170,7 +180,7 @@ impl Drop for Player {
         // Closing the channel ends the engine loop, which closes the clip.
         self.commands = None;
         if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            t.stop_within(ENGINE_STOP_WAIT);
         }
     }
 }
