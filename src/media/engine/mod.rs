@@ -116,8 +116,11 @@ impl Player {
 
     /// Queues a command; never blocks.
     pub fn send(&self, cmd: PlayerCommand) {
-        if let Some(tx) = &self.commands {
-            let _ = tx.send(cmd);
+        if let Some(tx) = &self.commands
+            && tx.send(cmd).is_err()
+        {
+            // Only after the engine thread panicked (it runs until drop).
+            log::warn!("the engine thread has stopped; a command was dropped");
         }
     }
 

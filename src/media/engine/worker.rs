@@ -101,7 +101,11 @@ impl PrefetchQueue for Prefetcher {
     fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64 {
         let epoch = self.epoch.fetch_add(1, Ordering::AcqRel) + 1;
         if let Some(tx) = &self.tx {
-            let _ = tx.send(Fill { clip, epoch, range });
+            let clip_id = clip.id;
+            if tx.send(Fill { clip, epoch, range }).is_err() {
+                // Only when the thread has ended; the engine steps without it.
+                log::debug!("clip {clip_id}: prefetch thread gone, epoch {epoch} not fetched");
+            }
         }
         epoch
     }
@@ -143,23 +147,40 @@ fn run<B: Backend>(
                 decoder,
                 stepper,
             } = &mut *slot;
-            if *clip_id == job.clip.id
-                && let Ok(dec) = ensure_decoder(backend, decoder, stepper, &job.clip)
-                && stepper
-                    .fill(
-                        dec,
-                        &cache,
-                        &job.clip.timeline,
-                        job.range.start,
-                        job.range.end,
-                        &cancelled,
-                    )
-                    .is_err()
-            {
-                // Position unknown after an error; the next user seek re-seeks.
-                stepper.invalidate();
+            if *clip_id == job.clip.id {
+                let (id, range) = (job.clip.id, job.range);
+                match ensure_decoder(backend, decoder, stepper, &job.clip) {
+                    Ok(dec) => {
+                        let filled = stepper.fill(
+                            dec,
+                            &cache,
+                            &job.clip.timeline,
+                            range.start,
+                            range.end,
+                            &cancelled,
+                        );
+                        if let Err(e) = filled {
+                            log::debug!(
+                                "clip {id}: prefetch of {}..={} failed ({})",
+                                range.start,
+                                range.end,
+                                e.kind()
+                            );
+                            // Position unknown after an error; the next user
+                            // seek re-seeks.
+                            stepper.invalidate();
+                        }
+                    }
+                    // The engine reports the error when it needs the decoder.
+                    Err(e) => log::debug!(
+                        "clip {id}: prefetch could not reopen the decoder ({})",
+                        e.kind()
+                    ),
+                }
             }
         }
-        let _ = events.send(Event::PrefetchDone(job.epoch));
+        if events.send(Event::PrefetchDone(job.epoch)).is_err() {
+            log::debug!("prefetch epoch {} done after the engine stopped", job.epoch);
+        }
     }
 }

@@ -229,6 +229,8 @@ impl FrameDecoder for GstDecoder {
 impl Drop for GstDecoder {
     fn drop(&mut self) {
         // Going to NULL is synchronous and bounded for file playback.
-        let _ = self.playbin.set_state(gst::State::Null);
+        if let Err(e) = self.playbin.set_state(gst::State::Null) {
+            log::warn!("decoder pipeline would not stop ({e})");
+        }
     }
 }

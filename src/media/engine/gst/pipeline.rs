@@ -153,11 +153,17 @@ fn audio_bin(path: &Path) -> Result<gst::Bin, EngineError> {
 fn system_audio_sink() -> Option<gst::Element> {
     let sink = gst::ElementFactory::make("autoaudiosink").build().ok()?;
     if sink.set_state(gst::State::Ready).is_err() {
-        let _ = sink.set_state(gst::State::Null);
+        log::debug!("no sound device: audio goes to a silent sink");
+        if let Err(e) = sink.set_state(gst::State::Null) {
+            log::debug!("the refused audio sink would not reset ({e})");
+        }
         return None;
     }
     // autoaudiosink falls back to a fake sink by itself; either way it works.
-    let _ = sink.set_state(gst::State::Null);
+    // Back to NULL so playbin brings it up with the rest of the pipeline.
+    if let Err(e) = sink.set_state(gst::State::Null) {
+        log::debug!("the audio sink would not reset after probing ({e})");
+    }
     Some(sink)
 }
 

@@ -20,6 +20,7 @@ use crate::media::engine::state::{Shared, lock};
 use crate::media::engine::timeline::Timeline;
 
 pub struct Playback {
+    clip_id: u64,
     path: PathBuf,
     playbin: gst::Element,
     timeline: Arc<Timeline>,
@@ -96,12 +97,15 @@ impl Playback {
                 gst::MessageView::SegmentDone(_) => Some(Event::SegmentDone(clip_id)),
                 _ => pipeline::message_error(&p, msg).map(|e| Event::Failed(clip_id, e)),
             };
-            if let Some(ev) = ev {
-                let _ = events.send(ev);
+            if let Some(ev) = ev
+                && events.send(ev).is_err()
+            {
+                log::debug!("clip {clip_id}: pipeline message after the engine stopped");
             }
             gst::BusSyncReply::Drop
         });
         let pb = Playback {
+            clip_id,
             path: path.to_path_buf(),
             playbin,
             timeline,
@@ -117,7 +121,10 @@ impl Playback {
     /// can seek at once. The bus messages go to the engine through the sync
     /// handler.
     fn preroll(&self) -> Result<(), EngineError> {
-        let _ = self.playbin.set_state(gst::State::Paused);
+        if let Err(e) = self.playbin.set_state(gst::State::Paused) {
+            // The bounded wait below reports it, with the bus error if any.
+            log::debug!("clip {}: playback refused PAUSED ({e})", self.clip_id);
+        }
         let (res, _, _) = self.playbin.state(gst::ClockTime::from_mseconds(
             pipeline::WAIT.as_millis() as u64,
         ));
@@ -212,7 +219,13 @@ impl PlaybackPipeline for Playback {
     fn pause(&self) {
         self.live.store(false, Ordering::Release);
         drop(lock(&self.presenting));
-        let _ = self.playbin.set_state(gst::State::Ready);
+        if let Err(e) = self.playbin.set_state(gst::State::Ready) {
+            // Still parked: the next start prerolls from scratch anyway.
+            log::warn!(
+                "clip {}: playback would not park in READY ({e})",
+                self.clip_id
+            );
+        }
         self.parked.store(true, Ordering::Release);
     }
 }
@@ -220,7 +233,12 @@ impl PlaybackPipeline for Playback {
 impl Drop for Playback {
     fn drop(&mut self) {
         self.live.store(false, Ordering::Release);
-        let _ = self.playbin.set_state(gst::State::Null);
+        if let Err(e) = self.playbin.set_state(gst::State::Null) {
+            log::warn!(
+                "clip {}: playback pipeline would not stop ({e})",
+                self.clip_id
+            );
+        }
     }
 }
 
