@@ -56,3 +56,29 @@ impl StoppableThread {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+
+    #[test]
+    fn a_thread_that_ends_is_joined_and_a_stuck_one_does_not_hold_the_caller() {
+        let done = StoppableThread::spawn("test-quick", || {});
+        done.expect("the OS starts a thread")
+            .stop_within(Duration::from_secs(5));
+
+        let (release, wait) = crossbeam_channel::bounded::<()>(0);
+        let stuck = StoppableThread::spawn("test-stuck", move || {
+            // Blocks until the test lets it go (by disconnecting), well
+            // after the bound.
+            assert!(wait.recv().is_err(), "nothing is ever sent");
+        })
+        .expect("the OS starts a thread");
+        let started = Instant::now();
+        stuck.stop_within(Duration::from_millis(50));
+        assert!(started.elapsed() < Duration::from_secs(2));
+        drop(release);
+    }
+}
