@@ -1,6 +1,7 @@
 //! What the engine thread needs from a media framework, as traits, so its
 //! command state machine runs the same over GStreamer (the app) and over a
-//! hand-driven fake (its tests, `thread/tests.rs`).
+//! hand-driven fake (its tests, `thread/tests.rs`). The GStreamer
+//! implementation is `gst::GstBackend`; nothing here names a framework.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -8,10 +9,8 @@ use std::sync::{Arc, Mutex};
 use crossbeam_channel::Sender;
 
 use super::cache::{CachedFrame, FrameCache};
-use super::decoder::GstDecoder;
 use super::error::EngineError;
-use super::index::{ClipIndex, index_clip};
-use super::playback::Playback;
+use super::index::ClipIndex;
 use super::prefetch::PrefetchRange;
 use super::state::Shared;
 use super::stepper::FrameDecoder;
@@ -20,6 +19,13 @@ use super::timeline::Timeline;
 /// What background work and the playback pipeline tell the engine thread.
 #[derive(Debug)]
 pub enum Event {
+    /// Real-time playback of clip `clip` put `frame` on screen. Sent after
+    /// the frame is published, in the order frames are shown; the engine
+    /// keeps the last one as the frame on screen when playback stops.
+    Shown {
+        clip: u64,
+        frame: u32,
+    },
     Eos(u64),
     SegmentDone(u64),
     Failed(u64, EngineError),
@@ -94,66 +100,4 @@ pub trait PrefetchQueue: Send {
     fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64;
     /// Cancels the fill in progress (the decoder is wanted elsewhere).
     fn cancel(&self);
-}
-
-/// GStreamer for decoding and playback, FFmpeg's demuxer for the index.
-pub struct GstBackend;
-
-impl Backend for GstBackend {
-    type Decoder = GstDecoder;
-    type Playback = Playback;
-
-    fn index(&self, path: &Path) -> Result<ClipIndex, EngineError> {
-        check_file(path)?;
-        index_clip(path)
-    }
-
-    fn open_decoder(
-        &self,
-        spec: &ClipSpec,
-        calibrate: bool,
-    ) -> Result<(GstDecoder, CachedFrame, Arc<Timeline>), EngineError> {
-        // Reopened by name (after a pause, for prefetch): check again.
-        check_file(&spec.path)?;
-        let (dec, first) = GstDecoder::open(
-            &spec.path,
-            spec.width,
-            spec.height,
-            spec.rotation,
-            (*spec.timeline).clone(),
-            calibrate,
-        )?;
-        let timeline = dec.timeline();
-        Ok((dec, first, timeline))
-    }
-
-    fn open_playback(
-        &self,
-        spec: &ClipSpec,
-        audio: bool,
-        output: PlaybackOutput,
-    ) -> Result<Playback, EngineError> {
-        check_file(&spec.path)?;
-        Playback::new(spec, audio, output)
-    }
-}
-
-/// Cheap checks that give clear messages before GStreamer is involved; a
-/// FIFO or device is refused here, since GStreamer would block on it.
-fn check_file(path: &Path) -> Result<(), EngineError> {
-    use crate::files::InputError;
-    crate::files::open_regular(path).map_err(|e| match e {
-        InputError::Missing { .. } => EngineError::NotFound {
-            path: path.to_path_buf(),
-        },
-        InputError::Folder { .. } => EngineError::Unreadable {
-            path: path.to_path_buf(),
-            reason: "it is a folder".into(),
-        },
-        other => EngineError::Unreadable {
-            path: path.to_path_buf(),
-            reason: other.reason(),
-        },
-    })?;
-    Ok(())
 }

@@ -43,3 +43,23 @@ pub enum EngineError {
     #[error("no file is open")]
     NotOpen,
 }
+
+impl EngineError {
+    /// What went wrong, without the file: for log lines, which never name
+    /// clips (they give the clip id instead).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EngineError::NotFound { .. } => "file not found",
+            EngineError::Unreadable { .. } => "file unreadable",
+            EngineError::NotMedia { .. } => "not media or damaged",
+            EngineError::NoVideo { .. } => "no video stream",
+            EngineError::MissingPlugin { .. } => "missing plugin",
+            EngineError::MissingElement { .. } => "missing element",
+            EngineError::Pipeline { .. } => "pipeline failure",
+            EngineError::Timeout { .. } => "timeout",
+            EngineError::FrameOutOfRange { .. } => "frame out of range",
+            EngineError::FrameUnavailable { .. } => "frame unavailable",
+            EngineError::NotOpen => "no file open",
+        }
+    }
+}

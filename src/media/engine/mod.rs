@@ -6,19 +6,22 @@
 //! decoder pipeline, the decoded-frame cache), a prefetch thread with its own
 //! decoder (previous GOP before backward stepping needs it), and GStreamer's
 //! streaming threads for real-time playback (audio through scaletempo).
+//!
+//! The command state machine (`thread`) only knows the `Backend` traits
+//! (`backend`); the GStreamer implementation lives in `gst/`, the one part
+//! of the engine that imports GStreamer. This file wires the two together.
 
 mod backend;
 pub mod cache;
 pub mod commands;
-mod decoder;
 pub mod error;
+mod gst;
 pub mod index;
-mod pipeline;
-mod playback;
 pub mod prefetch;
 mod present;
 pub mod state;
 pub mod stepper;
+mod stop;
 mod thread;
 pub mod timeline;
 mod worker;
@@ -26,7 +29,7 @@ pub mod yuv;
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
@@ -37,6 +40,15 @@ pub use state::{CacheStats, PlaybackStats, PlayerState, VideoFrame};
 pub use thread::fit;
 
 use state::{Shared, lock};
+use stop::StoppableThread;
+
+/// How long dropping a [`Player`] waits for the engine thread. It notices
+/// the closed command channel at once when idle; busy, it first finishes
+/// the command in hand (a GOP decode: well under a second) and then closes
+/// the clip, which waits up to [`worker::PREFETCH_STOP_WAIT`] for the
+/// prefetch thread. Past the bound the thread is left to finish on its own
+/// so the window can close.
+const ENGINE_STOP_WAIT: Duration = Duration::from_secs(4);
 
 /// Engine settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,17 +73,17 @@ pub struct Player {
     commands: Option<Sender<PlayerCommand>>,
     shared: Arc<Shared>,
     cache: Arc<Mutex<FrameCache>>,
-    thread: Option<JoinHandle<()>>,
+    thread: Option<StoppableThread>,
 }
 
 impl Player {
     /// Starts the engine thread. Fails only if GStreamer cannot initialise.
     pub fn new(config: PlayerConfig) -> Result<Self, EngineError> {
-        pipeline::init()?;
+        gst::init()?;
         let shared = Arc::new(Shared::default());
         let cache = Arc::new(Mutex::new(FrameCache::new(config.cache_bytes)));
         let (tx, rx) = crossbeam_channel::unbounded();
-        let backend = Arc::new(backend::GstBackend);
+        let backend = Arc::new(gst::GstBackend);
         let engine = thread::Engine::new(
             backend.clone(),
             shared.clone(),
@@ -87,12 +99,12 @@ impl Player {
                 ))
             },
         );
-        let thread = std::thread::Builder::new()
-            .name("attune-engine".into())
-            .spawn(move || engine.run())
-            .map_err(|e| EngineError::Pipeline {
-                path: Default::default(),
-                reason: format!("cannot start the engine thread: {e}"),
+        let thread =
+            StoppableThread::spawn("attune-engine", move || engine.run()).map_err(|e| {
+                EngineError::Pipeline {
+                    path: Default::default(),
+                    reason: format!("cannot start the engine thread: {e}"),
+                }
             })?;
         Ok(Player {
             commands: Some(tx),
@@ -104,8 +116,11 @@ impl Player {
 
     /// Queues a command; never blocks.
     pub fn send(&self, cmd: PlayerCommand) {
-        if let Some(tx) = &self.commands {
-            let _ = tx.send(cmd);
+        if let Some(tx) = &self.commands
+            && tx.send(cmd).is_err()
+        {
+            // Only after the engine thread panicked (it runs until drop).
+            log::warn!("the engine thread has stopped; a command was dropped");
         }
     }
 
@@ -168,7 +183,7 @@ impl Drop for Player {
         // Closing the channel ends the engine loop, which closes the clip.
         self.commands = None;
         if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            t.stop_within(ENGINE_STOP_WAIT);
         }
     }
 }

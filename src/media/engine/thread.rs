@@ -43,6 +43,9 @@ struct Clip<P> {
     has_audio: bool,
     playback: Option<P>,
     playhead: u32,
+    /// The frame on screen: the last one the engine presented or playback
+    /// reported ([`Event::Shown`]). Becomes the playhead when playback stops.
+    shown: u32,
     mode: Mode,
     scrub_target: Option<u32>,
     /// Direction of the last step (0 after a seek): what to prefetch.
@@ -70,6 +73,9 @@ pub(crate) struct Engine<B: Backend> {
     pending: VecDeque<PlayerCommand>,
     events_tx: Sender<Event>,
     events: Receiver<Event>,
+    /// Events taken off `events` while looking for [`Event::Shown`], to be
+    /// handled in order before the next wait.
+    deferred: VecDeque<Event>,
     prefetcher: Box<dyn PrefetchQueue>,
     /// The one decoder pipeline, shared with the prefetch thread.
     decoder: Arc<Mutex<DecoderSlot<B::Decoder>>>,
@@ -116,6 +122,7 @@ impl<B: Backend> Engine<B> {
             pending: VecDeque::new(),
             events_tx,
             events,
+            deferred: VecDeque::new(),
             prefetcher,
             decoder,
             clip: None,
@@ -129,6 +136,10 @@ impl<B: Backend> Engine<B> {
         loop {
             if let Some(cmd) = self.pending.pop_front() {
                 self.handle(cmd);
+                continue;
+            }
+            if let Some(ev) = self.deferred.pop_front() {
+                self.on_event(ev);
                 continue;
             }
             // Nothing to poll: background work reports through `events`.
@@ -290,6 +301,7 @@ impl<B: Backend> Engine<B> {
             has_audio: index.has_audio,
             playback: None,
             playhead: first.frame,
+            shown: first.frame,
             mode: Mode::Paused,
             scrub_target: None,
             direction: 0,
@@ -319,9 +331,36 @@ impl<B: Backend> Engine<B> {
     }
 
     fn present(&mut self, frame: &CachedFrame) {
+        if self.clip.as_ref().is_some_and(|c| c.mode != Mode::Paused) {
+            // Playback may still be showing frames (a scrub ending while it
+            // runs): take its reports first, so an older one cannot later
+            // overwrite this frame as the one on screen.
+            self.take_shown();
+        }
         present::show(&self.shared, frame);
         if let Some(c) = self.clip.as_mut() {
             c.playhead = frame.frame;
+            c.shown = frame.frame;
+        }
+    }
+
+    /// Takes the [`Event::Shown`] reports already queued (the newest is the
+    /// frame on screen); other events are kept, in order, for the loop.
+    fn take_shown(&mut self) {
+        while let Ok(ev) = self.events.try_recv() {
+            match ev {
+                Event::Shown { clip, frame } => self.note_shown(clip, frame),
+                other => self.deferred.push_back(other),
+            }
+        }
+    }
+
+    /// Playback of `clip` showed `frame`; stale clips' reports are ignored.
+    fn note_shown(&mut self, clip: u64, frame: u32) {
+        if let Some(c) = self.clip.as_mut()
+            && c.spec.id == clip
+        {
+            c.shown = frame;
         }
     }
 

@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
 
@@ -16,6 +16,13 @@ use super::error::EngineError;
 use super::prefetch::PrefetchRange;
 use super::state::lock;
 use super::stepper::Stepper;
+use super::stop::StoppableThread;
+
+/// How long dropping the [`Prefetcher`] waits for its thread. Cancelled, it
+/// stops after the frame it is decoding (tens of milliseconds); only a
+/// decoder being reopened (bounded by the pipeline wait) takes longer, and
+/// then it is left to finish on its own.
+pub const PREFETCH_STOP_WAIT: Duration = Duration::from_secs(2);
 
 /// The clip's decoder and where it stands.
 pub struct DecoderSlot<D> {
@@ -58,7 +65,7 @@ struct Fill {
 pub struct Prefetcher {
     tx: Option<Sender<Fill>>,
     epoch: Arc<AtomicU64>,
-    thread: Option<JoinHandle<()>>,
+    thread: Option<StoppableThread>,
 }
 
 impl Prefetcher {
@@ -71,10 +78,17 @@ impl Prefetcher {
         let (tx, rx) = crossbeam_channel::unbounded();
         let epoch = Arc::new(AtomicU64::new(0));
         let e = epoch.clone();
-        let thread = std::thread::Builder::new()
-            .name("attune-prefetch".into())
-            .spawn(move || run(&*backend, rx, e, cache, decoder, events))
-            .ok();
+        let thread = StoppableThread::spawn("attune-prefetch", move || {
+            run(&*backend, rx, e, cache, decoder, events)
+        });
+        let thread = match thread {
+            Ok(t) => Some(t),
+            Err(err) => {
+                // Requests then go unanswered: stepping decodes on demand.
+                log::warn!("cannot start the prefetch thread: {err}");
+                None
+            }
+        };
         Prefetcher {
             tx: Some(tx),
             epoch,
@@ -87,7 +101,11 @@ impl PrefetchQueue for Prefetcher {
     fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64 {
         let epoch = self.epoch.fetch_add(1, Ordering::AcqRel) + 1;
         if let Some(tx) = &self.tx {
-            let _ = tx.send(Fill { clip, epoch, range });
+            let clip_id = clip.id;
+            if tx.send(Fill { clip, epoch, range }).is_err() {
+                // Only when the thread has ended; the engine steps without it.
+                log::debug!("clip {clip_id}: prefetch thread gone, epoch {epoch} not fetched");
+            }
         }
         epoch
     }
@@ -103,7 +121,7 @@ impl Drop for Prefetcher {
         // Closing the channel ends the thread after the current frame.
         self.tx = None;
         if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            t.stop_within(PREFETCH_STOP_WAIT);
         }
     }
 }
@@ -129,23 +147,40 @@ fn run<B: Backend>(
                 decoder,
                 stepper,
             } = &mut *slot;
-            if *clip_id == job.clip.id
-                && let Ok(dec) = ensure_decoder(backend, decoder, stepper, &job.clip)
-                && stepper
-                    .fill(
-                        dec,
-                        &cache,
-                        &job.clip.timeline,
-                        job.range.start,
-                        job.range.end,
-                        &cancelled,
-                    )
-                    .is_err()
-            {
-                // Position unknown after an error; the next user seek re-seeks.
-                stepper.invalidate();
+            if *clip_id == job.clip.id {
+                let (id, range) = (job.clip.id, job.range);
+                match ensure_decoder(backend, decoder, stepper, &job.clip) {
+                    Ok(dec) => {
+                        let filled = stepper.fill(
+                            dec,
+                            &cache,
+                            &job.clip.timeline,
+                            range.start,
+                            range.end,
+                            &cancelled,
+                        );
+                        if let Err(e) = filled {
+                            log::debug!(
+                                "clip {id}: prefetch of {}..={} failed ({})",
+                                range.start,
+                                range.end,
+                                e.kind()
+                            );
+                            // Position unknown after an error; the next user
+                            // seek re-seeks.
+                            stepper.invalidate();
+                        }
+                    }
+                    // The engine reports the error when it needs the decoder.
+                    Err(e) => log::debug!(
+                        "clip {id}: prefetch could not reopen the decoder ({})",
+                        e.kind()
+                    ),
+                }
             }
         }
-        let _ = events.send(Event::PrefetchDone(job.epoch));
+        if events.send(Event::PrefetchDone(job.epoch)).is_err() {
+            log::debug!("prefetch epoch {} done after the engine stopped", job.epoch);
+        }
     }
 }

@@ -86,8 +86,30 @@ impl FrameDecoder for FakeDecoder {
     }
 }
 
+/// Presents frames when the test says so ([`FakePlayback::present`]), the
+/// way the GStreamer appsink callback does.
 struct FakePlayback {
     log: SharedLog,
+    clip: u64,
+    output: PlaybackOutput,
+}
+
+impl FakePlayback {
+    /// Caches, publishes and reports frame `i`, like the appsink callback.
+    fn present(&self, i: u32) {
+        let PlaybackOutput {
+            shared,
+            cache,
+            events,
+        } = &self.output;
+        present::show_playing(shared, cache, frame(i, SIZE, SIZE), false);
+        events
+            .send(Event::Shown {
+                clip: self.clip,
+                frame: i,
+            })
+            .expect("the engine holds the receiver");
+    }
 }
 
 impl PlaybackPipeline for FakePlayback {
@@ -170,13 +192,15 @@ impl Backend for FakeBackend {
 
     fn open_playback(
         &self,
-        _spec: &ClipSpec,
+        spec: &ClipSpec,
         _audio: bool,
-        _output: PlaybackOutput,
+        output: PlaybackOutput,
     ) -> Result<FakePlayback, EngineError> {
         log_of(&self.log).calls.push(Call::OpenPlayback);
         Ok(FakePlayback {
             log: self.log.clone(),
+            clip: spec.id,
+            output,
         })
     }
 }
@@ -326,13 +350,10 @@ impl Rig {
 
     /// Playback presenting `frames` as the GStreamer callback would.
     fn play_frames(&self, frames: impl IntoIterator<Item = u32>) {
+        let playback = self.engine.clip.as_ref().and_then(|c| c.playback.as_ref());
+        let playback = playback.expect("frames are presented while playing");
         for i in frames {
-            present::show_playing(
-                &self.engine.shared,
-                &self.engine.cache,
-                frame(i, SIZE, SIZE),
-                false,
-            );
+            playback.present(i);
         }
     }
 

@@ -98,8 +98,13 @@ impl<B: Backend> Engine<B> {
         if let Some(pb) = c.playback.as_ref() {
             pb.pause();
         }
+        // Every frame playback showed has been reported by now.
+        self.take_shown();
+        let Some(c) = self.clip.as_mut() else {
+            return;
+        };
         c.mode = Mode::Paused;
-        let shown = lock(&self.shared.state).frame;
+        let shown = c.shown;
         c.playhead = shown;
         lock(&self.cache).set_playhead(shown);
         self.shared.update(|s| {
@@ -121,13 +126,16 @@ impl<B: Backend> Engine<B> {
             s.rate = rate;
             s.audio_muted = rate < MUTE_BELOW_RATE;
         });
+        if self.clip.as_ref().is_some_and(|c| c.mode != Mode::Paused) {
+            self.take_shown();
+        }
         let Some(c) = self.clip.as_ref() else {
             return Ok(());
         };
         match c.mode {
             Mode::Paused => Ok(()),
             mode => {
-                let shown = lock(&self.shared.state).frame;
+                let shown = c.shown;
                 let (from, to) = match mode {
                     Mode::Span { end } => (shown, Some(end)),
                     Mode::Loop { end, .. } => (shown, Some(end)),
@@ -144,6 +152,11 @@ impl<B: Backend> Engine<B> {
     pub(super) fn on_event(&mut self, ev: Event) {
         let current = self.clip.as_ref().map(|c| c.spec.id);
         match ev {
+            Event::Shown { clip, frame } => {
+                // Playback asked for the repaint when it published the frame.
+                self.note_shown(clip, frame);
+                return;
+            }
             Event::Eos(id) if Some(id) == current => {
                 let end = self.clip.as_ref().map(|c| match c.mode {
                     Mode::Span { end } => end,

@@ -10,11 +10,11 @@ use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
-use super::cache::CachedFrame;
-use super::error::EngineError;
 use super::pipeline::{self, WAIT};
-use super::stepper::FrameDecoder;
-use super::timeline::Timeline;
+use crate::media::engine::cache::CachedFrame;
+use crate::media::engine::error::EngineError;
+use crate::media::engine::stepper::FrameDecoder;
+use crate::media::engine::timeline::Timeline;
 
 pub struct GstDecoder {
     path: PathBuf,
@@ -229,6 +229,8 @@ impl FrameDecoder for GstDecoder {
 impl Drop for GstDecoder {
     fn drop(&mut self) {
         // Going to NULL is synchronous and bounded for file playback.
-        let _ = self.playbin.set_state(gst::State::Null);
+        if let Err(e) = self.playbin.set_state(gst::State::Null) {
+            log::warn!("decoder pipeline would not stop ({e})");
+        }
     }
 }

@@ -11,9 +11,9 @@ use gstreamer_app as gst_app;
 use gstreamer_video as gst_video;
 use gstreamer_video::prelude::*;
 
-use super::cache::CachedFrame;
-use super::error::EngineError;
-use super::timeline::Timeline;
+use crate::media::engine::cache::CachedFrame;
+use crate::media::engine::error::EngineError;
+use crate::media::engine::timeline::Timeline;
 
 /// Bound on any wait for a pipeline state change or a frame.
 pub const WAIT: Duration = Duration::from_secs(5);
@@ -153,11 +153,17 @@ fn audio_bin(path: &Path) -> Result<gst::Bin, EngineError> {
 fn system_audio_sink() -> Option<gst::Element> {
     let sink = gst::ElementFactory::make("autoaudiosink").build().ok()?;
     if sink.set_state(gst::State::Ready).is_err() {
-        let _ = sink.set_state(gst::State::Null);
+        log::debug!("no sound device: audio goes to a silent sink");
+        if let Err(e) = sink.set_state(gst::State::Null) {
+            log::debug!("the refused audio sink would not reset ({e})");
+        }
         return None;
     }
     // autoaudiosink falls back to a fake sink by itself; either way it works.
-    let _ = sink.set_state(gst::State::Null);
+    // Back to NULL so playbin brings it up with the rest of the pipeline.
+    if let Err(e) = sink.set_state(gst::State::Null) {
+        log::debug!("the audio sink would not reset after probing ({e})");
+    }
     Some(sink)
 }
 
@@ -312,7 +318,8 @@ pub fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<CachedFram
     let index = tl.index_at(stream_time.nseconds())?;
     let frame = gst_video::VideoFrameRef::from_buffer_ref_readable(buffer, &info).ok()?;
     let (w, h) = (info.width() as usize, info.height() as usize);
-    let mut out = super::cache::frame_buffer(CachedFrame::i420_len(w as u32, h as u32));
+    let mut out =
+        crate::media::engine::cache::frame_buffer(CachedFrame::i420_len(w as u32, h as u32));
     for plane in 0..3u32 {
         let (pw, ph) = if plane == 0 {
             (w, h)

@@ -6,19 +6,21 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crossbeam_channel::Sender;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
 
-use super::backend::{ClipSpec, Event, PlaybackOutput, PlaybackPipeline};
-use super::cache::FrameCache;
-use super::error::EngineError;
 use super::pipeline;
-use super::present::show_playing;
-use super::state::{Shared, lock};
-use super::timeline::Timeline;
+use crate::media::engine::backend::{ClipSpec, Event, PlaybackOutput, PlaybackPipeline};
+use crate::media::engine::cache::FrameCache;
+use crate::media::engine::error::EngineError;
+use crate::media::engine::present::show_playing;
+use crate::media::engine::state::{Shared, lock};
+use crate::media::engine::timeline::Timeline;
 
 pub struct Playback {
+    clip_id: u64,
     path: PathBuf,
     playbin: gst::Element,
     timeline: Arc<Timeline>,
@@ -32,11 +34,14 @@ pub struct Playback {
 }
 
 struct CallbackCtx {
+    clip_id: u64,
     timeline: Arc<Timeline>,
     shared: Arc<Shared>,
     cache: Arc<Mutex<FrameCache>>,
     live: Arc<AtomicBool>,
     presenting: Arc<Mutex<()>>,
+    /// Where each frame shown is reported ([`Event::Shown`]).
+    events: Sender<Event>,
 }
 
 impl Playback {
@@ -56,11 +61,13 @@ impl Playback {
         let live = Arc::new(AtomicBool::new(false));
         let presenting = Arc::new(Mutex::new(()));
         let ctx = CallbackCtx {
+            clip_id,
             timeline: timeline.clone(),
             shared,
             cache,
             live: live.clone(),
             presenting: presenting.clone(),
+            events: events.clone(),
         };
         appsink.set_callbacks(
             gst_app::AppSinkCallbacks::builder()
@@ -90,12 +97,15 @@ impl Playback {
                 gst::MessageView::SegmentDone(_) => Some(Event::SegmentDone(clip_id)),
                 _ => pipeline::message_error(&p, msg).map(|e| Event::Failed(clip_id, e)),
             };
-            if let Some(ev) = ev {
-                let _ = events.send(ev);
+            if let Some(ev) = ev
+                && events.send(ev).is_err()
+            {
+                log::debug!("clip {clip_id}: pipeline message after the engine stopped");
             }
             gst::BusSyncReply::Drop
         });
         let pb = Playback {
+            clip_id,
             path: path.to_path_buf(),
             playbin,
             timeline,
@@ -111,7 +121,10 @@ impl Playback {
     /// can seek at once. The bus messages go to the engine through the sync
     /// handler.
     fn preroll(&self) -> Result<(), EngineError> {
-        let _ = self.playbin.set_state(gst::State::Paused);
+        if let Err(e) = self.playbin.set_state(gst::State::Paused) {
+            // The bounded wait below reports it, with the bus error if any.
+            log::debug!("clip {}: playback refused PAUSED ({e})", self.clip_id);
+        }
         let (res, _, _) = self.playbin.state(gst::ClockTime::from_mseconds(
             pipeline::WAIT.as_millis() as u64,
         ));
@@ -155,8 +168,10 @@ impl Playback {
     }
 
     pub fn set_mute(&self, rate: f64) {
-        self.playbin
-            .set_property("mute", rate < super::commands::MUTE_BELOW_RATE);
+        self.playbin.set_property(
+            "mute",
+            rate < crate::media::engine::commands::MUTE_BELOW_RATE,
+        );
     }
 }
 
@@ -204,7 +219,13 @@ impl PlaybackPipeline for Playback {
     fn pause(&self) {
         self.live.store(false, Ordering::Release);
         drop(lock(&self.presenting));
-        let _ = self.playbin.set_state(gst::State::Ready);
+        if let Err(e) = self.playbin.set_state(gst::State::Ready) {
+            // Still parked: the next start prerolls from scratch anyway.
+            log::warn!(
+                "clip {}: playback would not park in READY ({e})",
+                self.clip_id
+            );
+        }
         self.parked.store(true, Ordering::Release);
     }
 }
@@ -212,7 +233,12 @@ impl PlaybackPipeline for Playback {
 impl Drop for Playback {
     fn drop(&mut self) {
         self.live.store(false, Ordering::Release);
-        let _ = self.playbin.set_state(gst::State::Null);
+        if let Err(e) = self.playbin.set_state(gst::State::Null) {
+            log::warn!(
+                "clip {}: playback pipeline would not stop ({e})",
+                self.clip_id
+            );
+        }
     }
 }
 
@@ -224,8 +250,21 @@ fn on_sample(ctx: &CallbackCtx, sink: &gst_app::AppSink, sample: &gst::Sample) {
     let Some(frame) = pipeline::sample_to_frame(sample, &ctx.timeline) else {
         return;
     };
-    let late = is_late(sink, sample, ctx.timeline.frame_duration(frame.frame));
+    let index = frame.frame;
+    let late = is_late(sink, sample, ctx.timeline.frame_duration(index));
     show_playing(&ctx.shared, &ctx.cache, frame, late);
+    // Still under `presenting`: once `pause` returns, every frame shown
+    // has been reported.
+    let shown = Event::Shown {
+        clip: ctx.clip_id,
+        frame: index,
+    };
+    if ctx.events.send(shown).is_err() {
+        log::debug!(
+            "clip {}: frame {index} shown after the engine stopped",
+            ctx.clip_id
+        );
+    }
 }
 
 /// Whether the sample reached us more than half a frame after its due time.
