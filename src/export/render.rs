@@ -68,8 +68,11 @@ pub fn render_reel(
     cancel: &AtomicBool,
 ) -> Result<RenderSummary, ExportError> {
     let started = Instant::now();
-    // Quiets libx264's banner and FFmpeg's chatter on the terminal.
-    crate::media::probe::init();
+    // Quiets libx264's banner and FFmpeg's chatter on the terminal. A
+    // failure shows again, typed, when the writer or a source opens.
+    if let Err(e) = crate::media::ffmpeg::init() {
+        log::warn!("reel export: {e}");
+    }
     check_consent(job.project, job.reel)?;
     let plan = plan_reel(job.project, job.reel, job.settings)?;
     let sources = find_sources(job, &plan)?;
