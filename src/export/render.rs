@@ -15,10 +15,10 @@ use super::picture::Fitter;
 use super::plan::{AUDIO_RATE, OutputSettings, PlannedItem, ReelPlan, plan_reel};
 use super::source::{Flow, Source, SourceError, read_audio};
 use super::text::{caption_overlay, title_card};
-use super::writer::{AudioSettings, Mp4Writer, VideoSettings};
 use super::yuv::{self, YuvOverlay};
 use super::{ExportError, check_consent, vtt};
 use crate::files::{AtomicFile, GuardError, Overwrite, WriteError, commit_all};
+use crate::media::ffmpeg::writer::{AudioSettings, Mp4Writer, VideoSettings};
 use crate::model::{ClipId, Project, Reel};
 
 /// What to render and where.

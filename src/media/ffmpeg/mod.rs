@@ -11,6 +11,8 @@
 //! - [`decode`]: decoders and the timestamps of decoded frames.
 //! - [`time`]: the one mapping between timestamps and frame indices.
 //! - [`rotation`]: the display matrix, read the same for probe and playback.
+//! - [`writer`]: the MP4 writer (H.264 + AAC), beside the reading side so
+//!   both share one initialisation and one error type.
 //! - [`error`]: the layer's one error type, [`MediaError`].
 
 pub mod decode;
@@ -21,9 +23,11 @@ pub mod packets;
 pub mod rotation;
 pub mod seek;
 pub mod time;
+pub mod writer;
 
 pub use decode::{Threads, frame_timestamp, with_channel_layout};
 pub use error::MediaError;
 pub use init::init;
 pub use input::{Input, StreamInfo};
 pub use time::{Timing, ts_to_ns, ts_to_us};
+pub use writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};

@@ -1,6 +1,6 @@
 //! An MP4 writer over ffmpeg-next: H.264 (libx264, yuv420p) plus optional AAC.
 //!
-//! Used by the sample-clip generator and (later) the reel renderer, so it is
+//! Used by the sample-clip generator and the reel renderer, so it is
 //! general: any size, rational frame rate, GOP, CRF, preset and thread count.
 //!
 //! Guarantees the callers rely on:
@@ -16,8 +16,9 @@
 //! - video timestamps are frame indices in a `1/fps` time base, audio
 //!   timestamps sample counts, both rescaled exactly to the stream time base.
 
-use crate::files::{AtomicFile, WriteError};
 use std::path::{Path, PathBuf};
+
+use crate::files::{AtomicFile, WriteError};
 
 use ffmpeg::codec::{self, threading};
 use ffmpeg::format::{self, Pixel, Sample, sample};
@@ -25,6 +26,8 @@ use ffmpeg::software::scaling;
 use ffmpeg::{ChannelLayout, Dictionary, Packet, Rational, color, encoder, frame};
 use ffmpeg_next as ffmpeg;
 use image::RgbaImage;
+
+use super::MediaError;
 
 /// Video stream settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,39 +55,9 @@ pub struct AudioSettings {
     pub channels: u16,
 }
 
-/// Why writing failed; every variant names the output file.
-#[derive(Debug, thiserror::Error)]
-pub enum WriterError {
-    #[error("{path}: {what}: {source}")]
-    Ffmpeg {
-        path: PathBuf,
-        what: &'static str,
-        #[source]
-        source: ffmpeg::Error,
-    },
-    #[error("{path}: no {codec} encoder in this FFmpeg build")]
-    NoEncoder { path: PathBuf, codec: &'static str },
-    #[error("{path}: invalid settings: {reason}")]
-    Settings { path: PathBuf, reason: String },
-    #[error("{path}: frame is {got_w}x{got_h}, the stream is {want_w}x{want_h}")]
-    FrameSize {
-        path: PathBuf,
-        got_w: u32,
-        got_h: u32,
-        want_w: u32,
-        want_h: u32,
-    },
-    #[error("{path}: audio pushed but the writer was created without an audio stream")]
-    NoAudioStream { path: PathBuf },
-    #[error("{path}: {len} audio samples is not a whole number of {channels}-channel frames")]
-    AudioLength {
-        path: PathBuf,
-        len: usize,
-        channels: u16,
-    },
-    #[error(transparent)]
-    Write(#[from] WriteError),
-}
+/// Why writing failed; every variant names the output file. The layer's
+/// one error type, under the name writers know it by.
+pub type WriterError = MediaError;
 
 struct VideoStream {
     encoder: encoder::Video,
@@ -158,7 +131,10 @@ impl Mp4Writer {
             let path = path.clone();
             move |source| WriterError::Ffmpeg { path, what, source }
         };
-        ffmpeg::init().map_err(fferr("initialising FFmpeg"))?;
+        super::init().map_err(|e| match e {
+            MediaError::Init { source } => fferr("initialising FFmpeg")(source),
+            other => other,
+        })?;
 
         // FFmpeg opens the temporary file again by name (creating it if it is
         // gone); not while a signal's clean-up runs, or it would outlive it.
