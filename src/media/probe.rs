@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::ffmpeg::packets::{self, ScanEnd};
 use super::ffmpeg::time::frames_to_us;
 use super::ffmpeg::{Input, MediaError, StreamInfo, Threads};
+use crate::model::{FrameRate, MediaFacts};
 
 /// How many packet timestamps we read to decide whether a clip is
 /// variable-frame-rate. Phone footage shows its jitter within seconds.
@@ -192,6 +193,32 @@ fn not_media(path: &Path, e: ffmpeg::Error) -> ProbeError {
             path: path.into(),
             reason: e.to_string(),
         },
+    }
+}
+
+/// A probe report with no usable frame rate cannot describe a clip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the frame rate is zero")]
+pub struct ZeroFrameRate;
+
+/// What a clip records of its media. Here, not in `model`, because the
+/// model must not know FFmpeg's report; every place that turns a probe into
+/// a clip goes through this one conversion.
+impl TryFrom<&ProbeReport> for MediaFacts {
+    type Error = ZeroFrameRate;
+
+    fn try_from(report: &ProbeReport) -> Result<Self, Self::Error> {
+        Ok(MediaFacts {
+            frame_rate: FrameRate::new(report.fps_num, report.fps_den).ok_or(ZeroFrameRate)?,
+            frames: report.frames,
+            duration_us: report.duration_us,
+            width: report.width,
+            height: report.height,
+            rotation: report.rotation,
+            video_codec: report.video_codec.clone(),
+            audio_codec: report.audio_codec.clone(),
+            variable_frame_rate: report.variable_frame_rate,
+        })
     }
 }
 
