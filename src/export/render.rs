@@ -240,7 +240,10 @@ fn render_item(
     let (full_tx, full_rx) = crossbeam_channel::bounded::<(u32, frame::Video)>(PICTURES_IN_FLIGHT);
     let (empty_tx, empty_rx) = crossbeam_channel::unbounded::<frame::Video>();
     for _ in 0..=PICTURES_IN_FLIGHT {
-        let _ = empty_tx.send(yuv::black_frame(width, height));
+        // Cannot fail: `empty_rx` is alive and the channel unbounded.
+        if empty_tx.send(yuv::black_frame(width, height)).is_err() {
+            log::debug!("reel export: the picture pool closed before it was filled");
+        }
     }
     let clip = source.clip.clone();
     let path = source.path.clone();
@@ -305,7 +308,11 @@ fn render_item(
                     out.push(&canvas, sound)?;
                     next += 1;
                 }
-                let _ = empty_tx.send(canvas);
+                // The decoder may have finished and dropped its end: the
+                // picture is then simply not reused.
+                if empty_tx.send(canvas).is_err() {
+                    log::debug!("reel export: a spent picture was not returned to the pool");
+                }
             }
             Ok(())
         };
