@@ -1,5 +1,4 @@
-//! Writing video: the MP4 writer shared by the sample generator and the reel
-//! renderer; the reel plan, consent gating, the renderer, WebVTT sidecars,
+//! Writing video: the reel plan, consent gating, the renderer, WebVTT sidecars,
 //! and stills with a printable handout.
 
 pub mod consent;
@@ -11,7 +10,6 @@ pub mod source;
 pub mod stills;
 pub mod text;
 pub mod vtt;
-pub mod writer;
 pub mod yuv;
 
 use std::path::PathBuf;
@@ -23,7 +21,8 @@ pub use plan::{
 pub use render::{Progress, RenderJob, RenderSummary, render_reel};
 pub use source::SourceError;
 pub use stills::{StillsJob, StillsSummary, export_stills};
-pub use writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};
+// The writer lives in the FFmpeg layer; reached from here as before.
+pub use crate::media::ffmpeg::writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};
 
 /// Why an export (reel or stills) failed.
 #[derive(Debug, thiserror::Error)]

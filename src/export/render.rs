@@ -15,10 +15,10 @@ use super::picture::Fitter;
 use super::plan::{AUDIO_RATE, OutputSettings, PlannedItem, ReelPlan, plan_reel};
 use super::source::{Flow, Source, SourceError, read_audio};
 use super::text::{caption_overlay, title_card};
-use super::writer::{AudioSettings, Mp4Writer, VideoSettings};
 use super::yuv::{self, YuvOverlay};
 use super::{ExportError, check_consent, vtt};
 use crate::files::{AtomicFile, GuardError, Overwrite, WriteError, commit_all};
+use crate::media::ffmpeg::writer::{AudioSettings, Mp4Writer, VideoSettings};
 use crate::model::{ClipId, Project, Reel};
 
 /// What to render and where.
@@ -68,8 +68,11 @@ pub fn render_reel(
     cancel: &AtomicBool,
 ) -> Result<RenderSummary, ExportError> {
     let started = Instant::now();
-    // Quiets libx264's banner and FFmpeg's chatter on the terminal.
-    crate::media::probe::init();
+    // Quiets libx264's banner and FFmpeg's chatter on the terminal. A
+    // failure shows again, typed, when the writer or a source opens.
+    if let Err(e) = crate::media::ffmpeg::init() {
+        log::warn!("reel export: {e}");
+    }
     check_consent(job.project, job.reel)?;
     let plan = plan_reel(job.project, job.reel, job.settings)?;
     let sources = find_sources(job, &plan)?;
@@ -237,7 +240,10 @@ fn render_item(
     let (full_tx, full_rx) = crossbeam_channel::bounded::<(u32, frame::Video)>(PICTURES_IN_FLIGHT);
     let (empty_tx, empty_rx) = crossbeam_channel::unbounded::<frame::Video>();
     for _ in 0..=PICTURES_IN_FLIGHT {
-        let _ = empty_tx.send(yuv::black_frame(width, height));
+        // Cannot fail: `empty_rx` is alive and the channel unbounded.
+        if empty_tx.send(yuv::black_frame(width, height)).is_err() {
+            log::debug!("reel export: the picture pool closed before it was filled");
+        }
     }
     let clip = source.clip.clone();
     let path = source.path.clone();
@@ -302,7 +308,11 @@ fn render_item(
                     out.push(&canvas, sound)?;
                     next += 1;
                 }
-                let _ = empty_tx.send(canvas);
+                // The decoder may have finished and dropped its end: the
+                // picture is then simply not reused.
+                if empty_tx.send(canvas).is_err() {
+                    log::debug!("reel export: a spent picture was not returned to the pool");
+                }
             }
             Ok(())
         };

@@ -1,19 +1,22 @@
 //! Reading exact frame ranges (and the audio under them) from a source clip
 //! with ffmpeg-next.
 //!
-//! A frame's index comes from its timestamp: `(pts - start) * time_base *
-//! rate`, rounded, where `start` is the stream's start time after the MP4
-//! edit list, so index 0 is the first presented frame exactly as
-//! `media::probe` counts them. We seek to the keyframe at or before the first
-//! wanted frame and decode forward.
+//! A frame's index comes from its timestamp through the FFmpeg layer's one
+//! mapping (`media::ffmpeg::time`), so index 0 is the first presented frame
+//! exactly as `media::probe` counts them. We seek to the keyframe at or
+//! before the first wanted frame and decode forward.
 
 use std::path::{Path, PathBuf};
 
-use ffmpeg::codec::threading;
 use ffmpeg::format::{Sample, sample};
 use ffmpeg::software::resampling;
-use ffmpeg::{ChannelLayout, Rational, codec, frame, media};
+use ffmpeg::{ChannelLayout, frame};
 use ffmpeg_next as ffmpeg;
+
+use crate::files::InputError;
+use crate::media::ffmpeg::{
+    Input, MediaError, Threads, Timing, frame_timestamp, ts_to_us, with_channel_layout,
+};
 
 use super::plan::AUDIO_RATE;
 
@@ -43,12 +46,10 @@ pub enum SourceError {
 pub struct Source {
     pub clip: String,
     pub path: PathBuf,
-    input: ffmpeg::format::context::Input,
+    input: Input,
     decoder: ffmpeg::decoder::Video,
     stream: usize,
-    time_base: Rational,
-    start: i64,
-    rate: (u32, u32),
+    timing: Timing,
     decoded: frame::Video,
 }
 
@@ -66,57 +67,36 @@ impl Source {
         rate: (u32, u32),
         threads: usize,
     ) -> Result<Self, SourceError> {
-        crate::media::probe::init();
-        match crate::files::require_regular(path) {
-            Ok(_) => {}
-            Err(crate::files::InputError::Missing { .. }) => {
-                return Err(SourceError::Missing {
-                    clip: clip.to_owned(),
-                    path: path.to_owned(),
-                });
-            }
-            // A FIFO or device would block FFmpeg for ever.
-            Err(e) => {
-                return Err(SourceError::Unreadable {
-                    clip: clip.to_owned(),
-                    path: path.to_owned(),
-                    reason: e.reason(),
-                });
-            }
-        }
-        let unreadable = |e: ffmpeg::Error| SourceError::Unreadable {
+        let unreadable = |reason: String| SourceError::Unreadable {
             clip: clip.to_owned(),
             path: path.to_owned(),
-            reason: e.to_string(),
+            reason,
         };
-        let input = ffmpeg::format::input(path).map_err(unreadable)?;
+        let input = Input::open(path).map_err(|e| match e {
+            MediaError::Refused(InputError::Missing { .. }) => SourceError::Missing {
+                clip: clip.to_owned(),
+                path: path.to_owned(),
+            },
+            // A FIFO or device would block FFmpeg for ever.
+            MediaError::Refused(e) => unreadable(e.reason()),
+            MediaError::Init { source } | MediaError::Open { source, .. } => {
+                unreadable(source.to_string())
+            }
+            other => unreadable(other.to_string()),
+        })?;
         let stream = input
-            .streams()
-            .best(media::Type::Video)
-            .ok_or(ffmpeg::Error::StreamNotFound)
-            .map_err(unreadable)?;
-        let index = stream.index();
-        let time_base = stream.time_base();
-        let start = match stream.start_time() {
-            ffmpeg::ffi::AV_NOPTS_VALUE => 0,
-            s => s,
-        };
-        let mut ctx =
-            codec::context::Context::from_parameters(stream.parameters()).map_err(unreadable)?;
-        ctx.set_threading(threading::Config {
-            count: threads,
-            ..threading::Config::kind(threading::Type::Frame)
-        });
-        let decoder = ctx.decoder().video().map_err(unreadable)?;
+            .video()
+            .ok_or_else(|| unreadable(ffmpeg::Error::StreamNotFound.to_string()))?;
+        let decoder = input
+            .video_decoder(&stream, Threads::Frames(threads))
+            .map_err(|e| unreadable(e.to_string()))?;
         Ok(Self {
             clip: clip.to_owned(),
             path: path.to_owned(),
             input,
             decoder,
-            stream: index,
-            time_base,
-            start,
-            rate,
+            stream: stream.index,
+            timing: Timing::new(&stream, rate),
             decoded: frame::Video::empty(),
         })
     }
@@ -127,28 +107,6 @@ impl Source {
             path: self.path.clone(),
             reason: reason.to_string(),
         }
-    }
-
-    /// Frame index of a timestamp in the stream's time base.
-    fn index_of(&self, pts: i64) -> i64 {
-        let num = i128::from(pts - self.start)
-            * i128::from(self.time_base.numerator())
-            * i128::from(self.rate.0);
-        let den = i128::from(self.time_base.denominator()) * i128::from(self.rate.1);
-        if den == 0 {
-            return 0;
-        }
-        // Round to nearest: timestamps may be a tick off the exact frame time.
-        ((2 * num + den).div_euclid(2 * den)) as i64
-    }
-
-    /// Start of frame `index` in microseconds on the container's clock.
-    fn frame_us(&self, index: u32) -> i64 {
-        let start_us = i128::from(self.start) * 1_000_000 * i128::from(self.time_base.numerator())
-            / i128::from(self.time_base.denominator().max(1));
-        let t = i128::from(index) * 1_000_000 * i128::from(self.rate.1)
-            / i128::from(self.rate.0.max(1));
-        (start_us + t) as i64
     }
 
     /// Decodes frames `first..=last`, calling `each(index, frame)` for each
@@ -171,13 +129,9 @@ impl Source {
     /// Seeks to the keyframe at or before `first`; `Ok(true)` when decoding
     /// should continue.
     fn seek_before(&mut self, first: u32) -> Result<bool, SourceError> {
-        // Aim half a frame early so rounding never lands us past the frame.
-        let target =
-            self.frame_us(first) - 500_000 * i64::from(self.rate.1) / i64::from(self.rate.0.max(1));
-        let target = target.max(i64::MIN / 2);
+        // Half a frame early so rounding never lands us past the frame.
         self.input
-            .seek(target, ..target)
-            .or_else(|_| self.input.seek(0, ..))
+            .seek_to_frame(&self.timing, first)
             .map_err(|e| self.unreadable(e))?;
         self.decoder.flush();
         Ok(true)
@@ -193,22 +147,19 @@ impl Source {
         let budget = u64::from(last - first) + PACKET_SLACK;
         let mut packets = 0u64;
         let mut eof = false;
-        // A fresh packet per read: av_read_frame does not release what a
-        // reused packet held, so reusing one leaks every packet's data.
-        let mut packet;
         let mut first_seen: Option<i64> = None;
         loop {
             // Drain every frame the decoder has ready.
             while self.decoder.receive_frame(&mut self.decoded).is_ok() {
-                let Some(pts) = self.decoded.timestamp().or(self.decoded.pts()) else {
+                let Some(pts) = frame_timestamp(&self.decoded) else {
                     continue;
                 };
-                let index = self.index_of(pts);
+                let index = self.timing.index_of(pts);
                 if first_seen.is_none() {
                     first_seen = Some(index);
                     if index > i64::from(first) {
                         if may_restart {
-                            self.input.seek(0, ..).map_err(|e| self.unreadable(e))?;
+                            self.input.seek_start().map_err(|e| self.unreadable(e))?;
                             self.decoder.flush();
                             return self.run(first, last, each, false);
                         }
@@ -247,17 +198,20 @@ impl Source {
                     .unreadable(format!("no frame {last} within {budget} packets"))
                     .into());
             }
-            packet = ffmpeg::Packet::empty();
-            match packet.read(&mut self.input) {
-                Ok(()) => {
-                    if packet.stream() == self.stream {
+            match self.input.read_packet() {
+                Ok(Some(packet)) => {
+                    if packet.stream() == self.stream
+                        && let Err(e) = self.decoder.send_packet(&packet)
+                    {
                         // A corrupt packet is skipped; missing frames are
                         // caught by the frame indices.
-                        let _ = self.decoder.send_packet(&packet);
+                        log::debug!("reel source: a video packet was refused: {e}");
                     }
                 }
-                Err(ffmpeg::Error::Eof) => {
-                    let _ = self.decoder.send_eof();
+                Ok(None) => {
+                    if let Err(e) = self.decoder.send_eof() {
+                        log::debug!("reel source: the video decoder would not drain: {e}");
+                    }
                     eof = true;
                 }
                 Err(e) => return Err(self.unreadable(e).into()),
@@ -273,52 +227,47 @@ pub fn read_audio(
     first: u32,
     samples: usize,
 ) -> Result<Option<Vec<f32>>, SourceError> {
-    let path = &source.path;
     let unreadable = |e: ffmpeg::Error| source.unreadable(e);
     // Opened again by name: it must still be a regular file.
-    crate::files::require_regular(path).map_err(|e| SourceError::Unreadable {
-        clip: source.clip.clone(),
-        path: path.clone(),
-        reason: e.reason(),
+    let mut input = Input::open(&source.path).map_err(|e| match e {
+        MediaError::Refused(e) => source.unreadable(e.reason()),
+        MediaError::Init { source: e } | MediaError::Open { source: e, .. } => unreadable(e),
+        other => source.unreadable(other),
     })?;
-    let mut input = ffmpeg::format::input(path).map_err(unreadable)?;
-    let Some(stream) = input.streams().best(media::Type::Audio) else {
+    let Some(stream) = input.audio() else {
         return Ok(None);
     };
-    let index = stream.index();
-    let tb = stream.time_base();
-    let mut decoder = codec::context::Context::from_parameters(stream.parameters())
-        .and_then(|c| c.decoder().audio())
+    let index = stream.index;
+    let tb = stream.time_base;
+    let mut decoder = input
+        .audio_decoder(&stream, Threads::Default)
         .map_err(unreadable)?;
-    let start_us = source.frame_us(first);
+    let start_us = source.timing.frame_us(first);
     // Video time zero (first frame) in microseconds on the container clock.
-    let zero_us = source.frame_us(0);
+    let zero_us = source.timing.frame_us(0);
     let want_from = (i128::from(start_us - zero_us) * i128::from(AUDIO_RATE) / 1_000_000) as i64;
     let want_to = want_from + samples as i64;
     let target = start_us - 500_000;
-    input
-        .seek(target, ..target)
-        .or_else(|_| input.seek(0, ..))
-        .map_err(unreadable)?;
+    input.seek_key_before_or_start(target).map_err(unreadable)?;
 
     let mut out = vec![0f32; samples * 2];
     let mut resampler: Option<resampling::Context> = None;
     let mut decoded = frame::Audio::empty();
     let budget = (samples as u64 / 256) + PACKET_SLACK;
-    // A fresh packet per read: av_read_frame does not release what a
-    // reused packet held, so reusing one leaks every packet's data.
-    let mut packet;
     let mut eof = false;
     for _ in 0..budget {
         if !eof {
-            packet = ffmpeg::Packet::empty();
-            match packet.read(&mut input) {
-                Ok(()) if packet.stream() == index => {
-                    let _ = decoder.send_packet(&packet);
+            match input.read_packet() {
+                Ok(Some(packet)) if packet.stream() == index => {
+                    if let Err(e) = decoder.send_packet(&packet) {
+                        log::debug!("reel source: an audio packet was refused: {e}");
+                    }
                 }
-                Ok(()) => continue,
-                Err(ffmpeg::Error::Eof) => {
-                    let _ = decoder.send_eof();
+                Ok(Some(_)) => continue,
+                Ok(None) => {
+                    if let Err(e) = decoder.send_eof() {
+                        log::debug!("reel source: the audio decoder would not drain: {e}");
+                    }
                     eof = true;
                 }
                 Err(e) => return Err(unreadable(e)),
@@ -327,21 +276,15 @@ pub fn read_audio(
         let mut got_any = false;
         while decoder.receive_frame(&mut decoded).is_ok() {
             got_any = true;
-            let Some(pts) = decoded.timestamp().or(decoded.pts()) else {
+            let Some(pts) = frame_timestamp(&decoded) else {
                 continue;
             };
-            let t_us = i128::from(pts) * 1_000_000 * i128::from(tb.numerator())
-                / i128::from(tb.denominator().max(1));
+            let t_us = i128::from(ts_to_us(pts, tb));
             let pos = ((t_us - i128::from(zero_us)) * i128::from(AUDIO_RATE) / 1_000_000) as i64;
             if pos >= want_to {
                 return Ok(Some(out));
             }
-            let layout = if decoded.channel_layout().is_empty() {
-                ChannelLayout::default(i32::from(decoded.channels()))
-            } else {
-                decoded.channel_layout()
-            };
-            decoded.set_channel_layout(layout);
+            let layout = with_channel_layout(&mut decoded);
             let rs = match resampler.as_mut() {
                 Some(rs) => rs,
                 None => resampler.insert(

@@ -58,7 +58,11 @@ pub fn export_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> 
 }
 
 fn write_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> {
-    crate::media::probe::init();
+    // Quiets FFmpeg's chatter; a failure shows again, typed, when a source
+    // opens.
+    if let Err(e) = crate::media::ffmpeg::init() {
+        log::warn!("stills export: {e}");
+    }
     check_consent(job.project, job.reel)?;
     // The plan gives the spans and captions; its output settings are moot.
     let plan = plan_reel(job.project, job.reel, OutputSettings::default())?;

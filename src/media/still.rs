@@ -7,30 +7,23 @@ use std::path::Path;
 use ffmpeg_next as ffmpeg;
 use image::RgbaImage;
 
+use super::ffmpeg::{Input, Threads};
 use super::probe::ProbeError;
 
 /// Decodes the first presented frame, scaled so that its longer side is at
 /// most `max_side` pixels (aspect kept), and turned as the clip's rotation
 /// metadata says.
 pub fn first_frame(path: &Path, max_side: u32, rotation: u16) -> Result<RgbaImage, ProbeError> {
-    super::probe::init();
     let undecodable = |e: ffmpeg::Error| ProbeError::Undecodable {
         path: path.into(),
         reason: e.to_string(),
     };
-    crate::files::require_regular(path)?;
-    let mut input = ffmpeg::format::input(path).map_err(|e| ProbeError::NotMedia {
-        path: path.into(),
-        reason: e.to_string(),
-    })?;
-    let stream = input
-        .streams()
-        .best(ffmpeg::media::Type::Video)
-        .ok_or_else(|| ProbeError::NoVideo { path: path.into() })?;
-    let index = stream.index();
-    let ctx = ffmpeg::codec::context::Context::from_parameters(stream.parameters())
+    let media = |e| ProbeError::media(path, e);
+    let mut input = Input::open(path).map_err(media)?;
+    let stream = input.require_video().map_err(media)?;
+    let mut decoder = input
+        .video_decoder(&stream, Threads::Default)
         .map_err(undecodable)?;
-    let mut decoder = ctx.decoder().video().map_err(undecodable)?;
     let (w, h) = fit(decoder.width(), decoder.height(), max_side);
     let mut scaler = ffmpeg::software::scaling::Context::get(
         decoder.format(),
@@ -49,7 +42,7 @@ pub fn first_frame(path: &Path, max_side: u32, rotation: u16) -> Result<RgbaImag
     // the first picture; a file that yields none within this many is broken.
     for _ in 0..512 {
         let sent = match packets.next() {
-            Some((s, packet)) if s.index() == index => decoder.send_packet(&packet),
+            Some((s, packet)) if s == stream.index => decoder.send_packet(&packet),
             Some(_) => continue,
             None => decoder.send_eof(),
         };

@@ -10,8 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::{SampleClip, scripted_moments};
 use crate::model::{
-    Clip, ClipId, CodeRef, Consent, ConsentGrant, ConsentUse, FrameRate, Hold, MediaFacts, Moment,
-    MomentId, Project, Reel, ReelId, ReelItem, ReelPurpose, TitleCard, bundled,
+    Clip, ClipId, CodeRef, Consent, ConsentGrant, ConsentUse, Hold, MediaFacts, Moment, MomentId,
+    Project, Reel, ReelId, ReelItem, ReelPurpose, TitleCard, bundled,
 };
 
 pub const PROJECT_FILE: &str = "sample.attune.json";
@@ -56,7 +56,7 @@ fn clip_entry(id: ClipId, clip: SampleClip, path: &Path) -> anyhow::Result<Clip>
     let facts = crate::media::probe::probe(path)?;
     let fingerprint = crate::store::fingerprint(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
-    let frame_rate = FrameRate::new(facts.fps_num, facts.fps_den)
+    let media = MediaFacts::try_from(&facts)
         .with_context(|| format!("{}: zero frame rate", path.display()))?;
     let (name, consent) = match clip {
         SampleClip::PlayMatLandscape => (
@@ -92,17 +92,7 @@ fn clip_entry(id: ClipId, clip: SampleClip, path: &Path) -> anyhow::Result<Clip>
         name: name.into(),
         path: clip.file_name().into(),
         fingerprint,
-        media: MediaFacts {
-            frame_rate,
-            frames: facts.frames,
-            duration_us: facts.duration_us,
-            width: facts.width,
-            height: facts.height,
-            rotation: facts.rotation,
-            video_codec: facts.video_codec,
-            audio_codec: facts.audio_codec,
-            variable_frame_rate: facts.variable_frame_rate,
-        },
+        media,
         consent,
     })
 }

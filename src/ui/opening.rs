@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use crate::model::{Clip, ClipId, Consent, FrameRate, MediaFacts, Project};
+use crate::model::{Clip, ClipId, Consent, MediaFacts, Project};
 use crate::store::{self, LockOutcome, ProjectLock};
 
 /// What the app works on once opening succeeded.
@@ -110,24 +110,14 @@ pub fn clip_from_file(path: &Path, id: ClipId, stored_path: String) -> anyhow::R
             )
         })
         .unwrap_or_else(|| "Clip".into());
-    let frame_rate = FrameRate::new(report.fps_num, report.fps_den)
+    let media = MediaFacts::try_from(&report)
         .with_context(|| format!("{}: frame rate is zero", path.display()))?;
     Ok(Clip {
         id,
         name,
         path: stored_path,
         fingerprint,
-        media: MediaFacts {
-            frame_rate,
-            frames: report.frames,
-            duration_us: report.duration_us,
-            width: report.width,
-            height: report.height,
-            rotation: report.rotation,
-            video_codec: report.video_codec,
-            audio_codec: report.audio_codec,
-            variable_frame_rate: report.variable_frame_rate,
-        },
+        media,
         consent: Consent::default(),
     })
 }

@@ -22,7 +22,7 @@ fn attune(args: &[&str]) -> std::process::Output {
 
 /// Counts the frames a decoder actually delivers.
 fn decoded_frames(path: &Path) -> u32 {
-    attune::media::probe::init();
+    attune::media::ffmpeg::init().expect("FFmpeg initialises");
     let mut input = ffmpeg::format::input(path).expect("open");
     let stream = input
         .streams()

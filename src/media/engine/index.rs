@@ -2,10 +2,12 @@
 //! size, rotation and audio presence by demuxing with FFmpeg — no decoding,
 //! so it costs a read of the file, not a decode.
 
+use std::ops::ControlFlow;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ffmpeg_next as ffmpeg;
+use crate::media::ffmpeg::packets;
+use crate::media::ffmpeg::{Input, MediaError, ts_to_ns};
 
 use super::error::EngineError;
 use super::timeline::Timeline;
@@ -37,84 +39,60 @@ impl ClipIndex {
 /// long MPEG-TS files would otherwise delay opening).
 const SCAN_BUDGET: Duration = Duration::from_secs(4);
 
-/// AV_PKT_FLAG_DISCARD: frames the edit list hides; never presented.
-const PKT_FLAG_DISCARD: i32 = 0x4;
-
 pub fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
     let not_media = |reason: String| EngineError::NotMedia {
         path: path.to_path_buf(),
         reason,
     };
-    // A FIFO or device would block FFmpeg for ever.
-    crate::files::require_regular(path).map_err(|e| EngineError::Unreadable {
-        path: path.to_path_buf(),
-        reason: e.reason(),
+    let mut input = Input::open(path).map_err(|e| match e {
+        // A FIFO or device would block FFmpeg for ever.
+        MediaError::Refused(e) => EngineError::Unreadable {
+            path: path.to_path_buf(),
+            reason: e.reason(),
+        },
+        MediaError::Init { source } | MediaError::Open { source, .. } => {
+            not_media(source.to_string())
+        }
+        other => not_media(other.to_string()),
     })?;
-    ffmpeg::init().map_err(|e| not_media(e.to_string()))?;
-    // Errors come back typed; FFmpeg's own console chatter is noise.
-    ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Fatal);
-    let mut input = ffmpeg::format::input(path).map_err(|e| not_media(e.to_string()))?;
-    let has_audio = input.streams().best(ffmpeg::media::Type::Audio).is_some();
-    let (index, tb, fps, width, height, rotation, nb_frames) = {
-        let stream = input
-            .streams()
-            .best(ffmpeg::media::Type::Video)
-            .ok_or_else(|| EngineError::NoVideo {
-                path: path.to_path_buf(),
-            })?;
-        let params = stream.parameters();
-        // SAFETY: `params` wraps a valid AVCodecParameters for the stream's
-        // lifetime; only plain integer fields are read.
-        let (w, h) = unsafe {
-            let p = params.as_ptr();
-            ((*p).width.max(0) as u32, (*p).height.max(0) as u32)
-        };
-        // The same reading of the display matrix that `attune probe` reports.
-        let rotation = u32::from(crate::media::probe::rotation_of(&stream));
-        let fps = stream.avg_frame_rate();
-        (
-            stream.index(),
-            stream.time_base(),
-            fps,
-            w,
-            h,
-            rotation,
-            stream.frames(),
-        )
-    };
+    let has_audio = input.audio().is_some();
+    let video = input.video().ok_or_else(|| EngineError::NoVideo {
+        path: path.to_path_buf(),
+    })?;
+    let (width, height) = (video.width, video.height);
+    // The same reading of the display matrix that `attune probe` reports.
+    let rotation = u32::from(video.rotation);
     if width == 0 || height == 0 {
         return Err(not_media("the video stream has no picture size".into()));
     }
+    let fps = video.avg_frame_rate;
     let (fps_num, fps_den) = if fps.numerator() > 0 && fps.denominator() > 0 {
         (fps.numerator() as u32, fps.denominator() as u32)
     } else {
         (30, 1)
     };
-    let to_ns = |ts: i64| -> Option<u64> {
-        let v = ts as i128 * 1_000_000_000i128 * tb.numerator() as i128
-            / tb.denominator().max(1) as i128;
-        u64::try_from(v).ok()
-    };
     let started = Instant::now();
     let mut frames = Vec::new();
     let mut gave_up = false;
-    for (stream, packet) in input.packets() {
-        if stream.index() != index {
-            continue;
+    packets::scan_lenient(&mut input, video.index, |packet| {
+        if packet.discard {
+            return ControlFlow::Continue(());
         }
-        if packet.flags().bits() & PKT_FLAG_DISCARD != 0 {
-            continue;
-        }
-        if let Some(t) = packet.pts().or(packet.dts()).and_then(to_ns) {
-            frames.push((t, packet.is_key()));
+        if let Some(t) = packet
+            .pts
+            .or(packet.dts)
+            .and_then(|ts| ts_to_ns(ts, video.time_base))
+        {
+            frames.push((t, packet.key));
         }
         if started.elapsed() > SCAN_BUDGET {
             gave_up = true;
-            break;
+            return ControlFlow::Break(());
         }
-    }
+        ControlFlow::Continue(())
+    });
     let timeline = if gave_up || frames.is_empty() {
-        let count = u32::try_from(nb_frames).unwrap_or(0);
+        let count = u32::try_from(video.declared_frames).unwrap_or(0);
         if count == 0 {
             return Err(not_media("no video frames could be read".into()));
         }

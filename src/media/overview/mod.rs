@@ -16,6 +16,7 @@ mod worker;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::media::ffmpeg::{Input, MediaError};
 use crate::model::{Fingerprint, FrameRate};
 
 pub use cache::{OverviewCache, default_cache_dir};
@@ -117,31 +118,29 @@ impl OverviewError {
 }
 
 /// Opens a clip for reading, with errors that name the file.
-fn open_input(path: &Path) -> Result<ffmpeg_next::format::context::Input, OverviewError> {
-    crate::media::probe::init();
+fn open_input(path: &Path) -> Result<Input, OverviewError> {
     use crate::files::InputError;
-    // A FIFO or device would block FFmpeg for ever.
-    match crate::files::require_regular(path) {
-        Err(InputError::Missing { .. }) => {
-            return Err(OverviewError::Missing { path: path.into() });
+    Input::open(path).map_err(|e| match e {
+        MediaError::Refused(InputError::Missing { .. }) => {
+            OverviewError::Missing { path: path.into() }
         }
-        Err(InputError::Folder { .. }) => {
-            return Err(OverviewError::NotMedia {
-                path: path.into(),
-                reason: "it is a folder".into(),
-            });
-        }
-        Err(_) => {
-            return Err(OverviewError::NotMedia {
-                path: path.into(),
-                reason: "not a regular file".into(),
-            });
-        }
-        Ok(_) => {}
-    }
-    ffmpeg_next::format::input(path).map_err(|e| OverviewError::NotMedia {
-        path: path.into(),
-        reason: e.to_string(),
+        MediaError::Refused(InputError::Folder { .. }) => OverviewError::NotMedia {
+            path: path.into(),
+            reason: "it is a folder".into(),
+        },
+        // A FIFO or device would block FFmpeg for ever.
+        MediaError::Refused(_) => OverviewError::NotMedia {
+            path: path.into(),
+            reason: "not a regular file".into(),
+        },
+        MediaError::Init { source } | MediaError::Open { source, .. } => OverviewError::NotMedia {
+            path: path.into(),
+            reason: source.to_string(),
+        },
+        other => OverviewError::NotMedia {
+            path: path.into(),
+            reason: other.to_string(),
+        },
     })
 }
 

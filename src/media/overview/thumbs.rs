@@ -6,15 +6,17 @@
 //! targets close ahead are reached by decoding forward, far ones by seeking
 //! back to the keyframe before them and decoding forward a bounded stretch.
 //! Every thumbnail records the frame actually decoded, taken from its
-//! timestamp exactly as `export::source` indexes frames.
+//! timestamp through the layer's one mapping (`media::ffmpeg::time`), as
+//! the reel source indexes frames.
 
 use std::path::{Path, PathBuf};
 
-use ffmpeg::codec::threading;
 use ffmpeg::format::Pixel;
 use ffmpeg::software::scaling;
-use ffmpeg::{Rational, codec, frame, media};
+use ffmpeg::{codec, frame};
 use ffmpeg_next as ffmpeg;
+
+use crate::media::ffmpeg::{Input, Threads, Timing, frame_timestamp};
 
 use super::{
     Cancel, Filmstrip, OverviewError, OverviewJob, Thumbnail, cancelled, thumb_count_for,
@@ -125,12 +127,10 @@ fn run(
 
 struct ThumbDecoder {
     path: PathBuf,
-    input: ffmpeg::format::context::Input,
+    input: Input,
     decoder: ffmpeg::decoder::Video,
     stream: usize,
-    time_base: Rational,
-    start: i64,
-    rate: (u32, u32),
+    timing: Timing,
     /// The latest decoded picture; `scratch` receives the next one, because
     /// a failed receive clears the frame it was given.
     current: frame::Video,
@@ -160,22 +160,11 @@ impl ThumbDecoder {
     ) -> Result<Self, OverviewError> {
         let input = super::open_input(path)?;
         let stream = input
-            .streams()
-            .best(media::Type::Video)
-            .ok_or_else(|| OverviewError::NoVideo { path: path.into() })?;
-        let index = stream.index();
-        let time_base = stream.time_base();
-        let start = match stream.start_time() {
-            ffmpeg::ffi::AV_NOPTS_VALUE => 0,
-            s => s,
-        };
-        let mut ctx = codec::context::Context::from_parameters(stream.parameters())
-            .map_err(|e| OverviewError::video(path, e))?;
-        // One decoder thread: the other core belongs to the UI.
-        ctx.set_threading(threading::Config::count(1));
-        let mut decoder = ctx
-            .decoder()
             .video()
+            .ok_or_else(|| OverviewError::NoVideo { path: path.into() })?;
+        // One decoder thread: the other core belongs to the UI.
+        let mut decoder = input
+            .video_decoder(&stream, Threads::One)
             .map_err(|e| OverviewError::video(path, e))?;
         if skip_non_reference {
             decoder.skip_frame(codec::discard::Discard::NonReference);
@@ -184,10 +173,8 @@ impl ThumbDecoder {
             path: path.into(),
             input,
             decoder,
-            stream: index,
-            time_base,
-            start,
-            rate,
+            stream: stream.index,
+            timing: Timing::new(&stream, rate),
             current: frame::Video::empty(),
             scratch: frame::Video::empty(),
             last: None,
@@ -198,38 +185,15 @@ impl ThumbDecoder {
         })
     }
 
-    /// Frame index of a timestamp: `(pts - start) * time_base * rate`, rounded.
+    /// Frame index of a timestamp, as every reader of the clip counts them.
     fn index_of(&self, pts: i64) -> u32 {
-        let num = i128::from(pts - self.start)
-            * i128::from(self.time_base.numerator())
-            * i128::from(self.rate.0);
-        let den = i128::from(self.time_base.denominator()) * i128::from(self.rate.1);
-        if den <= 0 {
-            return 0;
-        }
-        (2 * num + den)
-            .div_euclid(2 * den)
-            .clamp(0, i128::from(u32::MAX)) as u32
-    }
-
-    /// Start of frame `index` in microseconds on the container's clock.
-    fn frame_us(&self, index: u32) -> i64 {
-        let tb_den = i128::from(self.time_base.denominator().max(1));
-        let start_us =
-            i128::from(self.start) * 1_000_000 * i128::from(self.time_base.numerator()) / tb_den;
-        let t = i128::from(index) * 1_000_000 * i128::from(self.rate.1)
-            / i128::from(self.rate.0.max(1));
-        (start_us + t) as i64
+        self.timing.index_of(pts).clamp(0, i64::from(u32::MAX)) as u32
     }
 
     /// Seeks to the keyframe at or before `target`.
     fn seek(&mut self, target: u32) -> Result<(), OverviewError> {
-        // Half a frame early, so rounding never puts the keyframe after it.
-        let half_frame = 500_000 * i64::from(self.rate.1) / i64::from(self.rate.0.max(1));
-        let ts = self.frame_us(target) - half_frame;
         self.input
-            .seek(ts, ..ts)
-            .or_else(|_| self.input.seek(0, ..))
+            .seek_to_frame(&self.timing, target)
             .map_err(|e| OverviewError::video(&self.path, format!("cannot seek: {e}")))?;
         self.decoder.flush();
         self.last = None;
@@ -246,7 +210,7 @@ impl ThumbDecoder {
         loop {
             if self.decoder.receive_frame(&mut self.scratch).is_ok() {
                 std::mem::swap(&mut self.current, &mut self.scratch);
-                let index = match self.current.timestamp().or(self.current.pts()) {
+                let index = match frame_timestamp(&self.current) {
                     Some(pts) => self.index_of(pts),
                     None => self.last.map_or(0, |l| l + 1),
                 };
@@ -258,9 +222,8 @@ impl ThumbDecoder {
             }
             // A fresh packet per read: av_read_frame does not release what
             // a reused packet held, so reusing one leaks every payload.
-            let mut packet = ffmpeg::Packet::empty();
-            match packet.read(&mut self.input) {
-                Ok(()) if packet.stream() == self.stream => {
+            match self.input.read_packet() {
+                Ok(Some(packet)) if packet.stream() == self.stream => {
                     if packet.is_key()
                         && let Some(pts) = packet.pts()
                     {
@@ -274,11 +237,18 @@ impl ThumbDecoder {
                     }
                     // A packet the decoder refuses is skipped; the next
                     // keyframe recovers.
-                    let _ = self.decoder.send_packet(&packet);
+                    if let Err(e) = self.decoder.send_packet(&packet) {
+                        log::debug!("filmstrip: a video packet was refused: {e}");
+                    }
                 }
-                Ok(()) => {}
-                Err(_) => {
-                    let _ = self.decoder.send_eof();
+                Ok(Some(_)) => {}
+                end => {
+                    if let Err(e) = end {
+                        log::debug!("filmstrip: reading stopped early: {e}");
+                    }
+                    if let Err(e) = self.decoder.send_eof() {
+                        log::debug!("filmstrip: the decoder would not drain: {e}");
+                    }
                     self.eof = true;
                 }
             }

@@ -4,11 +4,12 @@
 //! from the first audio sample, so a voice lines up with the mouth that
 //! makes it even when the audio track starts a little earlier or later.
 
-use ffmpeg::codec::threading;
 use ffmpeg::format::{Sample, sample};
 use ffmpeg::software::resampling;
-use ffmpeg::{ChannelLayout, codec, frame, media};
+use ffmpeg::{ChannelLayout, frame};
 use ffmpeg_next as ffmpeg;
+
+use crate::media::ffmpeg::{Threads, frame_timestamp, ts_to_us, with_channel_layout};
 
 use super::{Cancel, OverviewError, OverviewJob, Waveform, cancelled};
 
@@ -27,27 +28,19 @@ pub fn compute_waveform(
     let path = job.path.as_path();
     let bps = buckets_per_second.max(1);
     let mut input = super::open_input(path)?;
-    let Some(audio) = input.streams().best(media::Type::Audio) else {
+    let Some(audio) = input.audio() else {
         return Ok(None);
     };
-    let index = audio.index();
-    let tb = audio.time_base();
+    let index = audio.index;
+    let tb = audio.time_base;
     let zero_us = input
-        .streams()
-        .best(media::Type::Video)
-        .map(|v| match v.start_time() {
-            ffmpeg::ffi::AV_NOPTS_VALUE => 0,
-            s => ts_to_us(s, v.time_base()),
-        })
+        .video()
+        .map(|v| ts_to_us(v.start, v.time_base))
         .unwrap_or(0);
-    let mut ctx = codec::context::Context::from_parameters(audio.parameters())
+    let mut decoder = input
+        .audio_decoder(&audio, Threads::One)
         .map_err(|e| OverviewError::audio(path, e))?;
-    ctx.set_threading(threading::Config::count(1));
-    let mut decoder = ctx
-        .decoder()
-        .audio()
-        .map_err(|e| OverviewError::audio(path, e))?;
-    let duration_us = input.duration().max(1);
+    let duration_us = input.duration_us().max(1);
     // Known up front, so a bogus timestamp cannot make us allocate without
     // bound either.
     let video_buckets = (u64::from(job.frames) * u64::from(job.frame_rate.den) * u64::from(bps))
@@ -65,11 +58,8 @@ pub fn compute_waveform(
         if cancelled(cancel) {
             return Err(OverviewError::Cancelled { path: path.into() });
         }
-        // A fresh packet per read: av_read_frame does not release what a
-        // reused packet held, so reusing one leaks every payload.
-        let mut packet = ffmpeg::Packet::empty();
-        match packet.read(&mut input) {
-            Ok(()) if packet.stream() == index => {
+        match input.read_packet() {
+            Ok(Some(packet)) if packet.stream() == index => {
                 if let Some(pts) = packet.pts() {
                     let f = (ts_to_us(pts, tb) as f32 / duration_us as f32).clamp(0.0, 1.0);
                     // Reported in whole percents: the UI need not repaint
@@ -80,31 +70,33 @@ pub fn compute_waveform(
                     }
                 }
                 // A damaged packet is a moment of silence, not a failure.
-                let _ = decoder.send_packet(&packet);
+                if let Err(e) = decoder.send_packet(&packet) {
+                    log::debug!("waveform: an audio packet was refused: {e}");
+                }
             }
-            Ok(()) => continue,
+            Ok(Some(_)) => continue,
             // A read error mid-file (truncated copy) ends the waveform there.
-            Err(_) => {
-                let _ = decoder.send_eof();
+            end => {
+                if let Err(e) = end {
+                    log::debug!("waveform: reading stopped early: {e}");
+                }
+                if let Err(e) = decoder.send_eof() {
+                    log::debug!("waveform: the decoder would not drain: {e}");
+                }
                 eof = true;
             }
         }
         while decoder.receive_frame(&mut decoded).is_ok() {
             any_frame = true;
             let rate = decoded.rate().max(1);
-            let pos = match decoded.timestamp().or(decoded.pts()) {
+            let pos = match frame_timestamp(&decoded) {
                 Some(pts) => {
                     let t_us = i128::from(ts_to_us(pts, tb)) - i128::from(zero_us);
                     (t_us * i128::from(rate) / 1_000_000) as i64
                 }
                 None => next_pos.unwrap_or(0),
             };
-            let layout = if decoded.channel_layout().is_empty() {
-                ChannelLayout::default(i32::from(decoded.channels()))
-            } else {
-                decoded.channel_layout()
-            };
-            decoded.set_channel_layout(layout);
+            let layout = with_channel_layout(&mut decoded);
             let key = (decoded.format(), rate, i32::from(decoded.channels()));
             if resampler.as_ref().is_none_or(|(_, k)| *k != key) {
                 // Same rate out as in: only the sample format and the
@@ -144,11 +136,6 @@ pub fn compute_waveform(
         buckets_per_second: bps,
         peaks: acc.finish(),
     }))
-}
-
-fn ts_to_us(ts: i64, tb: ffmpeg::Rational) -> i64 {
-    (i128::from(ts) * 1_000_000 * i128::from(tb.numerator()) / i128::from(tb.denominator().max(1)))
-        as i64
 }
 
 /// Running (min, max) per bucket.

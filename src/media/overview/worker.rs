@@ -86,10 +86,13 @@ impl OverviewWorker {
                 .is_some_and(|jobs| jobs.send(job).is_ok());
         if !queued {
             // The OS refused the thread: say so rather than stay silent.
-            let _ = self.refused.send(OverviewEvent::Failed {
+            let failed = self.refused.send(OverviewEvent::Failed {
                 fingerprint_hash: hash,
                 message: "cannot start the background thread for thumbnails".into(),
             });
+            if failed.is_err() {
+                log::warn!("overview: no thread, and the failure could not be reported");
+            }
         }
     }
 
@@ -109,8 +112,9 @@ impl Drop for OverviewWorker {
             // holding up the window closing.
             if let Err(crossbeam_channel::RecvTimeoutError::Disconnected) =
                 self.finished.recv_timeout(STOP_WAIT)
+                && thread.join().is_err()
             {
-                let _ = thread.join();
+                log::warn!("overview: the background thread panicked");
             }
         }
     }
@@ -186,7 +190,9 @@ fn run_job(job: &OverviewJob, cache: Option<&OverviewCache>, cancel: &Cancel, ou
                     if let Some(cache) = cache {
                         // A cache that cannot be written only costs time
                         // next time; the overview itself is still shown.
-                        let _ = cache.store_waveform(job, BUCKETS_PER_SECOND, w.as_ref());
+                        if let Err(e) = cache.store_waveform(job, BUCKETS_PER_SECOND, w.as_ref()) {
+                            log::warn!("overview: the waveform was not cached: {e}");
+                        }
                     }
                     Some(w)
                 }
@@ -223,7 +229,10 @@ fn run_job(job: &OverviewJob, cache: Option<&OverviewCache>, cancel: &Cancel, ou
             match compute_filmstrip(job, THUMB_LONG_SIDE, cancel, &mut report) {
                 Ok(f) => {
                     if let Some(cache) = cache {
-                        let _ = cache.store_filmstrip(job, THUMB_LONG_SIDE, &f);
+                        // As for the waveform: only costs time next time.
+                        if let Err(e) = cache.store_filmstrip(job, THUMB_LONG_SIDE, &f) {
+                            log::warn!("overview: the filmstrip was not cached: {e}");
+                        }
                     }
                     f
                 }

@@ -10,8 +10,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::media::probe::probe;
 use crate::model::{
-    Clip, ClipId, Consent, ConsentGrant, ConsentUse, FrameRate, Hold, MediaFacts, Moment, MomentId,
-    Project, Reel, ReelId, ReelItem, ReelPurpose,
+    Clip, ClipId, Consent, ConsentGrant, ConsentUse, Hold, MediaFacts, Moment, MomentId, Project,
+    Reel, ReelId, ReelItem, ReelPurpose,
 };
 
 pub const ITEMS: u32 = 6;
@@ -47,17 +47,7 @@ pub fn make_project(clip_path: &Path, out: &Path) -> anyhow::Result<()> {
         name: "Benchmark clip".into(),
         path: file_name.to_owned(),
         fingerprint: crate::store::fingerprint(clip_path)?,
-        media: MediaFacts {
-            frame_rate: FrameRate::new(report.fps_num, report.fps_den).context("frame rate")?,
-            frames: report.frames,
-            duration_us: report.duration_us,
-            width: report.width,
-            height: report.height,
-            rotation: report.rotation,
-            video_codec: report.video_codec.clone(),
-            audio_codec: report.audio_codec.clone(),
-            variable_frame_rate: report.variable_frame_rate,
-        },
+        media: MediaFacts::try_from(&report).context("frame rate")?,
         consent,
     });
     let mut items = Vec::new();

@@ -1,6 +1,6 @@
 //! An MP4 writer over ffmpeg-next: H.264 (libx264, yuv420p) plus optional AAC.
 //!
-//! Used by the sample-clip generator and (later) the reel renderer, so it is
+//! Used by the sample-clip generator and the reel renderer, so it is
 //! general: any size, rational frame rate, GOP, CRF, preset and thread count.
 //!
 //! Guarantees the callers rely on:
@@ -16,75 +16,27 @@
 //! - video timestamps are frame indices in a `1/fps` time base, audio
 //!   timestamps sample counts, both rescaled exactly to the stream time base.
 
-use crate::files::{AtomicFile, WriteError};
 use std::path::{Path, PathBuf};
 
-use ffmpeg::codec::{self, threading};
+use crate::files::AtomicFile;
+
 use ffmpeg::format::{self, Pixel, Sample, sample};
 use ffmpeg::software::scaling;
-use ffmpeg::{ChannelLayout, Dictionary, Packet, Rational, color, encoder, frame};
+use ffmpeg::{ChannelLayout, Packet, Rational, encoder, frame};
 use ffmpeg_next as ffmpeg;
 use image::RgbaImage;
 
-/// Video stream settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VideoSettings {
-    pub width: u32,
-    pub height: u32,
-    /// Frames per second as a rational `(num, den)`, e.g. `(30000, 1001)`.
-    pub frame_rate: (i32, i32),
-    /// Keyframe interval in frames; keyframes fall exactly every `gop`
-    /// frames (scene-cut keyframes are disabled so GOPs are predictable).
-    pub gop: u32,
-    /// libx264 constant rate factor (lower is better quality, bigger file).
-    pub crf: u8,
-    /// libx264 preset name ("veryfast", "medium", ...).
-    pub preset: String,
-    /// Encoder threads; 0 lets libx264 use every core. Use 1 for
-    /// byte-reproducible output.
-    pub threads: u32,
-}
+use super::MediaError;
 
-/// Audio stream settings (AAC, planar float input).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AudioSettings {
-    pub sample_rate: u32,
-    pub channels: u16,
-}
+mod open;
+mod settings;
 
-/// Why writing failed; every variant names the output file.
-#[derive(Debug, thiserror::Error)]
-pub enum WriterError {
-    #[error("{path}: {what}: {source}")]
-    Ffmpeg {
-        path: PathBuf,
-        what: &'static str,
-        #[source]
-        source: ffmpeg::Error,
-    },
-    #[error("{path}: no {codec} encoder in this FFmpeg build")]
-    NoEncoder { path: PathBuf, codec: &'static str },
-    #[error("{path}: invalid settings: {reason}")]
-    Settings { path: PathBuf, reason: String },
-    #[error("{path}: frame is {got_w}x{got_h}, the stream is {want_w}x{want_h}")]
-    FrameSize {
-        path: PathBuf,
-        got_w: u32,
-        got_h: u32,
-        want_w: u32,
-        want_h: u32,
-    },
-    #[error("{path}: audio pushed but the writer was created without an audio stream")]
-    NoAudioStream { path: PathBuf },
-    #[error("{path}: {len} audio samples is not a whole number of {channels}-channel frames")]
-    AudioLength {
-        path: PathBuf,
-        len: usize,
-        channels: u16,
-    },
-    #[error(transparent)]
-    Write(#[from] WriteError),
-}
+use settings::validate;
+pub use settings::{AudioSettings, VideoSettings};
+
+/// Why writing failed; every variant names the output file. The layer's
+/// one error type, under the name writers know it by.
+pub type WriterError = MediaError;
 
 struct VideoStream {
     encoder: encoder::Video,
@@ -145,174 +97,6 @@ impl Mp4Writer {
     ) -> Result<Self, WriterError> {
         validate(shown, &video, audio.as_ref())?;
         Self::open(shown.to_path_buf(), file, video, audio)
-    }
-
-    fn open(
-        path: PathBuf,
-        file: AtomicFile,
-        video: VideoSettings,
-        audio: Option<AudioSettings>,
-    ) -> Result<Self, WriterError> {
-        let tmp_path = file.temp_path().to_path_buf();
-        let fferr = |what: &'static str| {
-            let path = path.clone();
-            move |source| WriterError::Ffmpeg { path, what, source }
-        };
-        ffmpeg::init().map_err(fferr("initialising FFmpeg"))?;
-
-        // FFmpeg opens the temporary file again by name (creating it if it is
-        // gone); not while a signal's clean-up runs, or it would outlive it.
-        let mut octx = crate::files::interrupt::while_not_interrupted(|| {
-            Ok(format::output_as(&tmp_path, "mp4"))
-        })
-        .map_err(|_| WriterError::Write(WriteError::Interrupted { path: path.clone() }))?
-        .map_err(fferr("creating the MP4 container"))?;
-        let global_header = octx
-            .format()
-            .flags()
-            .contains(format::flag::Flags::GLOBAL_HEADER);
-        let mut flags = codec::Flags::BITEXACT;
-        if global_header {
-            flags |= codec::Flags::GLOBAL_HEADER;
-        }
-
-        // Video encoder.
-        let h264 = encoder::find_by_name("libx264").ok_or_else(|| WriterError::NoEncoder {
-            path: path.clone(),
-            codec: "libx264 (H.264)",
-        })?;
-        let (num, den) = video.frame_rate;
-        let enc_tb = Rational(den, num);
-        let mut venc = codec::context::Context::new_with_codec(h264)
-            .encoder()
-            .video()
-            .map_err(fferr("creating the H.264 encoder"))?;
-        venc.set_width(video.width);
-        venc.set_height(video.height);
-        venc.set_format(Pixel::YUV420P);
-        venc.set_time_base(enc_tb);
-        venc.set_frame_rate(Some(Rational(num, den)));
-        venc.set_gop(video.gop);
-        // swscale's default RGB->YUV matrix is BT.601 limited range: say so,
-        // so players do not guess BT.709 for HD sizes and shift colours.
-        venc.set_colorspace(color::Space::SMPTE170M);
-        venc.set_color_range(color::Range::MPEG);
-        venc.set_flags(flags);
-        venc.set_threading(threading::Config::count(video.threads as usize));
-        let mut opts = Dictionary::new();
-        opts.set("preset", &video.preset);
-        opts.set("crf", &video.crf.to_string());
-        // Fixed GOPs: a keyframe exactly every `gop` frames and never
-        // elsewhere, closed GOPs so every keyframe is a clean entry point.
-        opts.set(
-            "x264-params",
-            &format!(
-                "keyint={g}:min-keyint={g}:scenecut=0:open-gop=0",
-                g = video.gop
-            ),
-        );
-        let venc = venc
-            .open_as_with(h264, opts)
-            .map_err(fferr("opening the H.264 encoder"))?;
-        let video_index = {
-            let mut ost = octx
-                .add_stream(h264)
-                .map_err(fferr("adding the video stream"))?;
-            ost.set_parameters(&venc);
-            ost.set_time_base(enc_tb);
-            ost.set_avg_frame_rate(Rational(num, den));
-            ost.set_rate(Rational(num, den));
-            ost.index()
-        };
-
-        // Audio encoder (optional).
-        let mut audio_parts = None;
-        if let Some(a) = audio {
-            let aac = encoder::find_by_name("aac").ok_or_else(|| WriterError::NoEncoder {
-                path: path.clone(),
-                codec: "aac",
-            })?;
-            let layout = ChannelLayout::default(i32::from(a.channels));
-            let mut aenc = codec::context::Context::new_with_codec(aac)
-                .encoder()
-                .audio()
-                .map_err(fferr("creating the AAC encoder"))?;
-            aenc.set_rate(a.sample_rate as i32);
-            aenc.set_channel_layout(layout);
-            aenc.set_channels(i32::from(a.channels));
-            aenc.set_format(Sample::F32(sample::Type::Planar));
-            aenc.set_bit_rate(64_000 * usize::from(a.channels));
-            aenc.set_time_base(Rational(1, a.sample_rate as i32));
-            aenc.set_flags(flags);
-            let aenc = aenc
-                .open_as(aac)
-                .map_err(fferr("opening the AAC encoder"))?;
-            let small_last_frame = aac
-                .capabilities()
-                .contains(codec::capabilities::Capabilities::SMALL_LAST_FRAME);
-            let frame_size = aenc.frame_size() as usize;
-            let index = {
-                let mut ost = octx
-                    .add_stream(aac)
-                    .map_err(fferr("adding the audio stream"))?;
-                ost.set_parameters(&aenc);
-                ost.set_time_base(Rational(1, a.sample_rate as i32));
-                ost.index()
-            };
-            audio_parts = Some((aenc, index, layout, a, frame_size.max(1), small_last_frame));
-        }
-
-        // Bit-exact container (no "Lavf" encoder tag, no creation time) with
-        // the index at the front.
-        let mut mux_opts = Dictionary::new();
-        mux_opts.set("fflags", "+bitexact");
-        mux_opts.set("movflags", "+faststart");
-        octx.write_header_with(mux_opts)
-            .map_err(fferr("writing the MP4 header"))?;
-
-        let stream_tb = |octx: &format::context::Output, i: usize| {
-            octx.stream(i).map(|s| s.time_base()).unwrap_or(enc_tb)
-        };
-        let scaler = scaling::Context::get(
-            Pixel::RGBA,
-            video.width,
-            video.height,
-            Pixel::YUV420P,
-            video.width,
-            video.height,
-            scaling::Flags::BILINEAR,
-        )
-        .map_err(fferr("creating the RGBA to YUV converter"))?;
-        let video_stream = VideoStream {
-            encoder: venc,
-            index: video_index,
-            time_base: stream_tb(&octx, video_index),
-            scaler,
-            rgba: frame::Video::new(Pixel::RGBA, video.width, video.height),
-            yuv: frame::Video::new(Pixel::YUV420P, video.width, video.height),
-            next_pts: 0,
-        };
-        let audio_stream = audio_parts.map(
-            |(encoder, index, layout, a, frame_size, small_last_frame)| AudioStream {
-                encoder,
-                index,
-                time_base: stream_tb(&octx, index),
-                channels: a.channels,
-                layout,
-                rate: a.sample_rate,
-                frame_size,
-                small_last_frame,
-                pending: vec![Vec::with_capacity(frame_size * 2); usize::from(a.channels)],
-                next_pts: 0,
-            },
-        );
-        Ok(Self {
-            path,
-            file: Some(file),
-            octx: Some(octx),
-            video: video_stream,
-            audio: audio_stream,
-        })
     }
 
     /// The final output path.
@@ -558,40 +342,4 @@ impl Drop for Mp4Writer {
         self.octx.take();
         self.file.take();
     }
-}
-
-fn validate(path: &Path, v: &VideoSettings, a: Option<&AudioSettings>) -> Result<(), WriterError> {
-    let bad = |reason: String| {
-        Err(WriterError::Settings {
-            path: path.to_path_buf(),
-            reason,
-        })
-    };
-    if v.width == 0 || v.height == 0 || !v.width.is_multiple_of(2) || !v.height.is_multiple_of(2) {
-        return bad(format!(
-            "{}x{} is not a positive even size (yuv420p needs even sizes)",
-            v.width, v.height
-        ));
-    }
-    if v.frame_rate.0 <= 0 || v.frame_rate.1 <= 0 {
-        return bad(format!(
-            "frame rate {}/{} is not positive",
-            v.frame_rate.0, v.frame_rate.1
-        ));
-    }
-    if v.gop == 0 {
-        return bad("the GOP must be at least one frame".into());
-    }
-    if v.crf > 51 {
-        return bad(format!("CRF {} is outside 0..=51", v.crf));
-    }
-    if let Some(a) = a
-        && (a.sample_rate == 0 || a.sample_rate > 192_000 || a.channels == 0 || a.channels > 2)
-    {
-        return bad(format!(
-            "audio {} Hz with {} channels is not supported (1 or 2 channels)",
-            a.sample_rate, a.channels
-        ));
-    }
-    Ok(())
 }

@@ -1,0 +1,33 @@
+//! The one FFmpeg layer: everything Attune does with ffmpeg-next goes
+//! through here, so a fix to opening, seeking or timestamp mapping is made
+//! once and reaches probe, stills, the engine's index, the overview and the
+//! reel source alike.
+//!
+//! - [`init`]: FFmpeg is initialised in exactly one place.
+//! - [`input`]: opening a clip (after the regular-file check) and choosing
+//!   its video and audio streams.
+//! - [`packets`]: reading packets, one fresh packet per read.
+//! - [`seek`]: seeking to the keyframe before a time.
+//! - [`decode`]: decoders and the timestamps of decoded frames.
+//! - [`time`]: the one mapping between timestamps and frame indices.
+//! - [`rotation`]: the display matrix, read the same for probe and playback.
+//! - [`writer`]: the MP4 writer (H.264 + AAC), beside the reading side so
+//!   both share one initialisation and one error type.
+//! - [`error`]: the layer's one error type, [`MediaError`].
+
+pub mod decode;
+pub mod error;
+pub mod init;
+pub mod input;
+pub mod packets;
+pub mod rotation;
+pub mod seek;
+pub mod time;
+pub mod writer;
+
+pub use decode::{Threads, frame_timestamp, with_channel_layout};
+pub use error::MediaError;
+pub use init::init;
+pub use input::{Input, StreamInfo};
+pub use time::{Timing, ts_to_ns, ts_to_us};
+pub use writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};

@@ -1,0 +1,117 @@
+//! The one mapping between timestamps and frame indices.
+//!
+//! A frame's index comes from its timestamp: `(pts - start) * time_base *
+//! rate`, rounded to the nearest frame, where `start` is the stream's start
+//! time after the MP4 edit list; so index 0 is the first presented frame,
+//! exactly as `media::probe` counts frames. Probe, thumbnails and the reel
+//! source all go through [`Timing`], so they agree on which frame is which.
+
+use ffmpeg::Rational;
+use ffmpeg_next as ffmpeg;
+
+use super::StreamInfo;
+
+/// A video stream's clock: its time base, its start and the clip's rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    pub time_base: Rational,
+    /// Start time in `time_base` ticks (0 when the container has none).
+    pub start: i64,
+    /// Frames per second as `(num, den)`.
+    pub rate: (u32, u32),
+}
+
+impl Timing {
+    /// The clock of `stream` at the clip's frame `rate`.
+    pub fn new(stream: &StreamInfo, rate: (u32, u32)) -> Self {
+        Self {
+            time_base: stream.time_base,
+            start: stream.start,
+            rate,
+        }
+    }
+
+    /// Frame index of a timestamp in the stream's time base, rounded to the
+    /// nearest frame (timestamps may be a tick off the exact frame time).
+    /// Negative before the first presented frame; 0 for a degenerate clock.
+    pub fn index_of(&self, pts: i64) -> i64 {
+        let num = i128::from(pts - self.start)
+            * i128::from(self.time_base.numerator())
+            * i128::from(self.rate.0);
+        let den = i128::from(self.time_base.denominator()) * i128::from(self.rate.1);
+        if den <= 0 {
+            return 0;
+        }
+        (2 * num + den).div_euclid(2 * den) as i64
+    }
+
+    /// Start of frame `index` in microseconds on the container's clock.
+    pub fn frame_us(&self, index: u32) -> i64 {
+        let start_us = ts_to_us(self.start, self.time_base);
+        let t = i128::from(index) * 1_000_000 * i128::from(self.rate.1)
+            / i128::from(self.rate.0.max(1));
+        (i128::from(start_us) + t) as i64
+    }
+
+    /// Half a frame, in microseconds.
+    pub fn half_frame_us(&self) -> i64 {
+        500_000 * i64::from(self.rate.1) / i64::from(self.rate.0.max(1))
+    }
+
+    /// Where to seek for frame `index`: half a frame early, so rounding
+    /// never puts the keyframe found after the frame.
+    pub fn seek_target_us(&self, index: u32) -> i64 {
+        (self.frame_us(index) - self.half_frame_us()).max(i64::MIN / 2)
+    }
+}
+
+/// A timestamp in time base `tb` as whole microseconds (towards zero).
+pub fn ts_to_us(ts: i64, tb: Rational) -> i64 {
+    (i128::from(ts) * 1_000_000 * i128::from(tb.numerator()) / i128::from(tb.denominator().max(1)))
+        as i64
+}
+
+/// A timestamp in time base `tb` as nanoseconds; `None` before zero.
+pub fn ts_to_ns(ts: i64, tb: Rational) -> Option<u64> {
+    let v = i128::from(ts) * 1_000_000_000 * i128::from(tb.numerator())
+        / i128::from(tb.denominator().max(1));
+    u64::try_from(v).ok()
+}
+
+/// How long `frames` frames last at `rate`, in whole microseconds.
+pub fn frames_to_us(frames: u32, rate: (u32, u32)) -> u64 {
+    (u128::from(frames) * u128::from(rate.1) * 1_000_000 / u128::from(rate.0)) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timing(start: i64) -> Timing {
+        Timing {
+            time_base: Rational(1, 15360),
+            start,
+            rate: (30, 1),
+        }
+    }
+
+    #[test]
+    fn index_rounds_to_the_nearest_frame_from_start() {
+        let t = timing(1024);
+        assert_eq!(t.index_of(1024), 0);
+        assert_eq!(t.index_of(1024 + 512), 1);
+        assert_eq!(t.index_of(1024 + 511 - 256), 0);
+        assert_eq!(t.index_of(1024 + 512 * 10 + 3), 10);
+        assert_eq!(t.index_of(0), -2);
+    }
+
+    #[test]
+    fn frame_times_invert_indices() {
+        let t = timing(1024);
+        let start_us = ts_to_us(1024, t.time_base);
+        assert_eq!(t.frame_us(0), start_us);
+        assert_eq!(t.frame_us(30), start_us + 1_000_000);
+        assert_eq!(t.seek_target_us(30), start_us + 1_000_000 - 16_666);
+        assert_eq!(frames_to_us(900, (30000, 1001)), 30_030_000);
+    }
+}
