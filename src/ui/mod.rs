@@ -8,6 +8,8 @@ mod help;
 mod jobs;
 pub mod keys;
 mod opening;
+mod played;
+mod reel_player;
 mod saving;
 mod style;
 pub mod timeline;

@@ -42,11 +42,19 @@ pub enum Phase {
     Idle,
     /// The item's clip is opening: start playing once the engine is idle.
     Start,
-    Playing { to: u32, then: AfterSpan },
+    Playing {
+        to: u32,
+        then: AfterSpan,
+    },
     /// Paused on the hold frame until told to go on (the "what do you
     /// notice?" pause).
-    AtHold { hold: u32 },
-    Holding { until: Instant, hold: u32 },
+    AtHold {
+        hold: u32,
+    },
+    Holding {
+        until: Instant,
+        hold: u32,
+    },
     /// On the item's last frame.
     AtEnd,
 }
@@ -265,26 +273,20 @@ mod tests {
     use super::*;
     use crate::model::{Hold, ReelItem};
 
-    /// The sample-like project with one reel: item 0 (frames 10–20, hold at
-    /// 15 for 2 s at half speed) and item 1 (frames 30–40, no hold).
+    /// The sample project's reel made two items: item 0 (frames 10–20,
+    /// half speed, freeze frame 15 for 2 s) and item 1 (frames 30–40).
     fn project() -> (Project, ReelId) {
-        let mut p = crate::model::testing::project_with_clip(100);
-        let clip = p.clips[0].id;
-        for (id, (start, end)) in [(1, (10, 20)), (2, (30, 40))] {
-            p.moments
-                .push(crate::model::testing::moment(id, clip, start, end));
-        }
-        let reel = ReelId(1);
+        let mut p = crate::model::testing::sample_project();
+        (p.moments[0].start, p.moments[0].end) = (10, 20);
+        (p.moments[1].start, p.moments[1].end) = (30, 40);
         let mut first = ReelItem::for_moment(p.moments[0].id);
         first.speed_percent = 50;
         first.hold = Some(Hold {
             frame: 15,
             duration_ms: 2000,
         });
-        p.reels.push(crate::model::testing::reel(
-            reel,
-            vec![first, ReelItem::for_moment(p.moments[1].id)],
-        ));
+        p.reels[0].items = vec![first, ReelItem::for_moment(p.moments[1].id)];
+        let reel = p.reels[0].id;
         (p, reel)
     }
 
@@ -365,7 +367,12 @@ mod tests {
         player.tick(&p, idle_at(15), t0);
         assert_eq!(player.phase(), Phase::AtHold { hold: 15 });
         // Time passing does not move on: the specialist does.
-        assert!(player.tick(&p, idle_at(15), t0 + Duration::from_secs(60)).asks.is_empty());
+        assert!(
+            player
+                .tick(&p, idle_at(15), t0 + Duration::from_secs(60))
+                .asks
+                .is_empty()
+        );
         let asks = player.play_pause(&p, 15);
         assert_eq!(
             engine(&asks),
@@ -379,7 +386,10 @@ mod tests {
         assert_eq!(player.phase(), Phase::AtEnd);
         assert_eq!(player.item, 0);
         // Space at the end replays the item.
-        assert_eq!(player.play_pause(&p, 20), vec![Ask::ShowClip(p.clips[0].id)]);
+        assert_eq!(
+            player.play_pause(&p, 20),
+            vec![Ask::ShowClip(p.clips[0].id)]
+        );
         assert_eq!(player.phase(), Phase::Start);
     }
 
@@ -406,7 +416,10 @@ mod tests {
                 PlayerCommand::PlaySpan { start: 12, end: 15 }
             ]
         );
-        assert_eq!(engine(&player.play_pause(&p, 13)), vec![PlayerCommand::Pause]);
+        assert_eq!(
+            engine(&player.play_pause(&p, 13)),
+            vec![PlayerCommand::Pause]
+        );
     }
 
     #[test]

@@ -12,7 +12,6 @@ mod moment_list;
 mod moment_panel;
 mod outputs;
 mod overview;
-mod played;
 mod preview;
 mod questions;
 mod reels;

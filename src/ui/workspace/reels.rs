@@ -18,7 +18,7 @@ const SPEEDS: [u8; 4] = [25, 50, 75, 100];
 pub(super) struct ReelPanel {
     pub current: Option<ReelId>,
     pub text: Option<ReelText>,
-    pub preview: Option<super::preview::ReelPreview>,
+    pub preview: Option<crate::ui::reel_player::ReelPlayer>,
     pub output: Option<super::outputs::Output>,
     pub render_settings: OutputSettings,
     /// The reel being rendered, where to, and what it showed.
@@ -426,7 +426,7 @@ impl Workspace {
             .on_hover_text("Full screen for the parent; Esc comes back here")
             .clicked()
         {
-            self.enter_review(id, &ctx);
+            self.enter_review(id);
         }
         if let Some(why) = &blocked {
             ui.label(egui::RichText::new(why).weak());
@@ -434,7 +434,7 @@ impl Workspace {
                 && let Some(file) = self.rendered_file(id)
                 && ui.button("Review from the rendered reel instead").clicked()
             {
-                self.enter_review_rendered(id, file, &ctx);
+                self.enter_review_rendered(id, file);
             }
         }
         let reel_items_empty = !has_items;

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 
 use super::Workspace;
-use super::played::{PlayedItem, played_item, slower};
 use crate::media::engine::PlayerCommand;
 use crate::model::{MomentId, ReelId, ReelPurpose, ViewedItem};
+use crate::ui::played::slower;
+use crate::ui::reel_player::{Phase, ReelPlayer};
 
 /// Shared-review mode, when on, and the notes written after it.
 #[derive(Default)]
@@ -25,8 +26,9 @@ pub(super) struct ReviewMode {
 }
 
 pub struct ReviewSession {
-    pub reel: ReelId,
-    pub item: usize,
+    /// The reel, the item on screen, its phase, slow motion and whether to
+    /// stop at freeze frames.
+    pub player: ReelPlayer,
     pub started: DateTime<Utc>,
     /// When the current item came on screen (None while blanked).
     shown_since: Option<Instant>,
@@ -34,10 +36,6 @@ pub struct ReviewSession {
     shown: Vec<(usize, MomentId, u64)>,
     pub blank: bool,
     pub caption_on: bool,
-    /// The specialist's slow motion, on top of the item's own speed.
-    pub slow: f64,
-    pub pause_at_hold: bool,
-    phase: Phase,
     /// The presenter panel is showing (one screen: only while H is held).
     pub presenter_held: bool,
     /// The presenter view is in its own window (for a second screen).
@@ -46,34 +44,6 @@ pub struct ReviewSession {
     pub rendered: Option<std::path::PathBuf>,
     /// Where the presenter window opens (the laptop's screen), if known.
     pub presenter_at: Option<egui::Pos2>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Phase {
-    /// Paused by the specialist (stepping, freeze, or just paused).
-    Idle,
-    /// The item's clip is opening: start playing once it is there.
-    Start,
-    Playing {
-        to: u32,
-        then: AfterSpan,
-    },
-    /// Paused on the hold frame until Space (the "what do you notice?" pause).
-    AtHold {
-        hold: u32,
-    },
-    Holding {
-        until: Instant,
-        hold: u32,
-    },
-    /// On the item's last frame.
-    AtEnd,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum AfterSpan {
-    Hold(u32, Duration),
-    End,
 }
 
 /// What the review keys ask for.
@@ -130,7 +100,7 @@ impl Workspace {
         None
     }
 
-    pub(super) fn enter_review(&mut self, reel: ReelId, ctx: &egui::Context) {
+    pub(super) fn enter_review(&mut self, reel: ReelId) {
         if let Some(why) = self.review_blocked(reel) {
             self.status = Some(why);
             return;
@@ -138,16 +108,12 @@ impl Workspace {
         self.commit_draft();
         self.stop_preview();
         self.review.session = Some(ReviewSession {
-            reel,
-            item: 0,
+            player: ReelPlayer::review(reel),
             started: Utc::now(),
             shown_since: None,
             shown: Vec::new(),
             blank: false,
             caption_on: true,
-            slow: 1.0,
-            pause_at_hold: true,
-            phase: Phase::Idle,
             presenter_held: false,
             presenter_window: false,
             rendered: None,
@@ -155,7 +121,6 @@ impl Workspace {
         });
         self.start_item(0);
         self.review.placing = true;
-        let _ = ctx;
     }
 
     /// True when the reel could be reviewed but for clips whose files moved.
@@ -175,34 +140,27 @@ impl Workspace {
 
     /// Review from the rendered reel file: its captions are in the picture,
     /// so the parent's view shows the picture alone.
-    pub(super) fn enter_review_rendered(
-        &mut self,
-        reel: ReelId,
-        file: std::path::PathBuf,
-        ctx: &egui::Context,
-    ) {
+    pub(super) fn enter_review_rendered(&mut self, reel: ReelId, file: std::path::PathBuf) {
         self.commit_draft();
         self.stop_preview();
         self.transport.current = None;
         self.transport.viewer.open_file(file.clone());
+        let mut player = ReelPlayer::review(reel);
+        player.pause_at_hold = false;
+        player.set_phase(Phase::Start);
         self.review.session = Some(ReviewSession {
-            reel,
-            item: 0,
+            player,
             started: Utc::now(),
             shown_since: Some(Instant::now()),
             shown: Vec::new(),
             blank: false,
             caption_on: false,
-            slow: 1.0,
-            pause_at_hold: false,
-            phase: Phase::Start,
             presenter_held: false,
             presenter_window: false,
             rendered: Some(file),
             presenter_at: None,
         });
         self.review.placing = true;
-        let _ = ctx;
     }
 
     /// The window system's screens are asked for once per review (the app
@@ -240,88 +198,40 @@ impl Workspace {
 
     /// The item on screen in review mode (0-based), for tests.
     pub fn review_item(&self) -> Option<usize> {
-        self.review.session.as_ref().map(|r| r.item)
+        self.review.session.as_ref().map(|r| r.player.item)
     }
 
     pub fn review_blanked(&self) -> bool {
         self.review.session.as_ref().is_some_and(|r| r.blank)
     }
 
-    fn review_item_facts(&self, reel: ReelId, index: usize) -> Option<PlayedItem> {
-        played_item(self.session.doc.project(), reel, index)
-    }
-
     pub(super) fn review_item_count(&self) -> usize {
         self.review
             .session
             .as_ref()
-            .and_then(|r| self.session.doc.project().reel(r.reel))
+            .and_then(|r| self.session.doc.project().reel(r.player.reel))
             .map_or(0, |r| r.items.len())
     }
 
     /// Shows item `index` from its start, playing at its speed.
     fn start_item(&mut self, index: usize) {
-        let Some(session) = &self.review.session else {
-            return;
-        };
-        let reel = session.reel;
-        let Some(item) = self.review_item_facts(reel, index) else {
-            return;
-        };
-        self.account_time();
-        self.show_clip(item.clip);
-        if let Some(s) = &mut self.review.session {
-            s.item = index;
-            s.shown_since = (!s.blank).then(Instant::now);
-            s.phase = Phase::Start;
-            let position = index + 1;
-            if !s.shown.iter().any(|(p, _, _)| *p == position) {
-                s.shown.push((position, item.moment, 0));
-            }
-        }
-    }
-
-    fn play_from(&mut self, start: u32) {
-        let Some(session) = &self.review.session else {
-            return;
-        };
-        let (reel, index, slow, pause_at_hold) = (
-            session.reel,
-            session.item,
-            session.slow,
-            session.pause_at_hold,
-        );
-        let Some(item) = self.review_item_facts(reel, index) else {
-            return;
-        };
-        let rate = (item.speed * slow).max(crate::media::engine::commands::MIN_RATE);
-        self.transport.viewer.send(PlayerCommand::SetRate(rate));
-        let (to, then) = match item.hold {
-            Some((hold, duration)) if start <= hold => (hold, AfterSpan::Hold(hold, duration)),
-            _ => (item.end, AfterSpan::End),
-        };
-        self.transport
-            .viewer
-            .send(PlayerCommand::PlaySpan { start, end: to });
-        let _ = pause_at_hold;
-        if let Some(s) = &mut self.review.session {
-            s.phase = Phase::Playing { to, then };
-        }
-    }
-
-    /// Adds the time since the current item came on screen to its total.
-    fn account_time(&mut self) {
+        let project = self.session.doc.project();
         let Some(s) = &mut self.review.session else {
             return;
         };
-        if let Some(since) = s.shown_since.take() {
-            let ms = since.elapsed().as_millis() as u64;
-            let position = s.item + 1;
-            if let Some(entry) = s.shown.iter_mut().find(|(p, _, _)| *p == position) {
-                entry.2 += ms;
-            }
-            s.shown_since = Some(Instant::now());
+        let Some(moment) =
+            crate::ui::played::played_item(project, s.player.reel, index).map(|item| item.moment)
+        else {
+            return;
+        };
+        account_time(s);
+        let asks = s.player.start_item(project, index).unwrap_or_default();
+        s.shown_since = (!s.blank).then(Instant::now);
+        let position = index + 1;
+        if !s.shown.iter().any(|(p, _, _)| *p == position) {
+            s.shown.push((position, moment, 0));
         }
+        self.carry_out(asks);
     }
 
     /// Review keys; everything else is ignored so nothing can pop up on the
@@ -352,193 +262,122 @@ impl Workspace {
     }
 
     fn review_key_pressed(&mut self, key: ReviewKey, ctx: &egui::Context) {
-        let Some(s) = &self.review.session else {
+        let frame = self.transport.viewer.frame();
+        let project = self.session.doc.project();
+        let Some(s) = &mut self.review.session else {
             return;
         };
         if s.rendered.is_some() {
             return self.rendered_key_pressed(key, ctx);
         }
-        let (item, phase, count) = (s.item, s.phase, self.review_item_count());
-        let Some(facts) = self.review_item_facts(s.reel, item) else {
+        let (item, count) = (
+            s.player.item,
+            project.reel(s.player.reel).map_or(0, |r| r.items.len()),
+        );
+        if s.player.facts(project).is_none() {
             return;
-        };
-        match key {
-            ReviewKey::Next if item + 1 < count => self.start_item(item + 1),
-            ReviewKey::Previous if item > 0 => self.start_item(item - 1),
-            ReviewKey::Next | ReviewKey::Previous => {}
-            ReviewKey::Replay => self.start_item(item),
-            ReviewKey::PlayPause => match phase {
-                Phase::Playing { .. } | Phase::Holding { .. } => {
-                    self.transport.viewer.send(PlayerCommand::Pause);
-                    self.set_phase(Phase::Idle);
+        }
+        let asks = match key {
+            ReviewKey::Next if item + 1 < count => return self.start_item(item + 1),
+            ReviewKey::Previous if item > 0 => return self.start_item(item - 1),
+            ReviewKey::Next | ReviewKey::Previous => Vec::new(),
+            ReviewKey::Replay => return self.start_item(item),
+            ReviewKey::PlayPause => {
+                if s.player.phase() == Phase::AtEnd {
+                    return self.start_item(item);
                 }
-                Phase::AtHold { hold } => self.play_after_hold(hold, facts.end),
-                Phase::AtEnd => self.start_item(item),
-                Phase::Idle | Phase::Start => {
-                    let here = self.transport.viewer.frame().clamp(facts.start, facts.end);
-                    if here >= facts.end {
-                        self.start_item(item);
-                    } else {
-                        self.play_from(here);
-                    }
-                }
-            },
-            ReviewKey::Step(n) => {
-                self.transport.viewer.send(PlayerCommand::Step(n));
-                self.set_phase(Phase::Idle);
+                s.player.play_pause(project, frame)
             }
-            ReviewKey::Slower => {
-                if let Some(s) = &mut self.review.session {
-                    s.slow = slower(s.slow);
-                    let rate = (facts.speed * s.slow).max(crate::media::engine::commands::MIN_RATE);
-                    self.transport.viewer.send(PlayerCommand::SetRate(rate));
-                }
-            }
-            ReviewKey::Freeze => {
-                let frame = facts
-                    .hold
-                    .map_or(facts.start + (facts.end - facts.start) / 2, |(f, _)| f);
-                self.transport
-                    .viewer
-                    .send(PlayerCommand::SeekToFrame(frame));
-                self.set_phase(Phase::Idle);
-            }
+            ReviewKey::Step(n) => s.player.step(n),
+            ReviewKey::Slower => s.player.slower(project),
+            ReviewKey::Freeze => s.player.freeze(project),
             ReviewKey::Caption => {
-                if let Some(s) = &mut self.review.session {
-                    s.caption_on = !s.caption_on;
-                }
+                s.caption_on = !s.caption_on;
+                Vec::new()
             }
             ReviewKey::Blank => {
-                self.account_time();
-                if let Some(s) = &mut self.review.session {
-                    s.blank = !s.blank;
-                    s.shown_since = (!s.blank).then(Instant::now);
-                }
+                account_time(s);
+                s.blank = !s.blank;
+                s.shown_since = (!s.blank).then(Instant::now);
+                Vec::new()
             }
             ReviewKey::PauseAtHold => {
-                if let Some(s) = &mut self.review.session {
-                    s.pause_at_hold = !s.pause_at_hold;
-                }
+                s.player.pause_at_hold = !s.player.pause_at_hold;
+                Vec::new()
             }
             ReviewKey::PresenterWindow => {
-                if let Some(s) = &mut self.review.session {
-                    s.presenter_window = !s.presenter_window;
-                }
+                s.presenter_window = !s.presenter_window;
+                Vec::new()
             }
-            ReviewKey::Leave => self.leave_review(ctx),
-        }
+            ReviewKey::Leave => return self.leave_review(ctx),
+        };
+        self.carry_out(asks);
     }
 
     /// Keys for a rendered reel: one continuous picture, no items.
     fn rendered_key_pressed(&mut self, key: ReviewKey, ctx: &egui::Context) {
-        let state = self.transport.viewer.state().clone();
-        match key {
-            ReviewKey::PlayPause if state.playing => {
-                self.transport.viewer.send(PlayerCommand::Pause)
-            }
-            ReviewKey::PlayPause => self.transport.viewer.send(PlayerCommand::Play),
-            ReviewKey::Replay => {
-                self.transport.viewer.send(PlayerCommand::SeekToFrame(0));
-                self.transport.viewer.send(PlayerCommand::Play);
-            }
-            ReviewKey::Step(n) => self.transport.viewer.send(PlayerCommand::Step(n)),
+        let playing = self.transport.viewer.state().playing;
+        let Some(s) = &mut self.review.session else {
+            return;
+        };
+        let commands = match key {
+            ReviewKey::PlayPause if playing => vec![PlayerCommand::Pause],
+            ReviewKey::PlayPause => vec![PlayerCommand::Play],
+            ReviewKey::Replay => vec![PlayerCommand::SeekToFrame(0), PlayerCommand::Play],
+            ReviewKey::Step(n) => vec![PlayerCommand::Step(n)],
             ReviewKey::Slower => {
-                if let Some(s) = &mut self.review.session {
-                    s.slow = slower(s.slow);
-                    self.transport.viewer.send(PlayerCommand::SetRate(s.slow));
-                }
+                s.player.slow = slower(s.player.slow);
+                vec![PlayerCommand::SetRate(s.player.slow)]
             }
             ReviewKey::Blank => {
-                if let Some(s) = &mut self.review.session {
-                    s.blank = !s.blank;
-                }
+                s.blank = !s.blank;
+                Vec::new()
             }
             ReviewKey::PresenterWindow => {
-                if let Some(s) = &mut self.review.session {
-                    s.presenter_window = !s.presenter_window;
-                }
+                s.presenter_window = !s.presenter_window;
+                Vec::new()
             }
-            ReviewKey::Leave => self.leave_review(ctx),
+            ReviewKey::Leave => return self.leave_review(ctx),
             // Items, freeze frames and captions are baked into the file.
-            _ => {}
-        }
-    }
-
-    fn set_phase(&mut self, phase: Phase) {
-        if let Some(s) = &mut self.review.session {
-            s.phase = phase;
-        }
-    }
-
-    fn play_after_hold(&mut self, hold: u32, end: u32) {
-        if hold < end {
-            self.play_from(hold + 1);
-            if let Some(s) = &mut self.review.session
-                && let Phase::Playing { to, .. } = s.phase
-            {
-                s.phase = Phase::Playing {
-                    to,
-                    then: AfterSpan::End,
-                };
-            }
-        } else {
-            self.set_phase(Phase::AtEnd);
+            _ => Vec::new(),
+        };
+        for command in commands {
+            self.transport.viewer.send(command);
         }
     }
 
     /// Moves playback along: starts the item once its clip is open, stops at
     /// the hold frame, holds, ends. Call every frame.
     pub(super) fn poll_review(&mut self, ctx: &egui::Context) {
-        let Some(s) = &self.review.session else {
+        let seen = self.seen();
+        let project = self.session.doc.project();
+        let Some(s) = &mut self.review.session else {
             return;
         };
         if s.rendered.is_some() {
-            if s.phase == Phase::Start
-                && !self.transport.viewer.is_busy()
-                && !self.transport.viewer.state().loading
-            {
+            if s.player.phase() == Phase::Start && seen.idle {
+                s.player.set_phase(Phase::Idle);
                 self.transport.viewer.send(PlayerCommand::Play);
-                self.set_phase(Phase::Idle);
             }
             ctx.request_repaint_after(Duration::from_millis(500));
             return;
         }
-        let (phase, reel, index, pause_at_hold) = (s.phase, s.reel, s.item, s.pause_at_hold);
-        let Some(item) = self.review_item_facts(reel, index) else {
-            return;
-        };
-        let state = self.transport.viewer.state();
-        let idle = !self.transport.viewer.is_busy() && !state.loading;
-        let (playing, frame) = (state.playing, state.frame);
-        match phase {
-            Phase::Start if idle => self.play_from(item.start),
-            Phase::Playing { to, then } if idle && !playing && frame == to => match then {
-                AfterSpan::Hold(hold, _) if pause_at_hold => self.set_phase(Phase::AtHold { hold }),
-                AfterSpan::Hold(hold, duration) => self.set_phase(Phase::Holding {
-                    until: Instant::now() + duration,
-                    hold,
-                }),
-                AfterSpan::End => self.set_phase(Phase::AtEnd),
-            },
-            Phase::Holding { until, hold } => {
-                if Instant::now() >= until {
-                    self.play_after_hold(hold, item.end);
-                } else {
-                    ctx.request_repaint_after(until.saturating_duration_since(Instant::now()));
-                }
-            }
-            _ => {}
+        let now = Instant::now();
+        let tick = s.player.tick(project, seen, now);
+        if let Some(at) = tick.wake_at {
+            ctx.request_repaint_after(at.saturating_duration_since(now));
         }
+        self.carry_out(tick.asks);
         // Keep the clock in the presenter view moving.
         ctx.request_repaint_after(Duration::from_millis(500));
     }
 
     /// Esc: back to the workspace, with an entry in the review log.
     fn leave_review(&mut self, ctx: &egui::Context) {
-        self.account_time();
-        let Some(session) = self.review.session.take() else {
+        let Some(mut session) = self.review.session.take() else {
             return;
         };
+        account_time(&mut session);
         self.transport.viewer.send(PlayerCommand::Pause);
         self.transport.viewer.send(PlayerCommand::SetRate(1.0));
         ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
@@ -558,7 +397,7 @@ impl Workspace {
         let id = project.next_review_id();
         let made = crate::model::operations::log_review(
             project,
-            session.reel,
+            session.player.reel,
             session.started,
             viewed,
             session.rendered.is_some(),
@@ -588,6 +427,18 @@ fn review_key(key: egui::Key, repeat: bool) -> Option<ReviewKey> {
         Key::Escape if !repeat => ReviewKey::Leave,
         _ => return None,
     })
+}
+
+/// Adds the time since the current item came on screen to its total.
+fn account_time(s: &mut ReviewSession) {
+    if let Some(since) = s.shown_since.take() {
+        let ms = since.elapsed().as_millis() as u64;
+        let position = s.player.item + 1;
+        if let Some(entry) = s.shown.iter_mut().find(|(p, _, _)| *p == position) {
+            entry.2 += ms;
+        }
+        s.shown_since = Some(Instant::now());
+    }
 }
 
 #[cfg(test)]

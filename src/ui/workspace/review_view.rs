@@ -24,7 +24,7 @@ impl Workspace {
             session.presenter_at,
         );
         let count = self.review_item_count();
-        let item = session.item;
+        let item = session.player.item;
         let from_file = session.rendered.is_some();
         let caption = self.review_caption();
         egui::CentralPanel::default()
@@ -91,7 +91,13 @@ impl Workspace {
         self.review
             .session
             .as_ref()
-            .and_then(|s| super::played::played_item(self.session.doc.project(), s.reel, s.item))
+            .and_then(|s| {
+                crate::ui::played::played_item(
+                    self.session.doc.project(),
+                    s.player.reel,
+                    s.player.item,
+                )
+            })
             .map(|item| item.caption)
             .unwrap_or_default()
     }
@@ -103,7 +109,7 @@ impl Workspace {
             return;
         };
         let project = self.session.doc.project();
-        let Some(reel) = project.reel(s.reel) else {
+        let Some(reel) = project.reel(s.player.reel) else {
             return;
         };
         ui.horizontal(|ui| {
@@ -124,12 +130,12 @@ impl Workspace {
                 continue;
             };
             let text = format!("{}. {}", i + 1, item.shown_caption(moment));
-            let _ = ui.selectable_label(i == s.item, text);
+            let _ = ui.selectable_label(i == s.player.item, text);
         }
         ui.separator();
         if let Some(moment) = reel
             .items
-            .get(s.item)
+            .get(s.player.item)
             .and_then(|item| project.moment(item.moment))
         {
             let codes: Vec<String> = moment
@@ -149,7 +155,7 @@ impl Workspace {
             ui.label(&moment.note);
             if let Some(prompt) = reel
                 .items
-                .get(s.item)
+                .get(s.player.item)
                 .map(|i| i.prompt.as_str())
                 .filter(|p| !p.is_empty())
             {
@@ -161,9 +167,9 @@ impl Workspace {
         let state = |on: bool| if on { "on" } else { "off" };
         ui.label(format!(
             "Speed ×{:.2} · caption {} · pause at freeze frame {} · screen {}",
-            s.slow,
+            s.player.slow,
             state(s.caption_on),
-            state(s.pause_at_hold),
+            state(s.player.pause_at_hold),
             if s.blank { "blank" } else { "showing" }
         ));
         ui.label(
