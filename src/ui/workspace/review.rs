@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use super::Workspace;
 use crate::media::engine::PlayerCommand;
 use crate::model::{MomentId, ReelId, ReelPurpose, ViewedItem};
+use crate::ui::keys::{self, ReviewAction};
 use crate::ui::played::slower;
 use crate::ui::reel_player::{Phase, ReelPlayer};
 
@@ -44,23 +45,6 @@ pub struct ReviewSession {
     pub rendered: Option<std::path::PathBuf>,
     /// Where the presenter window opens (the laptop's screen), if known.
     pub presenter_at: Option<egui::Pos2>,
-}
-
-/// What the review keys ask for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum ReviewKey {
-    Next,
-    Previous,
-    PlayPause,
-    Replay,
-    Step(i32),
-    Slower,
-    Freeze,
-    Caption,
-    Blank,
-    PauseAtHold,
-    PresenterWindow,
-    Leave,
 }
 
 impl Workspace {
@@ -237,22 +221,8 @@ impl Workspace {
     /// Review keys; everything else is ignored so nothing can pop up on the
     /// parent's screen by accident.
     pub(super) fn review_keys(&mut self, ctx: &egui::Context) {
-        let keys: Vec<ReviewKey> = ctx.input(|i| {
-            i.events
-                .iter()
-                .filter_map(|e| match e {
-                    egui::Event::Key {
-                        key,
-                        pressed: true,
-                        repeat,
-                        modifiers,
-                        ..
-                    } if !modifiers.command => review_key(*key, *repeat),
-                    _ => None,
-                })
-                .collect()
-        });
-        let held = ctx.input(|i| i.key_down(egui::Key::H));
+        let keys = ctx.input(keys::read_review);
+        let held = ctx.input(|i| keys::review_held(i, ReviewAction::PeekPresenter));
         if let Some(s) = &mut self.review.session {
             s.presenter_held = held;
         }
@@ -261,7 +231,7 @@ impl Workspace {
         }
     }
 
-    fn review_key_pressed(&mut self, key: ReviewKey, ctx: &egui::Context) {
+    fn review_key_pressed(&mut self, key: ReviewAction, ctx: &egui::Context) {
         let frame = self.transport.viewer.frame();
         let project = self.session.doc.project();
         let Some(s) = &mut self.review.session else {
@@ -278,66 +248,68 @@ impl Workspace {
             return;
         }
         let asks = match key {
-            ReviewKey::Next if item + 1 < count => return self.start_item(item + 1),
-            ReviewKey::Previous if item > 0 => return self.start_item(item - 1),
-            ReviewKey::Next | ReviewKey::Previous => Vec::new(),
-            ReviewKey::Replay => return self.start_item(item),
-            ReviewKey::PlayPause => {
+            ReviewAction::Next if item + 1 < count => return self.start_item(item + 1),
+            ReviewAction::Previous if item > 0 => return self.start_item(item - 1),
+            ReviewAction::Next | ReviewAction::Previous => Vec::new(),
+            ReviewAction::Replay => return self.start_item(item),
+            ReviewAction::PlayPause => {
                 if s.player.phase() == Phase::AtEnd {
                     return self.start_item(item);
                 }
                 s.player.play_pause(project, frame)
             }
-            ReviewKey::Step(n) => s.player.step(n),
-            ReviewKey::Slower => s.player.slower(project),
-            ReviewKey::Freeze => s.player.freeze(project),
-            ReviewKey::Caption => {
+            ReviewAction::Step(n) => s.player.step(n),
+            ReviewAction::Slower => s.player.slower(project),
+            ReviewAction::Freeze => s.player.freeze(project),
+            ReviewAction::Caption => {
                 s.caption_on = !s.caption_on;
                 Vec::new()
             }
-            ReviewKey::Blank => {
+            ReviewAction::Blank => {
                 account_time(s);
                 s.blank = !s.blank;
                 s.shown_since = (!s.blank).then(Instant::now);
                 Vec::new()
             }
-            ReviewKey::PauseAtHold => {
+            ReviewAction::PauseAtHold => {
                 s.player.pause_at_hold = !s.player.pause_at_hold;
                 Vec::new()
             }
-            ReviewKey::PresenterWindow => {
+            ReviewAction::PresenterWindow => {
                 s.presenter_window = !s.presenter_window;
                 Vec::new()
             }
-            ReviewKey::Leave => return self.leave_review(ctx),
+            ReviewAction::Leave => return self.leave_review(ctx),
+            // Held, not pressed: read in `review_keys`.
+            ReviewAction::PeekPresenter => Vec::new(),
         };
         self.carry_out(asks);
     }
 
     /// Keys for a rendered reel: one continuous picture, no items.
-    fn rendered_key_pressed(&mut self, key: ReviewKey, ctx: &egui::Context) {
+    fn rendered_key_pressed(&mut self, key: ReviewAction, ctx: &egui::Context) {
         let playing = self.transport.viewer.state().playing;
         let Some(s) = &mut self.review.session else {
             return;
         };
         let commands = match key {
-            ReviewKey::PlayPause if playing => vec![PlayerCommand::Pause],
-            ReviewKey::PlayPause => vec![PlayerCommand::Play],
-            ReviewKey::Replay => vec![PlayerCommand::SeekToFrame(0), PlayerCommand::Play],
-            ReviewKey::Step(n) => vec![PlayerCommand::Step(n)],
-            ReviewKey::Slower => {
+            ReviewAction::PlayPause if playing => vec![PlayerCommand::Pause],
+            ReviewAction::PlayPause => vec![PlayerCommand::Play],
+            ReviewAction::Replay => vec![PlayerCommand::SeekToFrame(0), PlayerCommand::Play],
+            ReviewAction::Step(n) => vec![PlayerCommand::Step(n)],
+            ReviewAction::Slower => {
                 s.player.slow = slower(s.player.slow);
                 vec![PlayerCommand::SetRate(s.player.slow)]
             }
-            ReviewKey::Blank => {
+            ReviewAction::Blank => {
                 s.blank = !s.blank;
                 Vec::new()
             }
-            ReviewKey::PresenterWindow => {
+            ReviewAction::PresenterWindow => {
                 s.presenter_window = !s.presenter_window;
                 Vec::new()
             }
-            ReviewKey::Leave => return self.leave_review(ctx),
+            ReviewAction::Leave => return self.leave_review(ctx),
             // Items, freeze frames and captions are baked into the file.
             _ => Vec::new(),
         };
@@ -408,27 +380,6 @@ impl Workspace {
     }
 }
 
-fn review_key(key: egui::Key, repeat: bool) -> Option<ReviewKey> {
-    use egui::Key;
-    Some(match key {
-        // Presentation clickers send PageDown/PageUp (some send arrows up/down).
-        Key::PageDown | Key::ArrowDown | Key::N if !repeat => ReviewKey::Next,
-        Key::PageUp | Key::ArrowUp if !repeat => ReviewKey::Previous,
-        Key::Space if !repeat => ReviewKey::PlayPause,
-        Key::R if !repeat => ReviewKey::Replay,
-        Key::ArrowRight => ReviewKey::Step(1),
-        Key::ArrowLeft => ReviewKey::Step(-1),
-        Key::S if !repeat => ReviewKey::Slower,
-        Key::F if !repeat => ReviewKey::Freeze,
-        Key::C if !repeat => ReviewKey::Caption,
-        Key::B | Key::Period if !repeat => ReviewKey::Blank,
-        Key::A if !repeat => ReviewKey::PauseAtHold,
-        Key::P if !repeat => ReviewKey::PresenterWindow,
-        Key::Escape if !repeat => ReviewKey::Leave,
-        _ => return None,
-    })
-}
-
 /// Adds the time since the current item came on screen to its total.
 fn account_time(s: &mut ReviewSession) {
     if let Some(since) = s.shown_since.take() {
@@ -438,31 +389,5 @@ fn account_time(s: &mut ReviewSession) {
             entry.2 += ms;
         }
         s.shown_since = Some(Instant::now());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use egui::Key;
-
-    #[test]
-    fn clicker_keys_move_between_items_and_only_once_per_press() {
-        assert_eq!(review_key(Key::PageDown, false), Some(ReviewKey::Next));
-        assert_eq!(review_key(Key::PageUp, false), Some(ReviewKey::Previous));
-        // A held clicker button must not race through the reel.
-        assert_eq!(review_key(Key::PageDown, true), None);
-        // Frame steps do repeat while an arrow is held.
-        assert_eq!(review_key(Key::ArrowRight, true), Some(ReviewKey::Step(1)));
-    }
-
-    #[test]
-    fn keys_that_are_not_review_keys_do_nothing() {
-        // No workspace shortcut (delete, mark, code) can act on the parent's screen.
-        for key in [Key::Delete, Key::M, Key::I, Key::O, Key::Num1, Key::Enter] {
-            assert_eq!(review_key(key, false), None, "{key:?}");
-        }
-        assert_eq!(review_key(Key::Escape, false), Some(ReviewKey::Leave));
-        assert_eq!(review_key(Key::B, false), Some(ReviewKey::Blank));
     }
 }

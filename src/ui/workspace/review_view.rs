@@ -173,12 +173,9 @@ impl Workspace {
             if s.blank { "blank" } else { "showing" }
         ));
         ui.label(
-            egui::RichText::new(
-                "PageDown/PageUp items · Space play/pause · R replay · Left/Right frame · S slower · \
-                 F freeze · C caption · B blank · A pause at freeze · P presenter window · Esc leave",
-            )
-            .small()
-            .weak(),
+            egui::RichText::new(crate::ui::keys::review_reminder())
+                .small()
+                .weak(),
         );
     }
 }
