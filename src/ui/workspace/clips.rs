@@ -3,39 +3,17 @@
 //! saving the project somewhere else. Disk and decoder work runs on
 //! short-lived threads; results come back over channels.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::Workspace;
 use crate::files::{OutputGuard, Overwrite};
 use crate::model::operations::{self, Refusal};
-use crate::model::{Clip, ClipId, Project};
+use crate::model::{Clip, ClipId};
 use crate::ui::dialogs::{Question, is_video};
-use crate::ui::jobs::{self, Job, JobError, Worker};
+use crate::ui::jobs::{self, Worker};
 
-/// Long side of the media bin's thumbnails.
-const THUMB_SIDE: u32 = 320;
 /// How deep a relink search looks under the chosen folder.
 const RELINK_DEPTH: usize = 4;
-
-pub enum Thumb {
-    Ready(egui::TextureHandle),
-    Failed(String),
-}
-
-/// The media bin: thumbnails, which clips are offline, and the clip jobs
-/// in flight.
-#[derive(Default)]
-pub(super) struct ClipBin {
-    pub thumbs: std::collections::HashMap<ClipId, Thumb>,
-    /// Thumbnail workers still running (one more per batch of added clips).
-    pub thumb_jobs: Vec<Job<(), ThumbResult>>,
-    pub offline: HashSet<ClipId>,
-    pub media_check: Option<Job<HashSet<ClipId>>>,
-    /// The clip being looked for, in which folder.
-    pub relinking: Option<(ClipId, PathBuf, Job<Option<PathBuf>>)>,
-    pub adding: Option<Job<Vec<anyhow::Result<Clip>>>>,
-}
 
 /// A dialog whose answer has not come back yet, and what it was for.
 pub enum Pending {
@@ -57,72 +35,13 @@ pub fn resolve(project_path: Option<&Path>, clip: &Clip) -> PathBuf {
     }
 }
 
-/// One clip's media-bin thumbnail, as it arrives from the worker.
-pub type ThumbResult = (
-    ClipId,
-    Result<image::RgbaImage, crate::media::probe::ProbeError>,
-);
-
-/// One worker decodes the given clips' thumbnails in turn, handing each to
-/// the media bin as it is ready: the UI never waits on a decoder.
-pub fn spawn_thumbnails<'a>(
-    ctx: &egui::Context,
-    clips: impl IntoIterator<Item = &'a Clip>,
-    project_path: Option<&Path>,
-) -> Result<Job<(), ThumbResult>, JobError> {
-    let work: Vec<_> = clips
-        .into_iter()
-        .map(|clip| (clip.id, resolve(project_path, clip), clip.media.rotation))
-        .collect();
-    jobs::spawn(ctx, "thumbnails", move |worker: &Worker<ThumbResult>| {
-        for (id, path, rotation) in work {
-            let result = crate::media::still::first_frame(&path, THUMB_SIDE, rotation);
-            if !worker.report((id, result)) {
-                return;
-            }
-        }
-    })
-}
-
-/// Finds the clips whose files are missing or no longer the same footage.
-pub fn spawn_media_check(
-    ctx: &egui::Context,
-    project_path: PathBuf,
-    project: Project,
-) -> Result<Job<HashSet<ClipId>>, JobError> {
-    jobs::spawn(ctx, "media-check", move |_: &Worker<()>| {
-        crate::store::check_media(&project_path, &project)
-            .iter()
-            .map(|p| p.clip())
-            .collect()
-    })
-}
-
 impl Workspace {
     pub(super) fn clip_path(&self, clip: &Clip) -> PathBuf {
         resolve(self.session.project_path.as_deref(), clip)
     }
 
     pub(super) fn poll_clips(&mut self, ctx: &egui::Context) {
-        let mut arrived = Vec::new();
-        self.bin
-            .thumb_jobs
-            .retain_mut(|job| job.poll(|thumb| arrived.push(thumb)).is_none());
-        for (id, result) in arrived {
-            let thumb = match result {
-                Ok(img) => {
-                    let size = [img.width() as usize, img.height() as usize];
-                    let color = egui::ColorImage::from_rgba_unmultiplied(size, img.as_raw());
-                    Thumb::Ready(ctx.load_texture(
-                        format!("clip-thumb-{id}"),
-                        color,
-                        egui::TextureOptions::LINEAR,
-                    ))
-                }
-                Err(e) => Thumb::Failed(e.to_string()),
-            };
-            self.bin.thumbs.insert(id, thumb);
-        }
+        self.bin.take_thumbnails(ctx);
         if let Some(job) = &mut self.bin.media_check
             && let Some(outcome) = job.poll_result()
         {
@@ -357,7 +276,7 @@ impl Workspace {
         let first_new = self.session.doc.project().clips.len();
         if added > 0 && self.apply(operations::add_clips(self.session.doc.project(), clips)) {
             // Only the new clips: the others' thumbnails are already here.
-            match spawn_thumbnails(
+            match super::clip_bin::spawn_thumbnails(
                 &self.ctx,
                 &self.session.doc.project().clips[first_new..],
                 self.session.project_path.as_deref(),

@@ -4,6 +4,7 @@
 //! engine as a command.
 
 mod actions;
+mod clip_bin;
 mod clips;
 mod codebooks;
 mod inspect;
@@ -29,7 +30,7 @@ use super::codebook_editor::CodebookEditor;
 use super::opening::Opened;
 use super::saving::Saver;
 use crate::model::{ClipId, Document, MomentId, Project};
-use clips::ClipBin;
+use clip_bin::ClipBin;
 use moment_panel::MomentPanel;
 use questions::Questions;
 use reels::ReelPanel;
@@ -95,12 +96,12 @@ impl Workspace {
         };
         let active_codebook = doc.project().codebooks.first().map(|b| b.id.clone());
         let thumb_jobs =
-            clips::spawn_thumbnails(ctx, &doc.project().clips, opened.project_path.as_deref())
+            clip_bin::spawn_thumbnails(ctx, &doc.project().clips, opened.project_path.as_deref())
                 .map_err(|e| log::warn!("no thumbnails: {e}"))
                 .into_iter()
                 .collect();
         let media_check = opened.project_path.clone().and_then(|path| {
-            clips::spawn_media_check(ctx, path, doc.project().clone())
+            clip_bin::spawn_media_check(ctx, path, doc.project().clone())
                 .map_err(|e| log::warn!("clips not checked: {e}"))
                 .ok()
         });

@@ -2,63 +2,60 @@
 //! jumps to the moment. Only the visible rows are laid out, so thousands
 //! of moments scroll smoothly.
 
-use super::Workspace;
-use crate::model::{ClipId, CodeRef, MomentId};
+use super::moment_panel::MomentPanel;
+use crate::model::{ClipId, CodeRef, MomentId, Project};
 
-impl Workspace {
+impl MomentPanel {
     /// The filter's matches, recomputed only when the filter or project changes.
-    fn filtered_ids(&mut self) -> &[MomentId] {
-        let revision = self.session.doc.revision();
+    fn filtered_ids(&mut self, project: &Project, revision: u64) -> &[MomentId] {
         let stale = self
-            .moments
             .filtered
             .as_ref()
-            .is_none_or(|(r, f, _)| *r != revision || *f != self.moments.filter);
+            .is_none_or(|(r, f, _)| *r != revision || *f != self.filter);
         if stale {
             let ids = self
-                .moments
                 .filter
-                .apply(self.session.doc.project())
+                .apply(project)
                 .into_iter()
                 .map(|m| m.id)
                 .collect();
-            self.moments.filtered = Some((revision, self.moments.filter.clone(), ids));
+            self.filtered = Some((revision, self.filter.clone(), ids));
         }
-        self.moments
-            .filtered
+        self.filtered
             .as_ref()
             .map(|(_, _, ids)| ids.as_slice())
             .unwrap_or(&[])
     }
 
-    pub(super) fn moment_list(&mut self, ui: &mut egui::Ui) {
+    /// The list and its filter; returns the moment clicked, to go to.
+    pub fn list(
+        &mut self,
+        ui: &mut egui::Ui,
+        project: &Project,
+        revision: u64,
+    ) -> Option<MomentId> {
         ui.heading("All moments");
         ui.horizontal(|ui| {
             let label = ui.label("Filter");
             ui.add(
-                egui::TextEdit::singleline(&mut self.moments.filter.text)
+                egui::TextEdit::singleline(&mut self.filter.text)
                     .hint_text("words in notes, captions, codes")
                     .desired_width(f32::INFINITY),
             )
             .labelled_by(label.id);
         });
-        let project = self.session.doc.project();
         ui.horizontal(|ui| {
             let clip_name = |id: Option<ClipId>| match id.and_then(|id| project.clip(id)) {
                 Some(c) => c.name.clone(),
                 None => "All clips".to_owned(),
             };
             egui::ComboBox::from_label("Clip")
-                .selected_text(clip_name(self.moments.filter.clip))
+                .selected_text(clip_name(self.filter.clip))
                 .width(140.0)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.moments.filter.clip, None, "All clips");
+                    ui.selectable_value(&mut self.filter.clip, None, "All clips");
                     for clip in &project.clips {
-                        ui.selectable_value(
-                            &mut self.moments.filter.clip,
-                            Some(clip.id),
-                            &clip.name,
-                        );
+                        ui.selectable_value(&mut self.filter.clip, Some(clip.id), &clip.name);
                     }
                 });
         });
@@ -72,22 +69,21 @@ impl Workspace {
                 None => "Any code".to_owned(),
             };
             egui::ComboBox::from_label("Code")
-                .selected_text(code_name(&self.moments.filter.code))
+                .selected_text(code_name(&self.filter.code))
                 .width(140.0)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.moments.filter.code, None, "Any code");
+                    ui.selectable_value(&mut self.filter.code, None, "Any code");
                     for book in &project.codebooks {
                         for (_, item) in book.items() {
                             let code = CodeRef::new(book.id.clone(), item.id.clone());
                             let text = format!("{} · {}", item.name, book.name);
-                            ui.selectable_value(&mut self.moments.filter.code, Some(code), text);
+                            ui.selectable_value(&mut self.filter.code, Some(code), text);
                         }
                     }
                 });
         });
-        let ids = self.filtered_ids().to_vec();
+        let ids = self.filtered_ids(project, revision).to_vec();
         ui.label(egui::RichText::new(format!("{} moment(s)", ids.len())).weak());
-        let project = self.session.doc.project();
         let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
         let mut clicked = None;
         egui::ScrollArea::vertical()
@@ -125,18 +121,13 @@ impl Workspace {
                         text.push_str(&m.caption);
                     }
                     let row = ui
-                        .add(
-                            egui::Button::selectable(self.moments.selected == Some(*id), text)
-                                .truncate(),
-                        )
+                        .add(egui::Button::selectable(self.selected == Some(*id), text).truncate())
                         .on_hover_text(format!("{} — {}", clip.name, m.note));
                     if row.clicked() {
                         clicked = Some(*id);
                     }
                 }
             });
-        if let Some(id) = clicked {
-            self.go_to_moment(id);
-        }
+        clicked
     }
 }
