@@ -3,12 +3,13 @@
 
 use super::clip_bin::BinAsk;
 use super::clips::Pending;
+use super::menu_bar::{self, MenuAsk, MenuFacts};
 use super::session::CloseAnswer;
 use super::transport::TransportAsk;
 use super::{SideTab, Workspace};
 use crate::media::engine::PlayerCommand;
 use crate::ui::dialogs::Question;
-use crate::ui::keys::{self, Action};
+use crate::ui::keys;
 use crate::ui::style;
 use crate::ui::timeline::TimelineAction;
 
@@ -116,124 +117,32 @@ impl Workspace {
 
     fn menu_bar(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
-        egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui.button("New project").clicked() {
-                    self.requests.push(super::Request::New);
-                }
-                if ui.button("Open project…").clicked() {
-                    self.ask(Question::OpenProject, Pending::OpenProject, &ctx);
-                }
-                ui.menu_button("Open recent", |ui| {
-                    if self.session.recent.is_empty() {
-                        ui.label("Nothing yet");
-                    }
-                    for path in self.session.recent.clone() {
-                        if ui.button(path.display().to_string()).clicked() {
-                            self.requests.push(super::Request::Open(path));
-                        }
-                    }
-                });
-                ui.separator();
-                if ui.button("Save").clicked() {
-                    self.save();
-                }
-                if ui.button("Save as…").clicked() {
-                    self.save_as();
-                }
-                ui.separator();
-                if ui.button("Add clips…").clicked() {
-                    self.ask(Question::AddClips, Pending::AddClips, &ctx);
-                }
-                if ui.button("Export a reel…").clicked() {
-                    // Reels are built, previewed and rendered in the Reels tab.
-                    self.side_tab = SideTab::Reels;
-                }
-                ui.separator();
-                if ui.button("Quit").clicked() {
-                    self.requests.push(super::Request::Quit);
-                }
-            });
-            ui.menu_button("Edit", |ui| {
-                let undo = self.session.doc.undo_label().map(|l| format!("Undo {l}"));
-                if ui
-                    .add_enabled(
-                        undo.is_some(),
-                        egui::Button::new(undo.unwrap_or("Undo".into())),
-                    )
-                    .clicked()
-                {
-                    self.perform(Action::Undo);
-                }
-                let redo = self.session.doc.redo_label().map(|l| format!("Redo {l}"));
-                if ui
-                    .add_enabled(
-                        redo.is_some(),
-                        egui::Button::new(redo.unwrap_or("Redo".into())),
-                    )
-                    .clicked()
-                {
-                    self.perform(Action::Redo);
-                }
-                ui.separator();
-                if ui
-                    .add_enabled(
-                        self.moments.selected.is_some(),
-                        egui::Button::new("Delete moment"),
-                    )
-                    .clicked()
-                {
-                    self.perform(Action::Delete);
-                }
-            });
-            ui.menu_button("Codebooks", |ui| {
-                if ui.button("Edit codebooks…").clicked() {
-                    self.open_codebook_editor();
-                }
-                if ui.button("Import codebook…").clicked() {
-                    self.ask(Question::ImportCodebook, Pending::ImportCodebook, &ctx);
-                }
-            });
-            ui.menu_button("View", |ui| {
-                let mut theme = ctx.options(|o| o.theme_preference);
-                for (pref, text) in [
-                    (egui::ThemePreference::System, "Follow the system"),
-                    (egui::ThemePreference::Light, "Light"),
-                    (egui::ThemePreference::Dark, "Dark"),
-                ] {
-                    if ui.radio_value(&mut theme, pref, text).clicked() {
-                        ctx.set_theme(pref);
-                    }
-                }
-            });
-            ui.menu_button("Help", |ui| {
-                if ui.button("Keyboard shortcuts (F1)").clicked() {
-                    self.show_help = true;
-                }
-            });
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let title_text = self.title();
-                if let Some(status) = self.status.as_ref().or(self.session.saver.status.as_ref()) {
-                    // One line, cut to the room the menus and the title leave
-                    // (the whole text on hover): never drawn over the menus.
-                    let font = egui::TextStyle::Body.resolve(ui.style());
-                    let title_width = ui
-                        .painter()
-                        .layout_no_wrap(title_text.clone(), font, egui::Color32::WHITE)
-                        .size()
-                        .x;
-                    let room = (ui.available_width() - title_width - 16.0).max(0.0);
-                    ui.scope(|ui| {
-                        ui.set_max_width(room);
-                        ui.add(egui::Label::new(egui::RichText::new(status).weak()).truncate());
-                    });
-                }
-                let title = ui.strong(title_text);
-                if let Some(path) = &self.session.project_path {
-                    title.on_hover_text(path.display().to_string());
-                }
-            });
-        });
+        let doc = &self.session.doc;
+        let facts = MenuFacts {
+            undo: doc.undo_label(),
+            redo: doc.redo_label(),
+            can_delete: self.moments.selected.is_some(),
+            recent: &self.session.recent,
+            status: self
+                .status
+                .as_deref()
+                .or(self.session.saver.status.as_deref()),
+            title: self.title(),
+            project_path: self.session.project_path.as_deref(),
+        };
+        let asked = menu_bar::show(ui, &facts);
+        for ask in asked {
+            match ask {
+                MenuAsk::Request(r) => self.requests.push(r),
+                MenuAsk::Key(action) => self.perform(action),
+                MenuAsk::Question(question, why) => self.ask(question, why, &ctx),
+                MenuAsk::Save => self.save(),
+                MenuAsk::SaveAs => self.save_as(),
+                MenuAsk::ReelsTab => self.side_tab = SideTab::Reels,
+                MenuAsk::EditCodebooks => self.open_codebook_editor(),
+                MenuAsk::Help => self.show_help = true,
+            }
+        }
     }
 
     fn transport(&mut self, ui: &mut egui::Ui) {

@@ -9,6 +9,7 @@ mod clips;
 mod codebooks;
 mod inspect;
 mod layout;
+mod menu_bar;
 mod moment_list;
 mod moment_panel;
 mod outputs;
