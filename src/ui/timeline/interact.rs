@@ -3,11 +3,11 @@
 
 use egui::{CursorIcon, Pos2, Response, Ui};
 
+use super::gesture::{Edge, Gesture};
 use super::index::{Span, TimelineIndex};
 use super::layout::TimelineLayout;
 use super::view::{TimelineView, boundary_at, frame_at, frame_to_x};
 use super::{TimelineAction, TimelineInput};
-use crate::model::MomentId;
 
 /// How close (points) the pointer must be to a span's edge to grab it.
 const EDGE_GRAB: f32 = 4.0;
@@ -15,42 +15,6 @@ const EDGE_GRAB: f32 = 4.0;
 const MIN_TRIM_WIDTH: f32 = 6.0;
 /// Half the width of the diamond a point moment is drawn as.
 pub(super) const POINT_HALF: f32 = 5.0;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Edge {
-    Start,
-    End,
-}
-
-/// The drag in progress.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Gesture {
-    #[default]
-    None,
-    Scrub {
-        last: Option<u32>,
-    },
-    Trim {
-        moment: MomentId,
-        edge: Edge,
-        original: (u32, u32),
-        /// The preview: where the edges are now.
-        start: u32,
-        end: u32,
-    },
-}
-
-impl Gesture {
-    /// The trimmed moment and its previewed span, while trimming.
-    pub fn trimming(&self) -> Option<(MomentId, u32, u32)> {
-        match *self {
-            Gesture::Trim {
-                moment, start, end, ..
-            } => Some((moment, start, end)),
-            _ => None,
-        }
-    }
-}
 
 /// What is under the pointer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

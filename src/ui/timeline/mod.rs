@@ -5,6 +5,7 @@
 //! numbers and answers with `TimelineAction`s. The workspace turns those
 //! into engine commands and edits, so the timeline never touches either.
 
+mod gesture;
 mod index;
 mod interact;
 mod lanes;
@@ -14,8 +15,9 @@ mod paint;
 mod ruler;
 mod view;
 
+pub use gesture::Edge;
 pub use index::{Lane, NEUTRAL, OTHER_CODES, Span, TimelineIndex, UNCODED};
-pub use interact::{Edge, Hit, hit};
+pub use interact::{Hit, hit};
 pub use layout::{LANE_HEIGHT, NAME_WIDTH, TimelineLayout, desired_height};
 pub use ruler::tick_steps;
 pub use view::{MAX_POINTS_PER_FRAME, TimelineView, boundary_at, frame_at, frame_to_x, x_to_frame};
@@ -88,7 +90,7 @@ pub fn show(
 
     let mut actions = Vec::new();
     interact::wheel(ui, &response, view, &layout, input.frames);
-    if input.follow_playhead && view.gesture == interact::Gesture::None {
+    if input.follow_playhead && view.gesture == gesture::Gesture::None {
         view.follow(input.playhead, input.frames, width);
     }
     interact::pointer(ui, &response, view, &layout, input, &mut actions);

@@ -5,7 +5,7 @@
 
 use egui::Rect;
 
-use super::interact::Gesture;
+use super::gesture::Gesture;
 
 /// Closest zoom: this many points per frame, enough to grab one frame.
 pub const MAX_POINTS_PER_FRAME: f64 = 16.0;

@@ -10,10 +10,16 @@ use crate::model::{Clip, ClipId, ConsentUse, Project};
 use crate::ui::jobs::{self, Job, JobError, Worker};
 use crate::ui::style;
 
-use super::clips::resolve;
-
 /// Long side of the media bin's thumbnails.
 const THUMB_SIDE: u32 = 320;
+
+/// Where a clip's file is, for a saved project or a clip opened on its own.
+pub fn resolve(project_path: Option<&Path>, clip: &Clip) -> PathBuf {
+    match project_path {
+        Some(p) => crate::store::clip_path(p, clip),
+        None => PathBuf::from(&clip.path),
+    }
+}
 
 /// What the person asked of the media bin.
 pub(super) enum BinAsk {

@@ -3,9 +3,10 @@
 //! saving the project somewhere else. Disk and decoder work runs on
 //! short-lived threads; results come back over channels.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::Workspace;
+use super::clip_bin::resolve;
 use crate::files::{OutputGuard, Overwrite};
 use crate::model::operations::{self, Refusal};
 use crate::model::{Clip, ClipId};
@@ -25,14 +26,6 @@ pub enum Pending {
     ExportCodebook(String),
     RenderReel(crate::model::ReelId),
     SaveStill { clip: ClipId, frame: u32 },
-}
-
-/// Where a clip's file is, for a saved project or a clip opened on its own.
-pub fn resolve(project_path: Option<&Path>, clip: &Clip) -> PathBuf {
-    match project_path {
-        Some(p) => crate::store::clip_path(p, clip),
-        None => PathBuf::from(&clip.path),
-    }
 }
 
 impl Workspace {
