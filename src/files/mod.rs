@@ -7,11 +7,11 @@
 //! Knows the file system only: which files a project protects is said by
 //! `store::output_guard`.
 
-pub mod atomic;
-pub mod guard;
-pub mod input;
+pub(crate) mod atomic;
+pub(crate) mod guard;
+pub(crate) mod input;
 pub mod interrupt;
-pub mod ledger;
+pub(crate) mod ledger;
 pub mod log;
 mod private;
 

@@ -5,11 +5,11 @@
 //! is byte-for-byte reproducible (single-threaded libx264, bit-exact muxing).
 //! `bench` makes a large clip of the same scene for the engine benchmark.
 
-pub mod project;
+pub(crate) mod project;
 mod raster;
-pub mod scene;
-pub mod script;
-pub mod voice;
+pub(crate) mod scene;
+pub(crate) mod script;
+pub(crate) mod voice;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -15,15 +15,15 @@
 //!   both share one initialisation and one error type.
 //! - [`error`]: the layer's one error type, [`MediaError`].
 
-pub mod decode;
-pub mod error;
-pub mod init;
-pub mod input;
-pub mod packets;
-pub mod rotation;
-pub mod seek;
-pub mod time;
-pub mod writer;
+pub(crate) mod decode;
+pub(crate) mod error;
+pub(crate) mod init;
+pub(crate) mod input;
+pub(crate) mod packets;
+pub(crate) mod rotation;
+pub(crate) mod seek;
+pub(crate) mod time;
+pub(crate) mod writer;
 
 pub use decode::{Threads, frame_timestamp, with_channel_layout};
 pub use error::MediaError;

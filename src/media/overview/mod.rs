@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::media::ffmpeg::{Input, MediaError};
 use crate::model::{Fingerprint, FrameRate};
 
-pub use cache::{OverviewCache, default_cache_dir};
+pub use cache::OverviewCache;
 pub use thumbs::{THUMB_LONG_SIDE, compute_filmstrip};
 pub use waveform::{BUCKETS_PER_SECOND, compute_waveform};
 pub use worker::OverviewWorker;

@@ -14,11 +14,9 @@ mod paint;
 mod ruler;
 mod view;
 
-pub use index::{Lane, NEUTRAL, OTHER_CODES, Span, TimelineIndex, UNCODED};
-pub use interact::{Edge, Hit, hit};
-pub use layout::{LANE_HEIGHT, NAME_WIDTH, TimelineLayout, desired_height};
-pub use ruler::tick_steps;
-pub use view::{MAX_POINTS_PER_FRAME, TimelineView, boundary_at, frame_at, frame_to_x, x_to_frame};
+pub use index::TimelineIndex;
+pub use layout::{NAME_WIDTH, TimelineLayout, desired_height};
+pub use view::{MAX_POINTS_PER_FRAME, TimelineView, frame_to_x};
 
 use crate::model::{FrameRate, MomentId};
 
