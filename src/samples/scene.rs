@@ -402,6 +402,7 @@ impl Scene {
 }
 
 /// Convenience for tests and previews: one rendered frame.
+#[cfg(test)]
 pub fn render_once(setting: Setting, width: u32, height: u32, pose: &Pose) -> RgbaImage {
     let scene = Scene::new(setting, width, height);
     let mut out = RgbaImage::new(width, height);

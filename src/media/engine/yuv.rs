@@ -7,6 +7,7 @@ use yuvutils_rs::{YuvPlanarImage, YuvRange, YuvStandardMatrix, yuv420_to_rgba};
 use super::cache::CachedFrame;
 
 /// Converts a packed I420 frame to tightly packed RGBA (alpha 255).
+#[cfg(test)]
 pub fn i420_to_rgba(f: &CachedFrame) -> Vec<u8> {
     let mut out = Vec::new();
     i420_to_rgba_into(f, &mut out);
