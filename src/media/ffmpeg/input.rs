@@ -66,10 +66,6 @@ impl Input {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The video stream FFmpeg ranks best, if any.
     pub fn video(&self) -> Option<StreamInfo> {
         self.best(media::Type::Video)
