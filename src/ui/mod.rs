@@ -18,7 +18,6 @@ mod workspace;
 
 pub use app::{AppOptions, AttuneApp};
 pub use dialogs::Dialogs;
-pub use opening::{Opened, open_path};
 pub use workspace::Workspace;
 
 use std::path::PathBuf;

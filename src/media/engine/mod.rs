@@ -33,11 +33,11 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-pub use cache::{CachedFrame, DEFAULT_CACHE_BYTES, FrameCache};
+pub(crate) use cache::FrameCache;
+pub use cache::{CachedFrame, DEFAULT_CACHE_BYTES};
 pub use commands::PlayerCommand;
 pub use error::EngineError;
 pub use state::{CacheStats, PlaybackStats, PlayerState, VideoFrame};
-pub use thread::fit;
 
 use state::{Shared, lock};
 use stop::StoppableThread;

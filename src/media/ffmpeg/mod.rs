@@ -25,9 +25,9 @@ pub(crate) mod seek;
 pub(crate) mod time;
 pub(crate) mod writer;
 
-pub use decode::{Threads, frame_timestamp, with_channel_layout};
+pub(crate) use decode::{Threads, frame_timestamp, with_channel_layout};
 pub use error::MediaError;
 pub use init::init;
-pub use input::{Input, StreamInfo};
-pub use time::{Timing, ts_to_ns, ts_to_us};
+pub(crate) use input::{Input, StreamInfo};
+pub(crate) use time::{Timing, ts_to_ns, ts_to_us};
 pub use writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};
