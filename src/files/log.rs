@@ -107,7 +107,7 @@ pub(crate) struct FileLogger {
 
 impl FileLogger {
     /// Starts the `attune-log` thread writing to `file`.
-    pub fn start(file: LogFile, filter: Filter) -> std::io::Result<Self> {
+    pub(crate) fn start(file: LogFile, filter: Filter) -> std::io::Result<Self> {
         let (lines, queue) = bounded(QUEUE);
         let dropped = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&dropped);
@@ -123,7 +123,7 @@ impl FileLogger {
 
     /// Lines dropped so far (queue full or write failed).
     #[cfg(test)]
-    pub fn dropped(&self) -> u64 {
+    pub(crate) fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
 }

@@ -6,7 +6,7 @@ use egui::{Key, Modifiers};
 
 /// What a key press asks for. The workspace carries these out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     PlayPause,
     /// L: play forward, faster on each further press (1×, 1.5×, 2×).
     ShuttleForward,
@@ -36,7 +36,7 @@ pub enum Action {
 }
 
 /// Rows of the help overlay: keys, then what they do.
-pub const HELP: &[(&str, &str)] = &[
+pub(crate) const HELP: &[(&str, &str)] = &[
     ("Space", "Play or pause"),
     ("L", "Play forward; press again for 1.5× and 2×"),
     ("K", "Pause"),
@@ -62,7 +62,7 @@ pub const HELP: &[(&str, &str)] = &[
 /// Reads this frame's key presses. When a text field has the keyboard, only
 /// Ctrl+S, F1 and Esc apply: typing a caption never moves the playhead, and
 /// Ctrl+Z there undoes typing, not the last project change.
-pub fn read(input: &egui::InputState, typing: bool) -> Vec<Action> {
+pub(crate) fn read(input: &egui::InputState, typing: bool) -> Vec<Action> {
     let mut actions = Vec::new();
     for event in &input.events {
         let egui::Event::Key {
@@ -151,7 +151,7 @@ fn digit(key: Key) -> Option<char> {
 }
 
 /// The next rate for repeated L presses.
-pub fn next_shuttle_rate(playing: bool, rate: f64) -> f64 {
+pub(crate) fn next_shuttle_rate(playing: bool, rate: f64) -> f64 {
     if !playing || rate < 1.0 - 1e-6 {
         1.0
     } else if rate < 1.5 - 1e-6 {

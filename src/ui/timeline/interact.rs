@@ -17,14 +17,14 @@ const MIN_TRIM_WIDTH: f32 = 6.0;
 pub(super) const POINT_HALF: f32 = 5.0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Edge {
+pub(super) enum Edge {
     Start,
     End,
 }
 
 /// The drag in progress.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Gesture {
+pub(super) enum Gesture {
     #[default]
     None,
     Scrub {
@@ -42,7 +42,7 @@ pub enum Gesture {
 
 impl Gesture {
     /// The trimmed moment and its previewed span, while trimming.
-    pub fn trimming(&self) -> Option<(MomentId, u32, u32)> {
+    pub(super) fn trimming(&self) -> Option<(MomentId, u32, u32)> {
         match *self {
             Gesture::Trim {
                 moment, start, end, ..
@@ -54,7 +54,7 @@ impl Gesture {
 
 /// What is under the pointer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Hit {
+pub(super) enum Hit {
     Nothing,
     Moment(Span),
     Edge(Span, Edge),
@@ -62,7 +62,7 @@ pub enum Hit {
 
 /// Hit testing against what is drawn: edges beat bodies, and among equals
 /// the later span wins because it is drawn on top.
-pub fn hit(
+pub(super) fn hit(
     view: &TimelineView,
     layout: &TimelineLayout,
     index: &TimelineIndex,
@@ -117,7 +117,7 @@ pub fn hit(
 
 /// Ctrl+wheel or the plain wheel zooms around the pointer; Shift+wheel or
 /// a sideways wheel pans. Only while the pointer is over the timeline.
-pub fn wheel(
+pub(super) fn wheel(
     ui: &Ui,
     response: &Response,
     view: &mut TimelineView,
@@ -142,7 +142,7 @@ pub fn wheel(
 }
 
 /// Clicks and drags, turned into actions.
-pub fn pointer(
+pub(super) fn pointer(
     ui: &Ui,
     response: &Response,
     view: &mut TimelineView,

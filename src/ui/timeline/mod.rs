@@ -15,8 +15,10 @@ mod ruler;
 mod view;
 
 pub use index::TimelineIndex;
-pub use layout::{NAME_WIDTH, TimelineLayout, desired_height};
-pub use view::{MAX_POINTS_PER_FRAME, TimelineView, frame_to_x};
+pub use layout::TimelineLayout;
+pub(crate) use layout::{NAME_WIDTH, desired_height};
+pub(crate) use view::MAX_POINTS_PER_FRAME;
+pub use view::{TimelineView, frame_to_x};
 
 use crate::model::{FrameRate, MomentId};
 
