@@ -12,5 +12,6 @@ pub mod media;
 pub mod model;
 pub mod samples;
 pub mod store;
-pub mod tools;
+pub mod testing;
+pub(crate) mod tools;
 pub mod ui;

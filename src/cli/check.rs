@@ -11,7 +11,7 @@ pub struct CheckArgs {
 /// Loads and validates the project, then looks at every clip on disk.
 /// Exit 0 only when the project loads and all its media are present and
 /// unchanged; otherwise each problem gets a line and the exit code is 1.
-pub fn run(args: &CheckArgs) -> anyhow::Result<i32> {
+pub(super) fn run(args: &CheckArgs) -> anyhow::Result<i32> {
     let loaded = store::load(&args.project)?;
     let project = &loaded.project;
     let problems = store::check_media(&args.project, project);

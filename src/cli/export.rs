@@ -62,7 +62,7 @@ struct JsonSummary {
 }
 
 /// Finds a reel by exact name, then by numeric id.
-pub fn find_reel<'a>(project: &'a Project, wanted: &str) -> anyhow::Result<&'a Reel> {
+pub(super) fn find_reel<'a>(project: &'a Project, wanted: &str) -> anyhow::Result<&'a Reel> {
     project
         .reels
         .iter()
@@ -88,7 +88,7 @@ pub fn find_reel<'a>(project: &'a Project, wanted: &str) -> anyhow::Result<&'a R
         })
 }
 
-pub fn run(args: &ExportArgs) -> anyhow::Result<i32> {
+pub(super) fn run(args: &ExportArgs) -> anyhow::Result<i32> {
     let loaded = store::load(&args.project)?;
     let project = &loaded.project;
     let reel = find_reel(project, &args.reel)?;

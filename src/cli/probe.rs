@@ -13,7 +13,7 @@ pub struct ProbeArgs {
     pub json: bool,
 }
 
-pub fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
+pub(super) fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
     let report = probe(&args.file)?;
     if args.json {
         println!(

@@ -23,7 +23,7 @@ pub struct StillsArgs {
     pub force: bool,
 }
 
-pub fn run(args: &StillsArgs) -> anyhow::Result<i32> {
+pub(super) fn run(args: &StillsArgs) -> anyhow::Result<i32> {
     let loaded = store::load(&args.project)?;
     let project = &loaded.project;
     let reel = super::export::find_reel(project, &args.reel)?;

@@ -34,7 +34,7 @@ pub struct ConsentError {
     pub missing: Vec<MissingConsent>,
 }
 
-pub fn use_name(used_for: ConsentUse) -> &'static str {
+pub(crate) fn use_name(used_for: ConsentUse) -> &'static str {
     match used_for {
         ConsentUse::Therapy => "therapy",
         ConsentUse::Supervision => "supervision",

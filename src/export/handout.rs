@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use chrono::NaiveDate;
 
-pub struct Entry {
+pub(crate) struct Entry {
     pub png: Vec<u8>,
     pub caption: String,
 }
@@ -32,7 +32,7 @@ figcaption { font-size: 12.5pt; line-height: 1.4; padding: 3mm 1mm 1mm; text-ali
 @media print { body { background: #fff; padding: 0; } figure { box-shadow: none; border: 0.3mm solid #eadccd; } }";
 
 /// The handout page.
-pub fn html(title: Option<&str>, date: NaiveDate, entries: &[Entry]) -> String {
+pub(crate) fn html(title: Option<&str>, date: NaiveDate, entries: &[Entry]) -> String {
     let title = escape(title.unwrap_or("Moments together"));
     let mut figures = String::new();
     for (i, e) in entries.iter().enumerate() {

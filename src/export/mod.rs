@@ -1,16 +1,16 @@
 //! Writing video: the reel plan, consent gating, the renderer, WebVTT sidecars,
 //! and stills with a printable handout.
 
-pub mod consent;
-pub mod handout;
-pub mod picture;
-pub mod plan;
-pub mod render;
-pub mod source;
-pub mod stills;
-pub mod text;
-pub mod vtt;
-pub mod yuv;
+pub(crate) mod consent;
+pub(crate) mod handout;
+pub(crate) mod picture;
+pub(crate) mod plan;
+pub(crate) mod render;
+pub(crate) mod source;
+pub(crate) mod stills;
+pub(crate) mod text;
+pub(crate) mod vtt;
+pub(crate) mod yuv;
 
 use std::path::PathBuf;
 

@@ -37,7 +37,7 @@ pub fn placement(src_w: u32, src_h: u32, out_w: u32, out_h: u32) -> Placement {
 }
 
 /// Scales decoded frames of one source into the output canvas (YUV 4:2:0).
-pub struct Fitter {
+pub(crate) struct Fitter {
     rotation: u16,
     out_w: u32,
     out_h: u32,
@@ -48,7 +48,7 @@ pub struct Fitter {
 }
 
 impl Fitter {
-    pub fn new(rotation: u16, out_w: u32, out_h: u32) -> Self {
+    pub(crate) fn new(rotation: u16, out_w: u32, out_h: u32) -> Self {
         Self {
             rotation,
             out_w,
@@ -71,7 +71,7 @@ impl Fitter {
 
     /// Draws `decoded` into `canvas` (a YUV420P frame of the output size).
     /// Only the picture area is written; the caller keeps the bars black.
-    pub fn fit(
+    pub(crate) fn fit(
         &mut self,
         decoded: &frame::Video,
         canvas: &mut frame::Video,

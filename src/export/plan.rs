@@ -13,11 +13,11 @@
 use crate::model::{ClipId, MomentId, Project, Reel};
 
 /// Output rates and heights the renderer offers.
-pub const HEIGHTS: [u32; 2] = [720, 1080];
-pub const FRAME_RATES: [u32; 2] = [25, 30];
+pub(crate) const HEIGHTS: [u32; 2] = [720, 1080];
+pub(crate) const FRAME_RATES: [u32; 2] = [25, 30];
 /// Audio is always written at this rate, so every output frame carries a
 /// whole number of samples at 25 and 30 fps.
-pub const AUDIO_RATE: u32 = 48_000;
+pub(crate) const AUDIO_RATE: u32 = 48_000;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OutputSettings {

@@ -43,7 +43,7 @@ pub enum SourceError {
 }
 
 /// An open clip: container, video decoder and the facts to index frames.
-pub struct Source {
+pub(crate) struct Source {
     pub clip: String,
     pub path: PathBuf,
     input: Input,
@@ -54,14 +54,14 @@ pub struct Source {
 }
 
 /// What the per-frame callback asks for next.
-pub enum Flow {
+pub(crate) enum Flow {
     Continue,
     Stop,
 }
 
 impl Source {
     /// Opens a clip for decoding with `threads` decoder threads (0 = auto).
-    pub fn open(
+    pub(crate) fn open(
         clip: &str,
         path: &Path,
         rate: (u32, u32),
@@ -112,7 +112,7 @@ impl Source {
     /// Decodes frames `first..=last`, calling `each(index, frame)` for each
     /// in order. Frames before `first` are decoded (from the keyframe) but
     /// not passed on.
-    pub fn decode_range(
+    pub(crate) fn decode_range(
         &mut self,
         first: u32,
         last: u32,
@@ -222,7 +222,7 @@ impl Source {
 
 /// Reads `samples` stereo samples at [`AUDIO_RATE`] from the clip's audio,
 /// starting at video frame `first`'s time. `None` when the clip has no audio.
-pub fn read_audio(
+pub(crate) fn read_audio(
     source: &Source,
     first: u32,
     samples: usize,

@@ -131,7 +131,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 /// Decodes exactly source frame `frame` at full resolution, turned upright.
-pub fn decode_still(
+pub(crate) fn decode_still(
     source: &mut Source,
     frame: u32,
     rotation: u16,

@@ -103,7 +103,7 @@ pub fn caption_overlay(text: &str, width: u32, height: u32) -> Result<Option<Ove
 
 /// A full-frame title card: the title large, the subtitle below it, both
 /// above the caption band's area.
-pub fn title_card(
+pub(crate) fn title_card(
     title: &str,
     subtitle: &str,
     width: u32,

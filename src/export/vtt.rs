@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::plan::ReelPlan;
 
 /// `HH:MM:SS.mmm` for output frame `frame`.
-pub fn timestamp(frame: u32, fps: u32) -> String {
+pub(crate) fn timestamp(frame: u32, fps: u32) -> String {
     let ms = (u64::from(frame) * 1000 + u64::from(fps) / 2) / u64::from(fps.max(1));
     format!(
         "{:02}:{:02}:{:02}.{:03}",
@@ -30,7 +30,7 @@ fn cue_text(text: &str) -> String {
 }
 
 /// The captions file: one cue per item that has a caption.
-pub fn captions(plan: &ReelPlan) -> String {
+pub(crate) fn captions(plan: &ReelPlan) -> String {
     let fps = plan.settings.fps;
     let mut out = String::from("WEBVTT\n");
     for item in plan.items.iter().filter(|i| !i.caption.is_empty()) {
@@ -47,7 +47,7 @@ pub fn captions(plan: &ReelPlan) -> String {
 
 /// The chapters file: the title card, then "Moment N" per item. No clip or
 /// file names: chapters show in players' menus.
-pub fn chapters(plan: &ReelPlan) -> String {
+pub(crate) fn chapters(plan: &ReelPlan) -> String {
     let fps = plan.settings.fps;
     let mut out = String::from("WEBVTT\n");
     if plan.title_frames() > 0 {
@@ -69,7 +69,7 @@ pub fn chapters(plan: &ReelPlan) -> String {
 }
 
 /// `OUT.vtt` and `OUT.chapters.vtt` beside `OUT.mp4`.
-pub fn sidecar_paths(mp4: &Path) -> (PathBuf, PathBuf) {
+pub(crate) fn sidecar_paths(mp4: &Path) -> (PathBuf, PathBuf) {
     (
         mp4.with_extension("vtt"),
         mp4.with_extension("chapters.vtt"),

@@ -12,17 +12,17 @@ use image::RgbaImage;
 use super::text::Overlay;
 
 /// Limited-range black.
-pub const BLACK: [u8; 3] = [16, 128, 128];
+pub(crate) const BLACK: [u8; 3] = [16, 128, 128];
 
 /// A black YUV 4:2:0 frame.
-pub fn black_frame(width: u32, height: u32) -> frame::Video {
+pub(crate) fn black_frame(width: u32, height: u32) -> frame::Video {
     let mut f = frame::Video::new(Pixel::YUV420P, width, height);
     fill_rows(&mut f, 0, height);
     f
 }
 
 /// Paints luma rows `from..to` (even bounds) black across the width.
-pub fn fill_rows(f: &mut frame::Video, from: u32, to: u32) {
+pub(crate) fn fill_rows(f: &mut frame::Video, from: u32, to: u32) {
     for (plane, value) in BLACK.iter().enumerate() {
         let (a, b) = if plane == 0 {
             (from as usize, to as usize)
@@ -37,7 +37,7 @@ pub fn fill_rows(f: &mut frame::Video, from: u32, to: u32) {
 }
 
 /// Converts an RGBA picture (a title card) to a YUV frame, once.
-pub fn from_rgba(img: &RgbaImage) -> Result<frame::Video, ffmpeg::Error> {
+pub(crate) fn from_rgba(img: &RgbaImage) -> Result<frame::Video, ffmpeg::Error> {
     let (w, h) = img.dimensions();
     let mut rgba = frame::Video::new(Pixel::RGBA, w, h);
     let stride = rgba.stride(0);
@@ -62,7 +62,7 @@ pub fn from_rgba(img: &RgbaImage) -> Result<frame::Video, ffmpeg::Error> {
 /// A caption band ready to blend into YUV: per luma pixel the premultiplied
 /// luma to add and the share of the picture to keep; per chroma pixel the
 /// band's opacity (captions are grey, so chroma only fades to neutral).
-pub struct YuvOverlay {
+pub(crate) struct YuvOverlay {
     pub y: u32,
     pub width: u32,
     pub height: u32,
@@ -73,7 +73,7 @@ pub struct YuvOverlay {
 
 impl YuvOverlay {
     /// `o.y` and `o.height` must be even (caption bands are).
-    pub fn new(o: &Overlay) -> Self {
+    pub(crate) fn new(o: &Overlay) -> Self {
         let (w, h) = (o.width as usize, o.height as usize);
         let mut luma_add = Vec::with_capacity(w * h);
         let mut luma_keep = Vec::with_capacity(w * h);
@@ -115,7 +115,7 @@ impl YuvOverlay {
         }
     }
 
-    pub fn blend_onto(&self, f: &mut frame::Video) {
+    pub(crate) fn blend_onto(&self, f: &mut frame::Video) {
         let w = self.width as usize;
         let stride = f.stride(0);
         let data = f.data_mut(0);

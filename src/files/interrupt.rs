@@ -60,12 +60,12 @@ fn registry() -> MutexGuard<'static, Registry> {
 /// The process is being stopped by a signal; nothing new may be written.
 #[derive(Debug, Clone, Copy, thiserror::Error)]
 #[error("stopped by a signal")]
-pub struct Interrupted;
+pub(crate) struct Interrupted;
 
 /// Keeps a path registered for removal on a signal; dropping it unregisters
 /// the path (it does not remove the file: its owner does that).
 #[derive(Debug)]
-pub struct Registration(u64);
+pub(crate) struct Registration(u64);
 
 impl Drop for Registration {
     fn drop(&mut self) {
@@ -89,7 +89,7 @@ fn identity(_meta: &std::fs::Metadata) -> Option<(u64, u64)> {
 /// created after the clean-up, and nothing created goes unregistered).
 /// `shared` says the name is not ours alone (a lock): then only the file
 /// made here is ever removed, not one another process put there later.
-pub fn create_registered(
+pub(crate) fn create_registered(
     path: &Path,
     shared: bool,
     create: impl FnOnce(&Path) -> std::io::Result<File>,
@@ -112,7 +112,7 @@ pub fn create_registered(
 }
 
 /// Registers a name only this process uses (a staging file) for removal.
-pub fn register(path: &Path) -> Result<Registration, Interrupted> {
+pub(crate) fn register(path: &Path) -> Result<Registration, Interrupted> {
     let mut reg = registry();
     if reg.closed {
         return Err(Interrupted);
@@ -138,7 +138,7 @@ pub(crate) fn while_not_interrupted<T>(
 }
 
 /// The cancel flag a long job should poll; set when a signal arrives.
-pub fn cancel_flag() -> &'static AtomicBool {
+pub(crate) fn cancel_flag() -> &'static AtomicBool {
     &CANCEL
 }
 
@@ -213,7 +213,7 @@ fn log_line(signal: i32, removed: usize) {
 /// [`exit_for`] from the main thread); if nobody has exited within `grace`,
 /// the handler removes every registered file and exits itself. The command
 /// line passes a zero grace: there is nothing to save.
-pub fn install(grace: Duration, wake: Box<dyn Fn() + Send>) -> std::io::Result<()> {
+pub(crate) fn install(grace: Duration, wake: Box<dyn Fn() + Send>) -> std::io::Result<()> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     // One handler per process: two would race to exit.
     static INSTALLED: AtomicBool = AtomicBool::new(false);

@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// `$XDG_STATE_HOME/attune` (or `~/.local/state/attune`).
-pub fn state_dir() -> Option<PathBuf> {
+pub(crate) fn state_dir() -> Option<PathBuf> {
     Some(super::xdg_dir("XDG_STATE_HOME", ".local/state")?.join("attune"))
 }
 
@@ -51,7 +51,7 @@ fn stamp(file: &Path) -> Option<String> {
 
 /// Notes that Attune has just written `file`. Best effort: without a state
 /// folder the next overwrite simply needs the user's confirmation.
-pub fn record(file: &Path) {
+pub(crate) fn record(file: &Path) {
     let (Some(entry), Some(stamp)) = (entry_path(file), stamp(file)) else {
         return;
     };
@@ -84,7 +84,7 @@ pub fn record(file: &Path) {
 }
 
 /// Whether `file` is exactly as Attune last wrote it.
-pub fn wrote(file: &Path) -> bool {
+pub(crate) fn wrote(file: &Path) -> bool {
     let (Some(entry), Some(stamp)) = (entry_path(file), stamp(file)) else {
         return false;
     };

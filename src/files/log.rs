@@ -14,8 +14,8 @@
 mod file;
 mod filter;
 
-pub use file::{FILE_NAME, KEEP, LogFile, MAX_BYTES};
-pub use filter::{BadLevel, DEFAULT_LEVEL, Filter};
+pub(crate) use file::{FILE_NAME, KEEP, LogFile, MAX_BYTES};
+pub(crate) use filter::Filter;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -53,7 +53,7 @@ pub enum LogError {
 
 /// `$XDG_STATE_HOME/attune` (or `~/.local/state/attune`), where the log
 /// lives beside the ledger.
-pub fn log_dir() -> Option<PathBuf> {
+pub(crate) fn log_dir() -> Option<PathBuf> {
     super::ledger::state_dir()
 }
 
@@ -76,7 +76,7 @@ pub fn install() -> Result<PathBuf, LogError> {
 }
 
 /// Installs the file logger writing into `dir` with `filter`.
-pub fn install_in(dir: &Path, filter: Filter) -> Result<PathBuf, LogError> {
+pub(crate) fn install_in(dir: &Path, filter: Filter) -> Result<PathBuf, LogError> {
     let file = LogFile::open(dir, MAX_BYTES, KEEP).map_err(|source| LogError::Open {
         path: dir.join(FILE_NAME),
         source,
@@ -99,7 +99,7 @@ enum Message {
     Flushed(Sender<()>),
 }
 
-pub struct FileLogger {
+pub(crate) struct FileLogger {
     filter: Filter,
     lines: Sender<Message>,
     dropped: Arc<AtomicU64>,
@@ -107,7 +107,7 @@ pub struct FileLogger {
 
 impl FileLogger {
     /// Starts the `attune-log` thread writing to `file`.
-    pub fn start(file: LogFile, filter: Filter) -> std::io::Result<Self> {
+    pub(crate) fn start(file: LogFile, filter: Filter) -> std::io::Result<Self> {
         let (lines, queue) = bounded(QUEUE);
         let dropped = Arc::new(AtomicU64::new(0));
         let counter = Arc::clone(&dropped);
@@ -122,7 +122,8 @@ impl FileLogger {
     }
 
     /// Lines dropped so far (queue full or write failed).
-    pub fn dropped(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
 }
@@ -185,7 +186,7 @@ fn timestamp(now: chrono::DateTime<chrono::Utc>) -> impl std::fmt::Display {
 
 /// One line, whatever the message holds: line breaks and other control
 /// characters become spaces, so a message cannot forge a line.
-pub fn format_line(now: chrono::DateTime<chrono::Utc>, record: &::log::Record) -> String {
+pub(crate) fn format_line(now: chrono::DateTime<chrono::Utc>, record: &::log::Record) -> String {
     let mut message = String::new();
     if write!(message, "{}", record.args()).is_err() {
         message = "(a message that could not be formatted)".into();
@@ -206,7 +207,7 @@ pub fn format_line(now: chrono::DateTime<chrono::Utc>, record: &::log::Record) -
 /// hash of its path keyed by a secret that lives only in this process, so
 /// lines about one project can be told apart but no path can be guessed
 /// from a log.
-pub fn path_tag(path: &Path) -> String {
+pub(crate) fn path_tag(path: &Path) -> String {
     static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
     let key = KEY.get_or_init(|| {
         let mut seed = blake3::Hasher::new();
@@ -227,7 +228,7 @@ pub fn path_tag(path: &Path) -> String {
 /// codes): the leading variant names of its `Debug` form, e.g.
 /// `Input(Missing { path: … })` gives `Input/Missing`. Only identifiers are
 /// kept, and a string or path in the form ends the kind.
-pub fn kind_of(error: &dyn std::fmt::Debug) -> String {
+pub(crate) fn kind_of(error: &dyn std::fmt::Debug) -> String {
     let text = format!("{error:?}");
     let mut kind = String::new();
     let mut rest = text.as_str();

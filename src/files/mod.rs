@@ -7,11 +7,11 @@
 //! Knows the file system only: which files a project protects is said by
 //! `store::output_guard`.
 
-pub mod atomic;
-pub mod guard;
-pub mod input;
+pub(crate) mod atomic;
+pub(crate) mod guard;
+pub(crate) mod input;
 pub mod interrupt;
-pub mod ledger;
+pub(crate) mod ledger;
 pub mod log;
 mod private;
 
@@ -21,7 +21,7 @@ pub use input::{InputError, MAX_PROJECT_BYTES, open_regular, read_capped, requir
 
 /// An XDG base folder: `$VAR` if absolute (the spec says relative values are
 /// ignored), else `~/fallback`; `None` when neither is known.
-pub fn xdg_dir(var: &str, fallback: &str) -> Option<std::path::PathBuf> {
+pub(crate) fn xdg_dir(var: &str, fallback: &str) -> Option<std::path::PathBuf> {
     use std::path::PathBuf;
     std::env::var_os(var)
         .map(PathBuf::from)

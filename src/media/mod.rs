@@ -6,6 +6,6 @@
 
 pub mod engine;
 pub mod ffmpeg;
-pub mod overview;
+pub(crate) mod overview;
 pub mod probe;
 pub mod still;

@@ -31,7 +31,7 @@ pub const MAX_ITEMS: usize = 10_000;
 pub const ROTATIONS: [u16; 4] = [0, 90, 180, 270];
 
 /// `text` cut to at most `limit` characters (for names taken from files).
-pub fn shortened(text: &str, limit: usize) -> String {
+pub(crate) fn shortened(text: &str, limit: usize) -> String {
     text.chars().take(limit).collect()
 }
 

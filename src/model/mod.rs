@@ -1,22 +1,22 @@
 //! The project model: what a clinician's project holds and the only way to
 //! change it. Knows nothing of media decoding, files or the UI.
 
-pub mod clip;
-pub mod codebook;
-pub mod consent;
-pub mod edit;
-pub mod error;
-pub mod filter;
-pub mod history;
-pub mod ids;
+pub(crate) mod clip;
+pub(crate) mod codebook;
+pub(crate) mod consent;
+pub(crate) mod edit;
+pub(crate) mod error;
+pub(crate) mod filter;
+pub(crate) mod history;
+pub(crate) mod ids;
 pub mod limits;
-pub mod media;
-pub mod moment;
+pub(crate) mod media;
+pub(crate) mod moment;
 pub mod operations;
-pub mod project;
-pub mod reel;
-pub mod review;
-pub mod time;
+pub(crate) mod project;
+pub(crate) mod reel;
+pub(crate) mod review;
+pub(crate) mod time;
 
 #[cfg(test)]
 pub(crate) mod testing;

@@ -5,11 +5,11 @@
 //! is byte-for-byte reproducible (single-threaded libx264, bit-exact muxing).
 //! `bench` makes a large clip of the same scene for the engine benchmark.
 
-pub mod project;
+pub(crate) mod project;
 mod raster;
-pub mod scene;
-pub mod script;
-pub mod voice;
+pub(crate) mod scene;
+pub(crate) mod script;
+pub(crate) mod voice;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ use crate::frame_code;
 use scene::{Scene, Setting};
 
 /// Audio sample rate of every generated clip.
-pub const SAMPLE_RATE: u32 = 48_000;
+pub(crate) const SAMPLE_RATE: u32 = 48_000;
 
 /// The committed sample clips.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,7 +114,7 @@ impl ClipSpec {
 
 /// A moment in a sample clip worth tagging, as the script stages it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ScriptedMoment {
+pub(crate) struct ScriptedMoment {
     pub start_frame: u32,
     /// Inclusive.
     pub end_frame: u32,
@@ -127,7 +127,7 @@ pub struct ScriptedMoment {
 }
 
 /// The moments each sample clip's script stages, in that clip's frames.
-pub fn scripted_moments(clip: SampleClip) -> Vec<ScriptedMoment> {
+pub(crate) fn scripted_moments(clip: SampleClip) -> Vec<ScriptedMoment> {
     let spec = clip.spec();
     let fps = f64::from(spec.frame_rate.0) / f64::from(spec.frame_rate.1);
     let last = spec.frames.saturating_sub(1);
@@ -203,7 +203,7 @@ pub fn write_clip(clip: SampleClip, out_dir: &Path) -> anyhow::Result<PathBuf> {
 }
 
 /// Writes all the sample clips into `out_dir` (created if missing).
-pub fn make_samples(out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+pub(crate) fn make_samples(out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     fs::create_dir_all(out_dir)
         .with_context(|| format!("creating the folder {}", out_dir.display()))?;
     let mut written = SampleClip::ALL

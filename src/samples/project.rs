@@ -14,11 +14,11 @@ use crate::model::{
     Project, Reel, ReelId, ReelItem, ReelPurpose, TitleCard, bundled,
 };
 
-pub const PROJECT_FILE: &str = "sample.attune.json";
+pub(crate) const PROJECT_FILE: &str = "sample.attune.json";
 const AUTHOR: &str = "R. Patel (health visitor)";
 
 /// Builds the sample project over the clips already written in `dir`.
-pub fn sample_project(dir: &Path) -> anyhow::Result<Project> {
+pub(crate) fn sample_project(dir: &Path) -> anyhow::Result<Project> {
     // Fixed times keep the generated file byte-for-byte reproducible.
     let created = fixed_time(1_793_527_200); // 2026-11-02 09:20 UTC
     let mut project = Project::new("Sam and Jo — play, feeding and bath", created);
@@ -157,7 +157,7 @@ fn fixed_time(unix: i64) -> DateTime<Utc> {
 }
 
 /// Writes the sample project beside the clips in `dir`, leaving no backup.
-pub fn write_sample_project(dir: &Path) -> anyhow::Result<std::path::PathBuf> {
+pub(crate) fn write_sample_project(dir: &Path) -> anyhow::Result<std::path::PathBuf> {
     let project = sample_project(dir)?;
     let path = dir.join(PROJECT_FILE);
     crate::store::save(&path, &project)?;

@@ -6,9 +6,9 @@
 
 use image::RgbaImage;
 
-pub type Color = [u8; 4];
+pub(super) type Color = [u8; 4];
 
-pub const fn rgb(r: u8, g: u8, b: u8) -> Color {
+pub(super) const fn rgb(r: u8, g: u8, b: u8) -> Color {
     [r, g, b, 255]
 }
 
@@ -84,11 +84,11 @@ fn rows(img: &mut RgbaImage, y0: f32, y1: f32, mut f: impl FnMut(&mut [u8], u32,
     }
 }
 
-pub fn fill_rect(img: &mut RgbaImage, x0: f32, y0: f32, x1: f32, y1: f32, c: Color) {
+pub(super) fn fill_rect(img: &mut RgbaImage, x0: f32, y0: f32, x1: f32, y1: f32, c: Color) {
     rows(img, y0, y1, |row, w, _| span(row, w, x0, x1, c));
 }
 
-pub fn fill_ellipse(img: &mut RgbaImage, cx: f32, cy: f32, rx: f32, ry: f32, c: Color) {
+pub(super) fn fill_ellipse(img: &mut RgbaImage, cx: f32, cy: f32, rx: f32, ry: f32, c: Color) {
     if rx <= 0.0 || ry <= 0.0 {
         return;
     }
@@ -99,12 +99,20 @@ pub fn fill_ellipse(img: &mut RgbaImage, cx: f32, cy: f32, rx: f32, ry: f32, c: 
     });
 }
 
-pub fn fill_circle(img: &mut RgbaImage, cx: f32, cy: f32, r: f32, c: Color) {
+pub(super) fn fill_circle(img: &mut RgbaImage, cx: f32, cy: f32, r: f32, c: Color) {
     fill_ellipse(img, cx, cy, r, r, c);
 }
 
 /// A rectangle with corners rounded by radius `r`.
-pub fn fill_round_rect(img: &mut RgbaImage, x0: f32, y0: f32, x1: f32, y1: f32, r: f32, c: Color) {
+pub(super) fn fill_round_rect(
+    img: &mut RgbaImage,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    r: f32,
+    c: Color,
+) {
     let r = r.min((x1 - x0) / 2.0).min((y1 - y0) / 2.0).max(0.0);
     rows(img, y0, y1, |row, w, y| {
         let d = if y < y0 + r {
@@ -120,7 +128,7 @@ pub fn fill_round_rect(img: &mut RgbaImage, x0: f32, y0: f32, x1: f32, y1: f32, 
 }
 
 /// A thick curve through `points`, stamped with discs of radius `r`.
-pub fn stroke(img: &mut RgbaImage, points: &[(f32, f32)], r: f32, c: Color) {
+pub(super) fn stroke(img: &mut RgbaImage, points: &[(f32, f32)], r: f32, c: Color) {
     for pair in points.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let len = ((b.0 - a.0).powi(2) + (b.1 - a.1).powi(2)).sqrt();

@@ -66,7 +66,7 @@ fn layout(setting: Setting) -> Layout {
 }
 
 /// A scene at one picture size, with its room pre-drawn.
-pub struct Scene {
+pub(crate) struct Scene {
     setting: Setting,
     layout: Layout,
     /// Stage side and origin in pixels.
@@ -77,7 +77,7 @@ pub struct Scene {
 }
 
 impl Scene {
-    pub fn new(setting: Setting, width: u32, height: u32) -> Self {
+    pub(crate) fn new(setting: Setting, width: u32, height: u32) -> Self {
         let s = width.min(height) as f32;
         let ox = (width as f32 - s) / 2.0;
         let oy = (height as f32 - s) * 0.7;
@@ -97,7 +97,7 @@ impl Scene {
 
     /// Draws the scene for `pose` into `out` (which must be the scene's size;
     /// a different size is replaced).
-    pub fn render(&self, pose: &Pose, out: &mut RgbaImage) {
+    pub(crate) fn render(&self, pose: &Pose, out: &mut RgbaImage) {
         if out.dimensions() != self.background.dimensions() {
             *out = self.background.clone();
         } else {
@@ -402,7 +402,8 @@ impl Scene {
 }
 
 /// Convenience for tests and previews: one rendered frame.
-pub fn render_once(setting: Setting, width: u32, height: u32, pose: &Pose) -> RgbaImage {
+#[cfg(test)]
+pub(crate) fn render_once(setting: Setting, width: u32, height: u32, pose: &Pose) -> RgbaImage {
     let scene = Scene::new(setting, width, height);
     let mut out = RgbaImage::new(width, height);
     scene.render(pose, &mut out);

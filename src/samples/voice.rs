@@ -15,7 +15,7 @@ const SYLLABLE_RATE: f32 = 4.0;
 const LEVEL: f64 = 0.3;
 
 /// Loudness of `who` at time `t` seconds, 0..=1.
-pub fn envelope(turns: &[Turn], who: Who, t: f32) -> f32 {
+pub(crate) fn envelope(turns: &[Turn], who: Who, t: f32) -> f32 {
     turns
         .iter()
         .filter(|tr| tr.who == who && t >= tr.start && t < tr.end)
@@ -69,7 +69,7 @@ fn harmonics(who: Who) -> &'static [f64] {
 }
 
 /// Renders `total` mono samples at `sample_rate` for these turns.
-pub fn render(turns: &[Turn], sample_rate: u32, total: usize) -> Vec<f32> {
+pub(crate) fn render(turns: &[Turn], sample_rate: u32, total: usize) -> Vec<f32> {
     let mut out = vec![0.0f32; total];
     let sr = f64::from(sample_rate);
     for turn in turns {

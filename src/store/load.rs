@@ -152,7 +152,7 @@ fn read_and_parse(path: &Path) -> Result<Loaded, LoadError> {
 
 /// Loads a project from text already read from `path` (used for recovery
 /// files too).
-pub fn from_text(path: &Path, text: &str) -> Result<Loaded, LoadError> {
+pub(crate) fn from_text(path: &Path, text: &str) -> Result<Loaded, LoadError> {
     let owned = || path.to_path_buf();
     // Notepad and some editors start UTF-8 files with a byte-order mark.
     let bom = text.starts_with('\u{feff}');

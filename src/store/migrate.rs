@@ -18,7 +18,7 @@ type Step = fn(Value) -> Result<Value, MigrationError>;
 const STEPS: [Step; (SCHEMA_VERSION - 1) as usize] = [v1_to_v2, v2_to_v3];
 
 /// Brings a project value of schema `from` up to `SCHEMA_VERSION`.
-pub fn migrate(mut value: Value, from: u32) -> Result<Value, MigrationError> {
+pub(crate) fn migrate(mut value: Value, from: u32) -> Result<Value, MigrationError> {
     if from == 0 {
         return Err(MigrationError {
             from,

@@ -2,13 +2,13 @@
 //! a backup, autosave to a recovery file, a lock naming who has the project
 //! open, and migrations from older schema versions.
 
-pub mod autosave;
-pub mod load;
-pub mod lock;
-pub mod media_check;
-pub mod migrate;
-pub mod protect;
-pub mod save;
+pub(crate) mod autosave;
+pub(crate) mod load;
+pub(crate) mod lock;
+pub(crate) mod media_check;
+pub(crate) mod migrate;
+pub(crate) mod protect;
+pub(crate) mod save;
 
 pub use autosave::{Autosaver, DEFAULT_AUTOSAVE_INTERVAL};
 pub use load::{LoadError, Loaded, load};

@@ -27,7 +27,7 @@ pub struct FrameArgs {
 const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Opens `file` in a fresh player at full resolution and returns frame `n`.
-pub fn grab_frame(file: &std::path::Path, n: u32) -> anyhow::Result<VideoFrame> {
+pub(crate) fn grab_frame(file: &std::path::Path, n: u32) -> anyhow::Result<VideoFrame> {
     crate::files::require_regular(file)?;
     let player = Player::new(PlayerConfig {
         audio: false,
@@ -71,7 +71,7 @@ pub fn grab_frame(file: &std::path::Path, n: u32) -> anyhow::Result<VideoFrame> 
     Ok((*frame).clone())
 }
 
-pub fn run(args: &FrameArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: &FrameArgs) -> anyhow::Result<()> {
     use crate::files::{OutputGuard, Overwrite};
     let overwrite = if args.force {
         Overwrite::Confirmed

@@ -2,7 +2,7 @@
 //! command (`attune frame`) and developer commands (`attune dev`). They use
 //! the layers' public API from here; no layer imports a tool.
 
-pub mod bench;
-pub mod dev;
-pub mod frame;
+pub(crate) mod bench;
+pub(crate) mod dev;
+pub(crate) mod frame;
 pub(crate) mod rng;

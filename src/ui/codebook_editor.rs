@@ -3,7 +3,7 @@
 
 use crate::model::{Category, CodeItem, Codebook, Colour, Project};
 
-pub enum Outcome {
+pub(super) enum Outcome {
     None,
     Pick(String),
     Apply(Codebook),
@@ -13,7 +13,7 @@ pub enum Outcome {
     Import,
 }
 
-pub struct CodebookEditor {
+pub(super) struct CodebookEditor {
     working: Option<Codebook>,
     /// The working copy is not in the project yet.
     is_new: bool,
@@ -22,7 +22,7 @@ pub struct CodebookEditor {
 }
 
 impl CodebookEditor {
-    pub fn new(working: Option<Codebook>) -> Self {
+    pub(super) fn new(working: Option<Codebook>) -> Self {
         Self {
             working,
             is_new: false,
@@ -31,18 +31,23 @@ impl CodebookEditor {
         }
     }
 
-    pub fn mark_new(&mut self) {
+    pub(super) fn mark_new(&mut self) {
         self.is_new = true;
         self.changed = true;
     }
 
-    pub fn saved(&mut self) {
+    pub(super) fn saved(&mut self) {
         self.is_new = false;
         self.changed = false;
         self.error = None;
     }
 
-    pub fn show(&mut self, ctx: &egui::Context, open: &mut bool, project: &Project) -> Outcome {
+    pub(super) fn show(
+        &mut self,
+        ctx: &egui::Context,
+        open: &mut bool,
+        project: &Project,
+    ) -> Outcome {
         let mut outcome = Outcome::None;
         egui::Window::new("Codebooks")
             .open(open)

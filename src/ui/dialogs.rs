@@ -111,7 +111,7 @@ fn native(question: Question) -> Vec<PathBuf> {
 }
 
 /// Whether a dropped or chosen file looks like footage.
-pub fn is_video(path: &std::path::Path) -> bool {
+pub(crate) fn is_video(path: &std::path::Path) -> bool {
     path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .is_some_and(|e| VIDEO_EXTENSIONS.contains(&e.as_str()))

@@ -3,7 +3,7 @@
 
 use super::keys::{REVIEW, Row, WORKSPACE};
 
-pub fn show(ctx: &egui::Context, open: &mut bool) {
+pub(super) fn show(ctx: &egui::Context, open: &mut bool) {
     let modal = egui::Modal::new(egui::Id::unique("keyboard-help")).show(ctx, |ui| {
         ui.heading("Keyboard shortcuts");
         ui.label(egui::RichText::new("A whole clip can be coded without the mouse.").weak());

@@ -35,7 +35,7 @@ enum Message<T, P> {
 }
 
 /// What a worker is handed: progress reporting and the cancel flag.
-pub struct Worker<P> {
+pub(super) struct Worker<P> {
     tx: Sender<Message<(), P>>,
     ctx: egui::Context,
     cancel: Arc<AtomicBool>,
@@ -44,14 +44,14 @@ pub struct Worker<P> {
 impl<P> Worker<P> {
     /// Sends one update (waiting if the UI is behind). False once nobody
     /// listens any more: the worker should stop.
-    pub fn report(&self, progress: P) -> bool {
+    pub(super) fn report(&self, progress: P) -> bool {
         let sent = self.tx.send(Message::Progress(progress)).is_ok();
         self.ctx.request_repaint();
         sent
     }
 
     /// Set when the person pressed Cancel; long jobs poll it.
-    pub fn cancel_flag(&self) -> &AtomicBool {
+    pub(super) fn cancel_flag(&self) -> &AtomicBool {
         &self.cancel
     }
 }
@@ -66,7 +66,7 @@ pub struct Job<T, P = ()> {
 
 /// Starts `work` on its own named thread. The UI repaints when it reports
 /// progress and when it ends.
-pub fn spawn<T, P, F>(
+pub(super) fn spawn<T, P, F>(
     ctx: &egui::Context,
     name: &'static str,
     work: F,
@@ -108,7 +108,7 @@ where
 
 /// A job whose answer is already known (a scripted dialog in a test): it
 /// is polled like any other, so callers have one path.
-pub fn ready<T, P>(name: &'static str, answer: T) -> Job<T, P> {
+pub(super) fn ready<T, P>(name: &'static str, answer: T) -> Job<T, P> {
     let (_, progress) = bounded(0);
     let (result_tx, result) = bounded(1);
     // Cannot fail: the receiver is alive below and the channel has room.

@@ -107,7 +107,8 @@ impl Mods {
     }
 
     /// The modifier names a help row must mention for this binding.
-    pub fn names(self) -> &'static [&'static str] {
+    #[cfg(test)]
+    fn names(self) -> &'static [&'static str] {
         match self {
             Mods::Any | Mods::Plain | Mods::NoCommand => &[],
             Mods::Shift => &["Shift"],
@@ -532,7 +533,8 @@ pub fn next_shuttle_rate(playing: bool, rate: f64) -> f64 {
 }
 
 /// How a help row names a key ("1 – 9" stands for each digit key).
-pub fn key_name(trigger: Trigger) -> String {
+#[cfg(test)]
+fn key_name(trigger: Trigger) -> String {
     let key = match trigger {
         Trigger::Text(c) => return c.to_string(),
         Trigger::Key(k) | Trigger::Held(k) => k,

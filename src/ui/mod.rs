@@ -3,22 +3,21 @@
 
 mod app;
 mod codebook_editor;
-pub mod dialogs;
+pub(crate) mod dialogs;
 mod help;
 mod jobs;
-pub mod keys;
+pub(crate) mod keys;
 mod opening;
 mod played;
 mod reel_player;
 mod saving;
 mod style;
-pub mod timeline;
+pub(crate) mod timeline;
 mod viewer;
 mod workspace;
 
 pub use app::{AppOptions, AttuneApp};
 pub use dialogs::Dialogs;
-pub use opening::{Opened, open_path};
 pub use workspace::Workspace;
 
 use std::path::PathBuf;

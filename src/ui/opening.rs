@@ -38,7 +38,7 @@ impl Opened {
 
 /// Opens a project file (`*.json`) or, for anything else, a clip as a new
 /// unsaved project with that one clip.
-pub fn open_path(path: &Path) -> anyhow::Result<Opened> {
+pub(super) fn open_path(path: &Path) -> anyhow::Result<Opened> {
     let is_project = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -95,7 +95,7 @@ fn open_clip(path: &Path) -> anyhow::Result<Opened> {
 
 /// Probes and fingerprints a file so it can join a project as a clip with
 /// no consent recorded yet. `stored_path` is how the project refers to it.
-pub fn clip_from_file(path: &Path, id: ClipId, stored_path: String) -> anyhow::Result<Clip> {
+pub(super) fn clip_from_file(path: &Path, id: ClipId, stored_path: String) -> anyhow::Result<Clip> {
     let report = crate::media::probe::probe(path)?;
     let fingerprint =
         store::fingerprint(path).with_context(|| format!("{}: cannot read", path.display()))?;
@@ -123,7 +123,7 @@ pub fn clip_from_file(path: &Path, id: ClipId, stored_path: String) -> anyhow::R
 }
 
 /// A new, empty project with the bundled codebooks, not yet saved anywhere.
-pub fn new_project() -> anyhow::Result<Opened> {
+pub(super) fn new_project() -> anyhow::Result<Opened> {
     let mut project = Project::new("New project", chrono::Utc::now());
     project.codebooks = crate::model::codebook::bundled()?;
     Ok(Opened::not_yet_saved(project))

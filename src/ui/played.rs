@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::model::{ClipId, MomentId, Project, ReelId};
 
-pub struct PlayedItem {
+pub(super) struct PlayedItem {
     pub clip: ClipId,
     pub moment: MomentId,
     pub start: u32,
@@ -19,7 +19,7 @@ pub struct PlayedItem {
 }
 
 /// Item `index` of `reel`; `None` when the reel, item, moment or clip is gone.
-pub fn played_item(project: &Project, reel: ReelId, index: usize) -> Option<PlayedItem> {
+pub(super) fn played_item(project: &Project, reel: ReelId, index: usize) -> Option<PlayedItem> {
     let item = project.reel(reel)?.items.get(index)?;
     let moment = project.moment(item.moment)?;
     let clip = project.clip(moment.clip)?;
@@ -39,7 +39,7 @@ pub fn played_item(project: &Project, reel: ReelId, index: usize) -> Option<Play
 }
 
 /// The next step of the specialist's slow motion: 1× → ½× → ¼× → 1×.
-pub fn slower(current: f64) -> f64 {
+pub(super) fn slower(current: f64) -> f64 {
     match current {
         x if x > 0.75 => 0.5,
         x if x > 0.375 => 0.25,

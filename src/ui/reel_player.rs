@@ -15,7 +15,7 @@ use super::played::{PlayedItem, played_item, slower};
 
 /// What the player asks of the viewer, in order.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Ask {
+pub(super) enum Ask {
     /// Put this clip in the viewer (nothing if it is there already).
     ShowClip(ClipId),
     Engine(PlayerCommand),
@@ -23,7 +23,7 @@ pub enum Ask {
 
 /// What the engine reports this frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Seen {
+pub(super) struct Seen {
     /// No command waiting and no clip loading.
     pub idle: bool,
     pub playing: bool,
@@ -31,13 +31,13 @@ pub struct Seen {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum AfterSpan {
+pub(super) enum AfterSpan {
     Hold(u32, Duration),
     End,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Phase {
+pub(super) enum Phase {
     /// Paused by the specialist (stepping, freeze, or just paused).
     Idle,
     /// The item's clip is opening: start playing once the engine is idle.
@@ -61,7 +61,7 @@ pub enum Phase {
 
 /// Where a tick leaves the reel.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Tick {
+pub(super) struct Tick {
     pub asks: Vec<Ask>,
     /// When to look again even if nothing else happens (a hold ending).
     pub wake_at: Option<Instant>,
@@ -69,7 +69,7 @@ pub struct Tick {
     pub finished: bool,
 }
 
-pub struct ReelPlayer {
+pub(super) struct ReelPlayer {
     pub reel: ReelId,
     /// Index into the reel's items.
     pub item: usize,
@@ -86,7 +86,7 @@ pub struct ReelPlayer {
 
 impl ReelPlayer {
     /// A preview: every item in turn, holds timed, no pause.
-    pub fn preview(reel: ReelId) -> Self {
+    pub(super) fn preview(reel: ReelId) -> Self {
         Self {
             reel,
             item: 0,
@@ -98,7 +98,7 @@ impl ReelPlayer {
     }
 
     /// A shared review: the specialist moves between items.
-    pub fn review(reel: ReelId) -> Self {
+    pub(super) fn review(reel: ReelId) -> Self {
         Self {
             reel,
             item: 0,
@@ -109,21 +109,21 @@ impl ReelPlayer {
         }
     }
 
-    pub fn phase(&self) -> Phase {
+    pub(super) fn phase(&self) -> Phase {
         self.phase
     }
 
-    pub fn set_phase(&mut self, phase: Phase) {
+    pub(super) fn set_phase(&mut self, phase: Phase) {
         self.phase = phase;
     }
 
     /// The item on screen, resolved against the project.
-    pub fn facts(&self, project: &Project) -> Option<PlayedItem> {
+    pub(super) fn facts(&self, project: &Project) -> Option<PlayedItem> {
         played_item(project, self.reel, self.item)
     }
 
     /// Item `index` from its start; `None` if the reel has no such item.
-    pub fn start_item(&mut self, project: &Project, index: usize) -> Option<Vec<Ask>> {
+    pub(super) fn start_item(&mut self, project: &Project, index: usize) -> Option<Vec<Ask>> {
         let item = played_item(project, self.reel, index)?;
         self.item = index;
         self.phase = Phase::Start;
@@ -132,7 +132,7 @@ impl ReelPlayer {
 
     /// Plays the item from `start` to its freeze frame (if it is ahead) or
     /// to its end.
-    pub fn play_from(&mut self, project: &Project, start: u32) -> Vec<Ask> {
+    pub(super) fn play_from(&mut self, project: &Project, start: u32) -> Vec<Ask> {
         let Some(item) = self.facts(project) else {
             return Vec::new();
         };
@@ -153,7 +153,7 @@ impl ReelPlayer {
 
     /// After the hold: the rest of the item, or its end if the freeze frame
     /// was its last frame.
-    pub fn play_after_hold(&mut self, project: &Project, hold: u32, end: u32) -> Vec<Ask> {
+    pub(super) fn play_after_hold(&mut self, project: &Project, hold: u32, end: u32) -> Vec<Ask> {
         if hold < end {
             let asks = self.play_from(project, hold + 1);
             if let Phase::Playing { to, .. } = self.phase {
@@ -172,7 +172,7 @@ impl ReelPlayer {
     /// Moves playback along: starts the item once its clip is open, stops
     /// at the freeze frame, holds, ends (and, in a preview, goes on to the
     /// next item). Call every frame.
-    pub fn tick(&mut self, project: &Project, seen: Seen, now: Instant) -> Tick {
+    pub(super) fn tick(&mut self, project: &Project, seen: Seen, now: Instant) -> Tick {
         let mut tick = Tick {
             asks: Vec::new(),
             wake_at: None,
@@ -218,7 +218,7 @@ impl ReelPlayer {
 
     /// Space: pause, go on after the hold, replay at the end, or play from
     /// the frame on screen.
-    pub fn play_pause(&mut self, project: &Project, frame: u32) -> Vec<Ask> {
+    pub(super) fn play_pause(&mut self, project: &Project, frame: u32) -> Vec<Ask> {
         let Some(item) = self.facts(project) else {
             return Vec::new();
         };
@@ -241,13 +241,13 @@ impl ReelPlayer {
     }
 
     /// Left/Right: a frame step, leaving the item paused.
-    pub fn step(&mut self, frames: i32) -> Vec<Ask> {
+    pub(super) fn step(&mut self, frames: i32) -> Vec<Ask> {
         self.phase = Phase::Idle;
         vec![Ask::Engine(PlayerCommand::Step(frames))]
     }
 
     /// S: the next slow-motion step, applied to what is playing.
-    pub fn slower(&mut self, project: &Project) -> Vec<Ask> {
+    pub(super) fn slower(&mut self, project: &Project) -> Vec<Ask> {
         let Some(item) = self.facts(project) else {
             return Vec::new();
         };
@@ -256,7 +256,7 @@ impl ReelPlayer {
     }
 
     /// F: to the item's freeze frame (or its middle), paused.
-    pub fn freeze(&mut self, project: &Project) -> Vec<Ask> {
+    pub(super) fn freeze(&mut self, project: &Project) -> Vec<Ask> {
         let Some(item) = self.facts(project) else {
             return Vec::new();
         };

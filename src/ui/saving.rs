@@ -8,7 +8,7 @@ use crate::model::Document;
 use crate::store::{self, Autosaver, SaveError};
 use crate::ui::jobs::{self, Job, Worker};
 
-pub struct Saver {
+pub(super) struct Saver {
     project_path: Option<PathBuf>,
     autosaver: Option<Autosaver>,
     /// The revision being saved and where its outcome arrives.
@@ -22,7 +22,11 @@ pub struct Saver {
 impl Saver {
     /// `writable` is false for a read-only project (another holder has the
     /// lock): then neither saves nor autosaves touch its folder.
-    pub fn new(project_path: Option<&Path>, writable: bool, autosave_every: Duration) -> Self {
+    pub(super) fn new(
+        project_path: Option<&Path>,
+        writable: bool,
+        autosave_every: Duration,
+    ) -> Self {
         let project_path = project_path.filter(|_| writable).map(Path::to_path_buf);
         let autosaver = project_path
             .as_deref()
@@ -41,20 +45,20 @@ impl Saver {
         }
     }
 
-    pub fn can_save(&self) -> bool {
+    pub(super) fn can_save(&self) -> bool {
         self.project_path.is_some()
     }
 
-    pub fn is_saving(&self) -> bool {
+    pub(super) fn is_saving(&self) -> bool {
         self.pending.is_some()
     }
 
-    pub fn autosave_interval(&self) -> Option<Duration> {
+    pub(super) fn autosave_interval(&self) -> Option<Duration> {
         self.autosaver.as_ref().map(Autosaver::interval)
     }
 
     /// Starts saving a snapshot of the document; edits may go on meanwhile.
-    pub fn save(&mut self, doc: &Document, ctx: &egui::Context) {
+    pub(super) fn save(&mut self, doc: &Document, ctx: &egui::Context) {
         let Some(path) = self.project_path.clone() else {
             self.status = Some("This project is read-only here.".into());
             return;
@@ -80,7 +84,7 @@ impl Saver {
 
     /// Removes the autosaved work the person chose not to restore, off the
     /// UI thread (the folder may be on a slow share).
-    pub fn discard_recovery(&mut self, ctx: &egui::Context) {
+    pub(super) fn discard_recovery(&mut self, ctx: &egui::Context) {
         let Some(path) = self.project_path.clone() else {
             return;
         };
@@ -94,7 +98,7 @@ impl Saver {
 
     /// Writes the recovery file now, on this thread, if there is unsaved
     /// work: for when the process is about to be stopped.
-    pub fn write_recovery_now(&mut self, doc: &Document) -> Result<(), store::SaveError> {
+    pub(super) fn write_recovery_now(&mut self, doc: &Document) -> Result<(), store::SaveError> {
         // Stop the autosave thread first (it waits for a write in flight), so
         // an older autosave cannot land after this newest state.
         self.autosaver = None;
@@ -105,7 +109,7 @@ impl Saver {
     }
 
     /// Call every frame: collects finished saves and lets autosave run.
-    pub fn poll(&mut self, doc: &mut Document) {
+    pub(super) fn poll(&mut self, doc: &mut Document) {
         if let Some((revision, job)) = &mut self.pending
             && let Some(outcome) = job.poll_result()
         {

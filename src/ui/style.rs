@@ -1,7 +1,7 @@
 //! A calm look: generous spacing and soft accents, because the same screens
 //! are shared with parents.
 
-pub fn apply(ctx: &egui::Context) {
+pub(super) fn apply(ctx: &egui::Context) {
     ctx.all_styles_mut(|style| {
         style.spacing.item_spacing = egui::vec2(8.0, 6.0);
         style.spacing.button_padding = egui::vec2(8.0, 4.0);
@@ -9,19 +9,19 @@ pub fn apply(ctx: &egui::Context) {
 }
 
 /// Badge colours for the three consent uses.
-pub const THERAPY: egui::Color32 = egui::Color32::from_rgb(0x4f, 0x8a, 0x6e);
-pub const SUPERVISION: egui::Color32 = egui::Color32::from_rgb(0x5b, 0x74, 0xa8);
-pub const TEACHING: egui::Color32 = egui::Color32::from_rgb(0xa8, 0x7b, 0x4f);
+pub(super) const THERAPY: egui::Color32 = egui::Color32::from_rgb(0x4f, 0x8a, 0x6e);
+pub(super) const SUPERVISION: egui::Color32 = egui::Color32::from_rgb(0x5b, 0x74, 0xa8);
+pub(super) const TEACHING: egui::Color32 = egui::Color32::from_rgb(0xa8, 0x7b, 0x4f);
 
 /// A codebook colour as egui draws it.
-pub fn colour(c: crate::model::Colour) -> egui::Color32 {
+pub(super) fn colour(c: crate::model::Colour) -> egui::Color32 {
     egui::Color32::from_rgb(c.r, c.g, c.b)
 }
 
 /// The caption in large type on a soft band across the bottom of the
 /// screen, centred and wrapped, as a real label so screen readers (and
 /// tests) see exactly what the parent sees.
-pub fn caption_band(ui: &mut egui::Ui, area: egui::Rect, caption: &str) {
+pub(super) fn caption_band(ui: &mut egui::Ui, area: egui::Rect, caption: &str) {
     let size = (area.height() / 16.0).clamp(22.0, 44.0);
     let text_width = area.width() * 0.8;
     let font = egui::FontId::proportional(size);

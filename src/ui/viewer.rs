@@ -18,7 +18,7 @@ const RESIZE_SETTLE: Duration = Duration::from_millis(500);
 /// flicker otherwise.
 const SPINNER_AFTER: Duration = Duration::from_millis(300);
 
-pub struct Viewer {
+pub(super) struct Viewer {
     player: Option<Player>,
     /// Why there is no engine (GStreamer failed to start).
     engine_error: Option<String>,
@@ -33,7 +33,7 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    pub fn new(ctx: &egui::Context) -> Self {
+    pub(super) fn new(ctx: &egui::Context) -> Self {
         let (player, engine_error) = match Player::new(PlayerConfig::default()) {
             Ok(player) => {
                 let ctx = ctx.clone();
@@ -56,21 +56,21 @@ impl Viewer {
         }
     }
 
-    pub fn state(&self) -> &PlayerState {
+    pub(super) fn state(&self) -> &PlayerState {
         &self.state
     }
 
     /// The frame on screen (the engine's, not a guess).
-    pub fn frame(&self) -> u32 {
+    pub(super) fn frame(&self) -> u32 {
         self.state.frame
     }
 
     /// True while commands are queued or a clip is opening.
-    pub fn is_busy(&self) -> bool {
+    pub(super) fn is_busy(&self) -> bool {
         self.state.loading || self.state.commands_done < self.commands_sent
     }
 
-    pub fn open(&mut self, clip: ClipId, path: PathBuf) {
+    pub(super) fn open(&mut self, clip: ClipId, path: PathBuf) {
         self.clip = Some(clip);
         self.texture = None;
         self.send(PlayerCommand::Open {
@@ -80,7 +80,7 @@ impl Viewer {
     }
 
     /// Opens a file that is not one of the project's clips (a rendered reel).
-    pub fn open_file(&mut self, path: PathBuf) {
+    pub(super) fn open_file(&mut self, path: PathBuf) {
         self.clip = None;
         self.texture = None;
         self.send(PlayerCommand::Open {
@@ -89,13 +89,13 @@ impl Viewer {
         });
     }
 
-    pub fn close(&mut self) {
+    pub(super) fn close(&mut self) {
         self.clip = None;
         self.texture = None;
         self.send(PlayerCommand::Close);
     }
 
-    pub fn send(&mut self, cmd: PlayerCommand) {
+    pub(super) fn send(&mut self, cmd: PlayerCommand) {
         if let Some(player) = &self.player {
             player.send(cmd);
             self.commands_sent += 1;
@@ -103,7 +103,7 @@ impl Viewer {
     }
 
     /// Takes the engine's snapshot and newest frame; call once per UI frame.
-    pub fn poll(&mut self, ctx: &egui::Context) {
+    pub(super) fn poll(&mut self, ctx: &egui::Context) {
         let Some(player) = &self.player else {
             return;
         };
@@ -150,7 +150,7 @@ impl Viewer {
     }
 
     /// Draws the picture into the space given; returns where the picture is.
-    pub fn show(&mut self, ui: &mut egui::Ui) -> egui::Rect {
+    pub(super) fn show(&mut self, ui: &mut egui::Ui) -> egui::Rect {
         let rect = ui.available_rect_before_wrap();
         let (rect, _) = ui.allocate_exact_size(rect.size(), egui::Sense::hover());
         ui.painter()
@@ -189,7 +189,7 @@ impl Viewer {
     }
 
     /// Frame number and timecode, e.g. "Frame 123 / 720 · 00:00:04:03".
-    pub fn position_label(&self) -> String {
+    pub(super) fn position_label(&self) -> String {
         let s = &self.state;
         if s.frame_count == 0 {
             return "No clip open".into();

@@ -4,11 +4,12 @@
 
 use std::sync::{Arc, Mutex};
 
-use attune::media::engine::cache::{CachedFrame, FrameCache};
-use attune::media::engine::error::EngineError;
-use attune::media::engine::prefetch::{self, PrefetchRange};
-use attune::media::engine::stepper::{FrameDecoder, Stepper};
-use attune::media::engine::timeline::Timeline;
+use attune::media::engine::CachedFrame;
+use attune::media::engine::EngineError;
+use attune::testing::FrameCache;
+use attune::testing::Timeline;
+use attune::testing::prefetch::{self, PrefetchRange};
+use attune::testing::{FrameDecoder, Stepper};
 
 const W: u32 = 8;
 const H: u32 = 8;

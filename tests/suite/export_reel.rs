@@ -8,11 +8,11 @@ use crate::support;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use attune::export::picture::placement;
-use attune::export::text::caption_overlay;
 use attune::export::{Expected, OutputSettings, ReelPlan, RenderJob, render_reel};
 use attune::frame_code;
 use attune::model::Project;
+use attune::testing::caption_overlay;
+use attune::testing::placement;
 use ffmpeg_next as ffmpeg;
 use image::RgbaImage;
 

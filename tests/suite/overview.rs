@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use attune::media::overview::{
+use attune::samples::SampleClip;
+use attune::testing::{
     BUCKETS_PER_SECOND, Filmstrip, OverviewCache, OverviewEvent, OverviewJob, OverviewWorker,
     THUMB_LONG_SIDE, Thumbnail, Waveform, compute_filmstrip, compute_waveform, thumb_count_for,
 };
-use attune::samples::SampleClip;
 use image::RgbaImage;
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -162,7 +162,7 @@ fn waveform_is_loud_in_turns_and_silent_between_them() {
             "{file}: {} buckets for {seconds} s",
             w.peaks.len()
         );
-        let turns = attune::samples::script::script(clip).turns_until(seconds);
+        let turns = attune::testing::script(clip).turns_until(seconds);
         assert!(!turns.is_empty());
         for t in &turns {
             // The middle of a turn: the voice envelope is well up there.

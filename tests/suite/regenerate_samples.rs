@@ -6,7 +6,7 @@
 #[ignore = "rewrites sample_clips/; run on purpose"]
 fn regenerate_sample_clips() {
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_clips");
-    attune::tools::dev::make_samples::run(attune::tools::dev::make_samples::MakeSamplesArgs {
+    attune::testing::make_samples::run(attune::testing::make_samples::MakeSamplesArgs {
         out_dir: out,
     })
     .unwrap();
@@ -17,7 +17,7 @@ fn regenerate_sample_clips() {
 fn make_bench_clip() {
     let out = std::env::var_os("ATTUNE_BENCH_OUT").expect("set ATTUNE_BENCH_OUT");
     let gop = std::env::var("ATTUNE_BENCH_GOP").map_or(60, |g| g.parse().unwrap());
-    attune::tools::dev::bench_clip::run(attune::tools::dev::bench_clip::MakeBenchClipArgs {
+    attune::testing::bench_clip::run(attune::testing::bench_clip::MakeBenchClipArgs {
         gop,
         seconds: 60,
         width: 1920,

@@ -5,7 +5,7 @@
 //! complete earlier state.
 
 use attune::store::{backup_path, load, remove_stale_temporaries, save};
-use attune::tools::dev::crash_state;
+use attune::testing::crash_state;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -7,7 +7,7 @@ use attune::store::{
     self, LockOutcome, ProjectLock, discard_recovery, load, lock_path, recovery_if_newer,
     recovery_path, save, write_recovery,
 };
-use attune::tools::dev::crash_state;
+use attune::testing::crash_state;
 use serde_json::{Value, json};
 use std::fs;
 use std::path::{Path, PathBuf};

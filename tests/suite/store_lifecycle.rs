@@ -6,7 +6,7 @@ use attune::store::{
     Autosaver, MediaProblem, check_media, clip_path, find_by_fingerprint, fingerprint, load,
     recovery_if_newer, recovery_path, save,
 };
-use attune::tools::dev::crash_state;
+use attune::testing::crash_state;
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};

@@ -6,7 +6,7 @@ use attune::model::{
     Clip, ClipId, CodeRef, Consent, Fingerprint, FrameRate, MediaFacts, Moment, MomentId, Project,
     SCHEMA_VERSION, bundled,
 };
-use attune::ui::timeline::{
+use attune::testing::timeline::{
     self, TimelineAction, TimelineIndex, TimelineInput, TimelineLayout, TimelineView, frame_to_x,
 };
 use chrono::DateTime;

@@ -545,7 +545,9 @@ fn a_reel_is_built_from_moments_previewed_and_rendered_with_progress() {
 
 #[test]
 fn dragging_a_moments_edge_on_the_timeline_trims_it_as_one_undo_step() {
-    use attune::ui::timeline::{self, TimelineIndex, TimelineLayout, TimelineView, frame_to_x};
+    use attune::testing::timeline::{
+        self, TimelineIndex, TimelineLayout, TimelineView, frame_to_x,
+    };
     let dir = tempfile::tempdir().unwrap();
     let mut h = harness_with(copy_samples(dir.path()), Dialogs::scripted([]), dir.path());
     wait_ready(&mut h);

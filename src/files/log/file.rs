@@ -7,12 +7,12 @@ use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 /// Rotate once the file has passed this size.
-pub const MAX_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_BYTES: u64 = 1024 * 1024;
 /// Files kept: the current one and two older ones.
-pub const KEEP: usize = 3;
-pub const FILE_NAME: &str = "attune.log";
+pub(crate) const KEEP: usize = 3;
+pub(crate) const FILE_NAME: &str = "attune.log";
 
-pub struct LogFile {
+pub(crate) struct LogFile {
     path: PathBuf,
     file: File,
     max_bytes: u64,
@@ -21,7 +21,7 @@ pub struct LogFile {
 
 impl LogFile {
     /// Opens (creating if needed) `dir/attune.log`, making `dir` 0700.
-    pub fn open(dir: &Path, max_bytes: u64, keep: usize) -> io::Result<Self> {
+    pub(crate) fn open(dir: &Path, max_bytes: u64, keep: usize) -> io::Result<Self> {
         make_private_dir(dir)?;
         let path = dir.join(FILE_NAME);
         let file = super::super::private::open_private_append(&path)?;
@@ -33,13 +33,13 @@ impl LogFile {
         })
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Appends one line (one `write` call, so lines of several processes
     /// never interleave), rotating first when the file is full.
-    pub fn append(&mut self, line: &str) -> io::Result<()> {
+    pub(crate) fn append(&mut self, line: &str) -> io::Result<()> {
         let len = self.file.metadata()?.len();
         if len > 0 && len + line.len() as u64 > self.max_bytes {
             self.rotate()?;

@@ -8,13 +8,13 @@
 use ::log::LevelFilter;
 
 /// Attune's own lines when `ATTUNE_LOG` is unset.
-pub const DEFAULT_LEVEL: LevelFilter = LevelFilter::Info;
+pub(super) const DEFAULT_LEVEL: LevelFilter = LevelFilter::Info;
 
 /// The most other crates may log unless `ATTUNE_LOG` names them.
 const OTHERS_MAX: LevelFilter = LevelFilter::Warn;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Filter {
+pub(crate) struct Filter {
     ours: LevelFilter,
     /// `(target prefix, level)`, most specific (longest) first.
     rules: Vec<(String, LevelFilter)>,
@@ -23,7 +23,7 @@ pub struct Filter {
 /// `ATTUNE_LOG` held a word that is not a level.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 #[error("ATTUNE_LOG: \"{0}\" is not one of error, warn, info, debug, trace, off")]
-pub struct BadLevel(pub String);
+pub(crate) struct BadLevel(pub String);
 
 impl Default for Filter {
     fn default() -> Self {
@@ -36,7 +36,7 @@ impl Default for Filter {
 
 impl Filter {
     /// Parses a spec; an empty one is the default.
-    pub fn parse(spec: &str) -> Result<Self, BadLevel> {
+    pub(crate) fn parse(spec: &str) -> Result<Self, BadLevel> {
         let mut filter = Self::default();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             match part.split_once('=') {
@@ -59,7 +59,7 @@ impl Filter {
     }
 
     /// The most detailed level `target` may log at.
-    pub fn level_for(&self, target: &str) -> LevelFilter {
+    pub(crate) fn level_for(&self, target: &str) -> LevelFilter {
         let named = self.rules.iter().find(|(prefix, _)| {
             target == prefix
                 || target
@@ -74,7 +74,7 @@ impl Filter {
     }
 
     /// The most detailed level anything may log at, for `log::set_max_level`.
-    pub fn max(&self) -> LevelFilter {
+    pub(crate) fn max(&self) -> LevelFilter {
         self.rules
             .iter()
             .map(|(_, level)| *level)

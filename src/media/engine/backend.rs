@@ -18,7 +18,7 @@ use super::timeline::Timeline;
 
 /// What background work and the playback pipeline tell the engine thread.
 #[derive(Debug)]
-pub enum Event {
+pub(super) enum Event {
     /// Real-time playback of clip `clip` put `frame` on screen. Sent after
     /// the frame is published, in the order frames are shown; the engine
     /// keeps the last one as the frame on screen when playback stops.
@@ -34,7 +34,7 @@ pub enum Event {
 
 /// The clip a decoder or a request is for.
 #[derive(Clone)]
-pub struct ClipSpec {
+pub(super) struct ClipSpec {
     pub id: u64,
     pub path: PathBuf,
     pub width: u32,
@@ -45,14 +45,14 @@ pub struct ClipSpec {
 }
 
 /// Where a playback pipeline delivers frames and events.
-pub struct PlaybackOutput {
+pub(super) struct PlaybackOutput {
     pub shared: Arc<Shared>,
     pub cache: Arc<Mutex<FrameCache>>,
     pub events: Sender<Event>,
 }
 
 /// Opens the pieces the engine drives.
-pub trait Backend: Send + Sync + 'static {
+pub(super) trait Backend: Send + Sync + 'static {
     type Decoder: FrameDecoder + Send + 'static;
     type Playback: PlaybackPipeline;
 
@@ -78,7 +78,7 @@ pub trait Backend: Send + Sync + 'static {
 }
 
 /// Real-time playback the engine starts, loops and pauses.
-pub trait PlaybackPipeline {
+pub(super) trait PlaybackPipeline {
     /// Plays from `from` (shown again first) to `to` (inclusive) or the end.
     fn start(
         &self,
@@ -94,7 +94,7 @@ pub trait PlaybackPipeline {
 }
 
 /// Background decoding of ranges into the cache.
-pub trait PrefetchQueue: Send {
+pub(super) trait PrefetchQueue: Send {
     /// Asks for `range`, superseding what is queued. Returns the epoch its
     /// `Event::PrefetchDone` will carry.
     fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64;

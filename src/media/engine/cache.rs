@@ -48,7 +48,7 @@ static SPARE_BUFFERS: Mutex<Vec<Vec<u8>>> = Mutex::new(Vec::new());
 const MAX_SPARE_BUFFERS: usize = 16;
 
 /// A buffer for a frame of `len` bytes: a recycled one when available.
-pub fn frame_buffer(len: usize) -> Vec<u8> {
+pub(crate) fn frame_buffer(len: usize) -> Vec<u8> {
     let mut spare = SPARE_BUFFERS.lock().unwrap_or_else(PoisonError::into_inner);
     match spare.iter().position(|b| b.capacity() >= len) {
         Some(i) => {

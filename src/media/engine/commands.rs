@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 
 /// Lowest and highest playback rates.
-pub const MIN_RATE: f64 = 0.1;
-pub const MAX_RATE: f64 = 2.0;
+pub(crate) const MIN_RATE: f64 = 0.1;
+pub(crate) const MAX_RATE: f64 = 2.0;
 /// Below this rate audio is muted (scaletempo keeps pitch from 0.5x up).
-pub const MUTE_BELOW_RATE: f64 = 0.5;
+pub(crate) const MUTE_BELOW_RATE: f64 = 0.5;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlayerCommand {

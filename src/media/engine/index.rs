@@ -14,7 +14,7 @@ use super::timeline::Timeline;
 
 /// What the engine needs to know about a clip before building pipelines.
 #[derive(Debug, Clone)]
-pub struct ClipIndex {
+pub(crate) struct ClipIndex {
     pub timeline: Timeline,
     /// Coded size, before rotation.
     pub width: u32,
@@ -26,7 +26,7 @@ pub struct ClipIndex {
 
 impl ClipIndex {
     /// Size as presented, after rotation.
-    pub fn display_dims(&self) -> (u32, u32) {
+    pub(crate) fn display_dims(&self) -> (u32, u32) {
         if self.rotation % 180 == 90 {
             (self.height, self.width)
         } else {
@@ -39,7 +39,7 @@ impl ClipIndex {
 /// long MPEG-TS files would otherwise delay opening).
 const SCAN_BUDGET: Duration = Duration::from_secs(4);
 
-pub fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
+pub(crate) fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
     let not_media = |reason: String| EngineError::NotMedia {
         path: path.to_path_buf(),
         reason,

@@ -12,20 +12,20 @@
 //! of the engine that imports GStreamer. This file wires the two together.
 
 mod backend;
-pub mod cache;
-pub mod commands;
-pub mod error;
+pub(crate) mod cache;
+pub(crate) mod commands;
+pub(crate) mod error;
 mod gst;
-pub mod index;
-pub mod prefetch;
+pub(crate) mod index;
+pub(crate) mod prefetch;
 mod present;
-pub mod state;
-pub mod stepper;
+pub(crate) mod state;
+pub(crate) mod stepper;
 mod stop;
 mod thread;
-pub mod timeline;
+pub(crate) mod timeline;
 mod worker;
-pub mod yuv;
+pub(crate) mod yuv;
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -33,11 +33,11 @@ use std::time::Duration;
 
 use crossbeam_channel::Sender;
 
-pub use cache::{CachedFrame, DEFAULT_CACHE_BYTES, FrameCache};
+pub(crate) use cache::FrameCache;
+pub use cache::{CachedFrame, DEFAULT_CACHE_BYTES};
 pub use commands::PlayerCommand;
 pub use error::EngineError;
 pub use state::{CacheStats, PlaybackStats, PlayerState, VideoFrame};
-pub use thread::fit;
 
 use state::{Shared, lock};
 use stop::StoppableThread;

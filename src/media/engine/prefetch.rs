@@ -13,12 +13,12 @@ pub struct PrefetchRange {
 }
 
 /// How far ahead forward stepping should find frames waiting.
-pub const AHEAD_FRAMES: u32 = 8;
+pub(crate) const AHEAD_FRAMES: u32 = 8;
 
 /// When fewer than this many cached frames remain behind the playhead,
 /// the previous GOP is fetched. Half a GOP (at least 30): a held key eats
 /// 30 frames a second while a 250-frame GOP decodes in under a second.
-pub fn back_margin(tl: &Timeline) -> u32 {
+pub(crate) fn back_margin(tl: &Timeline) -> u32 {
     (tl.max_gop() / 2).max(30)
 }
 

@@ -9,7 +9,7 @@ use super::state::{Shared, VideoFrame, lock};
 use super::yuv::i420_to_rgba_into;
 
 /// Converts `frame` to RGBA and publishes it (latest wins).
-pub fn show(shared: &Shared, frame: &CachedFrame) {
+pub(super) fn show(shared: &Shared, frame: &CachedFrame) {
     let mut rgba = shared.rgba_buffer();
     i420_to_rgba_into(frame, &mut rgba);
     shared.publish(VideoFrame {
@@ -23,7 +23,12 @@ pub fn show(shared: &Shared, frame: &CachedFrame) {
 
 /// A frame real-time playback presents: cached (playback fills the cache
 /// as it goes), shown, and counted; `late` when it came after its time.
-pub fn show_playing(shared: &Shared, cache: &Mutex<FrameCache>, frame: CachedFrame, late: bool) {
+pub(super) fn show_playing(
+    shared: &Shared,
+    cache: &Mutex<FrameCache>,
+    frame: CachedFrame,
+    late: bool,
+) {
     let index = frame.frame;
     let frame = Arc::new(frame);
     {

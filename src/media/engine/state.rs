@@ -88,7 +88,7 @@ pub struct CacheStats {
     pub budget: usize,
 }
 
-pub type RepaintCallback = Arc<dyn Fn() + Send + Sync>;
+pub(crate) type RepaintCallback = Arc<dyn Fn() + Send + Sync>;
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
@@ -108,12 +108,12 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub fn update(&self, f: impl FnOnce(&mut PlayerState)) {
+    pub(crate) fn update(&self, f: impl FnOnce(&mut PlayerState)) {
         f(&mut lock(&self.state));
     }
 
     /// Latest-wins: replaces the slot, bumps the generation, asks for a repaint.
-    pub fn publish(&self, frame: VideoFrame) {
+    pub(crate) fn publish(&self, frame: VideoFrame) {
         let (index, pts) = (frame.frame, frame.pts_ns);
         let old = lock(&self.slot).replace(Arc::new(frame));
         *lock(&self.spare) = old;
@@ -127,7 +127,7 @@ impl Shared {
 
     /// An RGBA buffer to convert the next frame into: the previous frame's
     /// if nobody else holds it any more, else a new one.
-    pub fn rgba_buffer(&self) -> Vec<u8> {
+    pub(crate) fn rgba_buffer(&self) -> Vec<u8> {
         lock(&self.spare)
             .take()
             .and_then(|f| Arc::try_unwrap(f).ok())
@@ -135,7 +135,7 @@ impl Shared {
             .unwrap_or_default()
     }
 
-    pub fn repaint(&self) {
+    pub(crate) fn repaint(&self) {
         let cb = lock(&self.repaint).clone();
         if let Some(cb) = cb {
             cb();

@@ -25,7 +25,7 @@ const FORWARD_SLACK: u32 = 8;
 
 /// Locks the cache, recovering from a poisoned lock: the cache holds plain
 /// data that stays consistent even if a holder panicked.
-pub fn lock(cache: &Mutex<FrameCache>) -> std::sync::MutexGuard<'_, FrameCache> {
+pub(crate) fn lock(cache: &Mutex<FrameCache>) -> std::sync::MutexGuard<'_, FrameCache> {
     cache
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

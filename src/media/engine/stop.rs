@@ -19,7 +19,10 @@ pub(crate) struct StoppableThread {
 
 impl StoppableThread {
     /// Starts `work` on a thread called `name`.
-    pub fn spawn(name: &'static str, work: impl FnOnce() + Send + 'static) -> io::Result<Self> {
+    pub(super) fn spawn(
+        name: &'static str,
+        work: impl FnOnce() + Send + 'static,
+    ) -> io::Result<Self> {
         let (finished_tx, finished) = crossbeam_channel::bounded::<()>(0);
         let thread = std::thread::Builder::new()
             .name(name.into())
@@ -37,7 +40,7 @@ impl StoppableThread {
 
     /// Waits at most `bound` for the thread to end (the caller has already
     /// told it to), then joins it; past the bound it is detached.
-    pub fn stop_within(self, bound: Duration) {
+    pub(super) fn stop_within(self, bound: Duration) {
         match self.finished.recv_timeout(bound) {
             Err(RecvTimeoutError::Timeout) => {
                 log::warn!(

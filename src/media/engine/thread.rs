@@ -87,7 +87,7 @@ pub(crate) struct Engine<B: Backend> {
 
 /// Output size: `dims` scaled to fit `display_box`, aspect kept, never
 /// enlarged, even (I420 chroma is subsampled 2x2).
-pub fn fit(dims: (u32, u32), display_box: Option<(u32, u32)>) -> (u32, u32) {
+pub(super) fn fit(dims: (u32, u32), display_box: Option<(u32, u32)>) -> (u32, u32) {
     let (w, h) = (dims.0.max(2), dims.1.max(2));
     let (bw, bh) = display_box.unwrap_or((w, h));
     let scale = (bw.max(2) as f64 / w as f64)
@@ -103,7 +103,7 @@ pub(crate) type MakePrefetch<'a, D> =
     &'a dyn Fn(Arc<Mutex<DecoderSlot<D>>>, Sender<Event>) -> Box<dyn PrefetchQueue>;
 
 impl<B: Backend> Engine<B> {
-    pub fn new(
+    pub(super) fn new(
         backend: Arc<B>,
         shared: Arc<Shared>,
         cache: Arc<Mutex<FrameCache>>,
@@ -132,7 +132,7 @@ impl<B: Backend> Engine<B> {
         }
     }
 
-    pub fn run(mut self) {
+    pub(super) fn run(mut self) {
         loop {
             if let Some(cmd) = self.pending.pop_front() {
                 self.handle(cmd);

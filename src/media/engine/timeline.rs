@@ -23,7 +23,7 @@ pub struct Timeline {
 
 /// Assumed decode lead when the decode order is unknown: covers the usual
 /// three B-frames; a clip that needs more is detected at the first seek.
-pub const DEFAULT_DECODE_LEAD: u32 = 5;
+pub(crate) const DEFAULT_DECODE_LEAD: u32 = 5;
 
 impl Timeline {
     /// Builds a table from (pts, is_keyframe) pairs in any order; duplicate

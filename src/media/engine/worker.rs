@@ -22,10 +22,10 @@ use super::stop::StoppableThread;
 /// stops after the frame it is decoding (tens of milliseconds); only a
 /// decoder being reopened (bounded by the pipeline wait) takes longer, and
 /// then it is left to finish on its own.
-pub const PREFETCH_STOP_WAIT: Duration = Duration::from_secs(2);
+pub(super) const PREFETCH_STOP_WAIT: Duration = Duration::from_secs(2);
 
 /// The clip's decoder and where it stands.
-pub struct DecoderSlot<D> {
+pub(super) struct DecoderSlot<D> {
     pub clip_id: u64,
     pub decoder: Option<D>,
     pub stepper: Stepper,
@@ -42,7 +42,7 @@ impl<D> Default for DecoderSlot<D> {
 }
 
 /// The clip's decoder, reopened if playback released it.
-pub fn ensure_decoder<'a, B: Backend>(
+pub(super) fn ensure_decoder<'a, B: Backend>(
     backend: &B,
     decoder: &'a mut Option<B::Decoder>,
     stepper: &mut Stepper,
@@ -62,14 +62,14 @@ struct Fill {
     range: PrefetchRange,
 }
 
-pub struct Prefetcher {
+pub(super) struct Prefetcher {
     tx: Option<Sender<Fill>>,
     epoch: Arc<AtomicU64>,
     thread: Option<StoppableThread>,
 }
 
 impl Prefetcher {
-    pub fn spawn<B: Backend>(
+    pub(super) fn spawn<B: Backend>(
         backend: Arc<B>,
         cache: Arc<Mutex<FrameCache>>,
         decoder: Arc<Mutex<DecoderSlot<B::Decoder>>>,

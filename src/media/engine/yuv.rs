@@ -7,7 +7,8 @@ use yuvutils_rs::{YuvPlanarImage, YuvRange, YuvStandardMatrix, yuv420_to_rgba};
 use super::cache::CachedFrame;
 
 /// Converts a packed I420 frame to tightly packed RGBA (alpha 255).
-pub fn i420_to_rgba(f: &CachedFrame) -> Vec<u8> {
+#[cfg(test)]
+pub(crate) fn i420_to_rgba(f: &CachedFrame) -> Vec<u8> {
     let mut out = Vec::new();
     i420_to_rgba_into(f, &mut out);
     out
@@ -16,7 +17,7 @@ pub fn i420_to_rgba(f: &CachedFrame) -> Vec<u8> {
 /// As [`i420_to_rgba`], reusing `out`'s allocation (a recycled frame
 /// buffer: a fresh 8 MB buffer per 1080p frame costs page faults). A frame
 /// whose planes are short comes out black rather than half-drawn.
-pub fn i420_to_rgba_into(f: &CachedFrame, out: &mut Vec<u8>) {
+pub(crate) fn i420_to_rgba_into(f: &CachedFrame, out: &mut Vec<u8>) {
     let (w, h) = (f.width as usize, f.height as usize);
     let (cw, ch) = (w.div_ceil(2), h.div_ceil(2));
     out.clear();

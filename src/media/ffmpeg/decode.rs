@@ -8,7 +8,7 @@ use super::{Input, StreamInfo};
 
 /// How many threads a decoder may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Threads {
+pub(crate) enum Threads {
     /// FFmpeg's default.
     Default,
     /// One thread: background work leaves the other core to the UI.
@@ -19,7 +19,7 @@ pub enum Threads {
 
 impl Input {
     /// An opened video decoder for `stream`.
-    pub fn video_decoder(
+    pub(crate) fn video_decoder(
         &self,
         stream: &StreamInfo,
         threads: Threads,
@@ -28,7 +28,7 @@ impl Input {
     }
 
     /// An opened audio decoder for `stream`.
-    pub fn audio_decoder(
+    pub(crate) fn audio_decoder(
         &self,
         stream: &StreamInfo,
         threads: Threads,
@@ -61,13 +61,13 @@ impl Input {
 
 /// A decoded frame's presentation time in its stream's time base: the
 /// decoder's best-effort timestamp, else the pts.
-pub fn frame_timestamp(frame: &frame::Frame) -> Option<i64> {
+pub(crate) fn frame_timestamp(frame: &frame::Frame) -> Option<i64> {
     frame.timestamp().or(frame.pts())
 }
 
 /// Gives an audio frame a channel layout when the decoder left it empty
 /// (the default one for its channel count), so it can be resampled.
-pub fn with_channel_layout(frame: &mut frame::Audio) -> ChannelLayout {
+pub(crate) fn with_channel_layout(frame: &mut frame::Audio) -> ChannelLayout {
     let layout = if frame.channel_layout().is_empty() {
         ChannelLayout::default(i32::from(frame.channels()))
     } else {

@@ -12,7 +12,7 @@ use ffmpeg_next as ffmpeg;
 use super::{MediaError, init};
 
 /// An open clip: the container and the path it came from.
-pub struct Input {
+pub(crate) struct Input {
     path: PathBuf,
     pub(super) ctx: format::context::Input,
 }
@@ -20,7 +20,7 @@ pub struct Input {
 /// What a stream's header says, copied out so callers need not hold a
 /// borrow of the container while they read from it.
 #[derive(Debug, Clone, Copy)]
-pub struct StreamInfo {
+pub(crate) struct StreamInfo {
     pub index: usize,
     pub time_base: Rational,
     /// The stream's start time after the MP4 edit list, in `time_base`
@@ -40,13 +40,13 @@ pub struct StreamInfo {
 
 impl Input {
     /// Opens `path` for reading.
-    pub fn open(path: &Path) -> Result<Self, MediaError> {
+    pub(crate) fn open(path: &Path) -> Result<Self, MediaError> {
         Self::open_checked(path, false)
     }
 
     /// Like [`open`](Self::open), but an empty file is [`MediaError::Empty`]
     /// rather than whatever FFmpeg makes of it: `attune probe` says so.
-    pub fn open_non_empty(path: &Path) -> Result<Self, MediaError> {
+    pub(crate) fn open_non_empty(path: &Path) -> Result<Self, MediaError> {
         Self::open_checked(path, true)
     }
 
@@ -66,29 +66,25 @@ impl Input {
         })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// The video stream FFmpeg ranks best, if any.
-    pub fn video(&self) -> Option<StreamInfo> {
+    pub(crate) fn video(&self) -> Option<StreamInfo> {
         self.best(media::Type::Video)
     }
 
     /// The video stream, or [`MediaError::NoVideo`].
-    pub fn require_video(&self) -> Result<StreamInfo, MediaError> {
+    pub(crate) fn require_video(&self) -> Result<StreamInfo, MediaError> {
         self.video().ok_or_else(|| MediaError::NoVideo {
             path: self.path.clone(),
         })
     }
 
     /// The audio stream FFmpeg ranks best, if any.
-    pub fn audio(&self) -> Option<StreamInfo> {
+    pub(crate) fn audio(&self) -> Option<StreamInfo> {
         self.best(media::Type::Audio)
     }
 
     /// The container's codec name for a stream ("h264", "aac"...).
-    pub fn codec_name(&self, stream: &StreamInfo) -> Option<String> {
+    pub(crate) fn codec_name(&self, stream: &StreamInfo) -> Option<String> {
         self.ctx
             .stream(stream.index)
             .map(|s| s.parameters().id().name().to_string())
@@ -96,7 +92,7 @@ impl Input {
 
     /// The container's duration in microseconds (`AV_TIME_BASE`); 0 or less
     /// when unknown.
-    pub fn duration_us(&self) -> i64 {
+    pub(crate) fn duration_us(&self) -> i64 {
         self.ctx.duration()
     }
 

@@ -15,19 +15,19 @@
 //!   both share one initialisation and one error type.
 //! - [`error`]: the layer's one error type, [`MediaError`].
 
-pub mod decode;
-pub mod error;
-pub mod init;
-pub mod input;
-pub mod packets;
-pub mod rotation;
-pub mod seek;
-pub mod time;
-pub mod writer;
+pub(crate) mod decode;
+pub(crate) mod error;
+pub(crate) mod init;
+pub(crate) mod input;
+pub(crate) mod packets;
+pub(crate) mod rotation;
+pub(crate) mod seek;
+pub(crate) mod time;
+pub(crate) mod writer;
 
-pub use decode::{Threads, frame_timestamp, with_channel_layout};
+pub(crate) use decode::{Threads, frame_timestamp, with_channel_layout};
 pub use error::MediaError;
 pub use init::init;
-pub use input::{Input, StreamInfo};
-pub use time::{Timing, ts_to_ns, ts_to_us};
+pub(crate) use input::{Input, StreamInfo};
+pub(crate) use time::{Timing, ts_to_ns, ts_to_us};
 pub use writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};

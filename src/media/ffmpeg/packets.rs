@@ -16,7 +16,7 @@ impl Input {
     ///
     /// A fresh packet per read: av_read_frame does not release what a
     /// reused packet held, so reusing one leaks every packet's data.
-    pub fn read_packet(&mut self) -> Result<Option<Packet>, ffmpeg::Error> {
+    pub(crate) fn read_packet(&mut self) -> Result<Option<Packet>, ffmpeg::Error> {
         let mut packet = Packet::empty();
         match packet.read(&mut self.ctx) {
             Ok(()) => Ok(Some(packet)),
@@ -28,14 +28,14 @@ impl Input {
     /// Every packet with its stream index, skipping single corrupt packets
     /// and ending at the first other error (ffmpeg-next's own iteration),
     /// for readers that settle for what can be read.
-    pub fn packets(&mut self) -> impl Iterator<Item = (usize, Packet)> + '_ {
+    pub(crate) fn packets(&mut self) -> impl Iterator<Item = (usize, Packet)> + '_ {
         self.ctx.packets().map(|(s, p)| (s.index(), p))
     }
 }
 
 /// One video packet as the index sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PacketEntry {
+pub(crate) struct PacketEntry {
     pub pts: Option<i64>,
     pub dts: Option<i64>,
     pub key: bool,
@@ -56,7 +56,7 @@ impl PacketEntry {
 
 /// How a packet scan ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ScanEnd {
+pub(crate) enum ScanEnd {
     /// Every packet was read.
     Finished,
     /// The visitor asked to stop.
@@ -67,7 +67,7 @@ pub enum ScanEnd {
 
 /// Visits every packet of stream `stream` in file order, reading until the
 /// end, a read error, or the visitor breaks.
-pub fn scan(
+pub(crate) fn scan(
     input: &mut Input,
     stream: usize,
     mut visit: impl FnMut(PacketEntry) -> ControlFlow<()>,
@@ -89,7 +89,7 @@ pub fn scan(
 /// Like [`scan`], but read the way [`Input::packets`] does: a single corrupt
 /// packet is skipped and any other error ends the scan like the end of the
 /// file, for an index that settles for what can be read.
-pub fn scan_lenient(
+pub(crate) fn scan_lenient(
     input: &mut Input,
     stream: usize,
     mut visit: impl FnMut(PacketEntry) -> ControlFlow<()>,

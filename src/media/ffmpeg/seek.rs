@@ -9,23 +9,27 @@ use super::{Input, Timing};
 impl Input {
     /// Seeks to the keyframe at or before `us` (microseconds on the
     /// container's clock); fails when there is none.
-    pub fn seek_key_before(&mut self, us: i64) -> Result<(), ffmpeg::Error> {
+    pub(crate) fn seek_key_before(&mut self, us: i64) -> Result<(), ffmpeg::Error> {
         self.ctx.seek(us, ..us)
     }
 
     /// Seeks to the keyframe at or before `us`, or to the very start when
     /// the container cannot: decoding forward from there still arrives.
-    pub fn seek_key_before_or_start(&mut self, us: i64) -> Result<(), ffmpeg::Error> {
+    pub(crate) fn seek_key_before_or_start(&mut self, us: i64) -> Result<(), ffmpeg::Error> {
         self.seek_key_before(us).or_else(|_| self.seek_start())
     }
 
     /// Seeks back to the start of the file.
-    pub fn seek_start(&mut self) -> Result<(), ffmpeg::Error> {
+    pub(crate) fn seek_start(&mut self) -> Result<(), ffmpeg::Error> {
         self.ctx.seek(0, ..)
     }
 
     /// Seeks to the keyframe at or before frame `index` (or the start).
-    pub fn seek_to_frame(&mut self, timing: &Timing, index: u32) -> Result<(), ffmpeg::Error> {
+    pub(crate) fn seek_to_frame(
+        &mut self,
+        timing: &Timing,
+        index: u32,
+    ) -> Result<(), ffmpeg::Error> {
         self.seek_key_before_or_start(timing.seek_target_us(index))
     }
 }

@@ -13,7 +13,7 @@ use super::StreamInfo;
 
 /// A video stream's clock: its time base, its start and the clip's rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timing {
+pub(crate) struct Timing {
     pub time_base: Rational,
     /// Start time in `time_base` ticks (0 when the container has none).
     pub start: i64,
@@ -23,7 +23,7 @@ pub struct Timing {
 
 impl Timing {
     /// The clock of `stream` at the clip's frame `rate`.
-    pub fn new(stream: &StreamInfo, rate: (u32, u32)) -> Self {
+    pub(crate) fn new(stream: &StreamInfo, rate: (u32, u32)) -> Self {
         Self {
             time_base: stream.time_base,
             start: stream.start,
@@ -34,7 +34,7 @@ impl Timing {
     /// Frame index of a timestamp in the stream's time base, rounded to the
     /// nearest frame (timestamps may be a tick off the exact frame time).
     /// Negative before the first presented frame; 0 for a degenerate clock.
-    pub fn index_of(&self, pts: i64) -> i64 {
+    pub(crate) fn index_of(&self, pts: i64) -> i64 {
         let num = i128::from(pts - self.start)
             * i128::from(self.time_base.numerator())
             * i128::from(self.rate.0);
@@ -46,7 +46,7 @@ impl Timing {
     }
 
     /// Start of frame `index` in microseconds on the container's clock.
-    pub fn frame_us(&self, index: u32) -> i64 {
+    pub(crate) fn frame_us(&self, index: u32) -> i64 {
         let start_us = ts_to_us(self.start, self.time_base);
         let t = i128::from(index) * 1_000_000 * i128::from(self.rate.1)
             / i128::from(self.rate.0.max(1));
@@ -54,32 +54,32 @@ impl Timing {
     }
 
     /// Half a frame, in microseconds.
-    pub fn half_frame_us(&self) -> i64 {
+    pub(crate) fn half_frame_us(&self) -> i64 {
         500_000 * i64::from(self.rate.1) / i64::from(self.rate.0.max(1))
     }
 
     /// Where to seek for frame `index`: half a frame early, so rounding
     /// never puts the keyframe found after the frame.
-    pub fn seek_target_us(&self, index: u32) -> i64 {
+    pub(crate) fn seek_target_us(&self, index: u32) -> i64 {
         (self.frame_us(index) - self.half_frame_us()).max(i64::MIN / 2)
     }
 }
 
 /// A timestamp in time base `tb` as whole microseconds (towards zero).
-pub fn ts_to_us(ts: i64, tb: Rational) -> i64 {
+pub(crate) fn ts_to_us(ts: i64, tb: Rational) -> i64 {
     (i128::from(ts) * 1_000_000 * i128::from(tb.numerator()) / i128::from(tb.denominator().max(1)))
         as i64
 }
 
 /// A timestamp in time base `tb` as nanoseconds; `None` before zero.
-pub fn ts_to_ns(ts: i64, tb: Rational) -> Option<u64> {
+pub(crate) fn ts_to_ns(ts: i64, tb: Rational) -> Option<u64> {
     let v = i128::from(ts) * 1_000_000_000 * i128::from(tb.numerator())
         / i128::from(tb.denominator().max(1));
     u64::try_from(v).ok()
 }
 
 /// How long `frames` frames last at `rate`, in whole microseconds.
-pub fn frames_to_us(frames: u32, rate: (u32, u32)) -> u64 {
+pub(crate) fn frames_to_us(frames: u32, rate: (u32, u32)) -> u64 {
     (u128::from(frames) * u128::from(rate.1) * 1_000_000 / u128::from(rate.0)) as u64
 }
 

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use super::{Filmstrip, OverviewJob, Thumbnail, Waveform};
 
 /// Bump whenever the layout or the meaning of the contents changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub(super) const FORMAT_VERSION: u32 = 1;
 const FILM_MAGIC: &[u8; 8] = b"ATNFILM\0";
 const WAVE_MAGIC: &[u8; 8] = b"ATNWAVE\0";
 const FILM_NAME: &str = "filmstrip.bin";
@@ -38,7 +38,7 @@ const MAX_THUMB_SIDE: u32 = 4096;
 
 /// `$XDG_CACHE_HOME/attune/overview`, else `~/.cache/attune/overview`;
 /// `None` when neither is known (then nothing is cached).
-pub fn default_cache_dir() -> Option<PathBuf> {
+pub(super) fn default_cache_dir() -> Option<PathBuf> {
     let base = crate::files::xdg_dir("XDG_CACHE_HOME", ".cache")?;
     Some(base.join("attune").join("overview"))
 }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use crate::media::ffmpeg::{Input, MediaError};
 use crate::model::{Fingerprint, FrameRate};
 
-pub use cache::{OverviewCache, default_cache_dir};
+pub use cache::OverviewCache;
 pub use thumbs::{THUMB_LONG_SIDE, compute_filmstrip};
 pub use waveform::{BUCKETS_PER_SECOND, compute_waveform};
 pub use worker::OverviewWorker;
@@ -146,7 +146,7 @@ fn open_input(path: &Path) -> Result<Input, OverviewError> {
 
 /// Upper bound on thumbnails per clip: 600 of about 160x90 is ~35 MB of RGBA,
 /// and a timeline never shows more side by side.
-pub const MAX_THUMBS: u32 = 600;
+pub(crate) const MAX_THUMBS: u32 = 600;
 /// A thumbnail every this many seconds until `MAX_THUMBS` is reached.
 const SECONDS_PER_THUMB: u64 = 2;
 
@@ -172,7 +172,7 @@ pub(crate) fn thumb_targets(frames: u32, count: u32) -> Vec<u32> {
 }
 
 /// A flag the worker raises to stop a computation between frames.
-pub type Cancel = Arc<std::sync::atomic::AtomicBool>;
+pub(crate) type Cancel = Arc<std::sync::atomic::AtomicBool>;
 
 fn cancelled(cancel: &Cancel) -> bool {
     cancel.load(std::sync::atomic::Ordering::Relaxed)

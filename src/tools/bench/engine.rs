@@ -17,7 +17,7 @@ use crate::media::engine::{Player, PlayerCommand, PlayerConfig, VideoFrame};
 use crate::tools::rng::Lcg;
 
 #[derive(Debug, Clone, Serialize)]
-pub struct StepReport {
+pub(crate) struct StepReport {
     pub forward_ms: Percentiles,
     pub backward_ms: Percentiles,
     pub forward_burst_ms: Percentiles,
@@ -30,7 +30,7 @@ pub struct StepReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct PlaybackReport {
+pub(crate) struct PlaybackReport {
     pub seconds: f64,
     pub frames_expected: u64,
     pub frames_presented: u64,
@@ -68,14 +68,14 @@ fn cpu_ticks() -> Option<u64> {
 /// Checks the frame in the slot against the target: its decoded stream time
 /// must be the indexed time of the target frame, and its frame code (when
 /// the clip carries one) must read the target.
-pub struct Checker {
+pub(crate) struct Checker {
     timeline: Timeline,
     pub checked: u32,
     pub wrong: u32,
 }
 
 impl Checker {
-    pub fn new(file: &Path) -> anyhow::Result<Self> {
+    pub(crate) fn new(file: &Path) -> anyhow::Result<Self> {
         Ok(Checker {
             timeline: index_clip(file)?.timeline,
             checked: 0,
@@ -85,11 +85,11 @@ impl Checker {
 
     /// Reads timestamps the way the engine does: from the stream time its
     /// decoder gave the first frame (`frame` is frame 0 as opened).
-    pub fn calibrate(&mut self, first: &VideoFrame) {
+    pub(crate) fn calibrate(&mut self, first: &VideoFrame) {
         self.timeline.calibrate(first.pts_ns);
     }
 
-    pub fn check(&mut self, frame: &VideoFrame, target: u32) {
+    pub(crate) fn check(&mut self, frame: &VideoFrame, target: u32) {
         self.checked += 1;
         let ok_time = self.timeline.pts(target).is_some_and(|want| {
             frame.pts_ns.abs_diff(want) < self.timeline.frame_duration(target) / 2
@@ -111,7 +111,7 @@ impl Checker {
 }
 
 /// The frame code drawn into sample clips, when readable.
-pub fn frame_code(frame: &VideoFrame) -> Option<u32> {
+pub(crate) fn frame_code(frame: &VideoFrame) -> Option<u32> {
     let img = image::RgbaImage::from_raw(frame.width, frame.height, frame.rgba.clone())?;
     crate::frame_code::read(&img)
 }
@@ -181,7 +181,7 @@ fn steps(
     Ok(out)
 }
 
-pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
+pub(crate) fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
     let mut checker = Checker::new(&args.file)?;
     let player = Player::new(PlayerConfig {
         audio: false,
@@ -255,12 +255,12 @@ pub fn measure_step(args: &BenchStepArgs) -> anyhow::Result<StepReport> {
     })
 }
 
-pub fn run_step(args: &BenchStepArgs) -> anyhow::Result<()> {
+pub(crate) fn run_step(args: &BenchStepArgs) -> anyhow::Result<()> {
     let r = measure_step(args)?;
     super::print_json(&r, args.json)
 }
 
-pub fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackReport> {
+pub(crate) fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackReport> {
     let player = Player::new(PlayerConfig::default())?;
     timed(
         &player,
@@ -307,13 +307,13 @@ pub fn measure_playback(args: &BenchPlaybackArgs) -> anyhow::Result<PlaybackRepo
     })
 }
 
-pub fn run_playback(args: &BenchPlaybackArgs) -> anyhow::Result<()> {
+pub(crate) fn run_playback(args: &BenchPlaybackArgs) -> anyhow::Result<()> {
     let r = measure_playback(args)?;
     super::print_json(&r, args.json)
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct OverviewReport {
+pub(crate) struct OverviewReport {
     pub waveform_s: f64,
     pub filmstrip_s: f64,
     /// Process CPU time over wall time for both, in percent of one core.
@@ -325,7 +325,7 @@ pub struct OverviewReport {
 
 /// Computes the overview the way the worker does (same sizes and rates),
 /// on this thread and without the cache, so every run measures decoding.
-pub fn measure_overview(args: &BenchOverviewArgs) -> anyhow::Result<OverviewReport> {
+pub(crate) fn measure_overview(args: &BenchOverviewArgs) -> anyhow::Result<OverviewReport> {
     use crate::media::overview::{
         BUCKETS_PER_SECOND, OverviewJob, THUMB_LONG_SIDE, compute_filmstrip, compute_waveform,
     };
@@ -361,7 +361,7 @@ pub fn measure_overview(args: &BenchOverviewArgs) -> anyhow::Result<OverviewRepo
     })
 }
 
-pub fn run_overview(args: &BenchOverviewArgs) -> anyhow::Result<()> {
+pub(crate) fn run_overview(args: &BenchOverviewArgs) -> anyhow::Result<()> {
     let r = measure_overview(args)?;
     super::print_json(&r, args.json)
 }

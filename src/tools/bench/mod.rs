@@ -2,8 +2,8 @@
 //! the UI through the library's public API. A tool, not a layer: nothing
 //! in the library imports it.
 
-pub mod engine;
-pub mod ui;
+pub(crate) mod engine;
+pub(crate) mod ui;
 
 use std::path::PathBuf;
 
@@ -70,7 +70,7 @@ fn parse_size(s: &str) -> Result<(u32, u32), String> {
     ))
 }
 
-pub fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
+pub(crate) fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Step(a) => engine::run_step(a),
         BenchCommand::Playback(a) => engine::run_playback(a),
@@ -80,14 +80,14 @@ pub fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Default)]
-pub struct Percentiles {
+pub(crate) struct Percentiles {
     pub p50: f64,
     pub p95: f64,
     pub max: f64,
 }
 
 impl Percentiles {
-    pub fn of(samples: &[f64]) -> Self {
+    pub(crate) fn of(samples: &[f64]) -> Self {
         if samples.is_empty() {
             return Percentiles::default();
         }
@@ -115,7 +115,7 @@ pub(crate) fn print_json(report: &impl Serialize, one_line: bool) -> anyhow::Res
 }
 
 /// Peak resident set size (VmHWM) in MB.
-pub fn peak_rss_mb() -> f64 {
+pub(crate) fn peak_rss_mb() -> f64 {
     proc_status_kb("VmHWM:").map_or(0.0, |kb| (kb as f64 / 1024.0 * 10.0).round() / 10.0)
 }
 

@@ -43,7 +43,7 @@ pub struct BenchUiArgs {
 /// The UI loop (timeline drawn at a 60 Hz pace) while the overview worker
 /// computes a clip's filmstrip and waveform on its own thread.
 #[derive(Debug, Clone, Serialize)]
-pub struct OverviewLoad {
+pub(crate) struct OverviewLoad {
     pub clip: String,
     pub clip_frames: u32,
     pub overview_s: f64,
@@ -56,7 +56,7 @@ pub struct OverviewLoad {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct UiReport {
+pub(crate) struct UiReport {
     /// Every drawn frame, all zoom levels together.
     pub timeline_draw_ms: Percentiles,
     pub timeline_whole_clip_ms: Percentiles,
@@ -76,7 +76,7 @@ pub struct UiReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct QueryReport {
+pub(crate) struct QueryReport {
     pub query: String,
     pub matches: usize,
     pub ms: Percentiles,
@@ -88,7 +88,7 @@ const RATE: u32 = 30;
 /// Waveform peaks per second, as the overview computes them.
 const PEAKS_PER_SECOND: u32 = 50;
 
-pub fn run(args: &BenchUiArgs) -> anyhow::Result<()> {
+pub(crate) fn run(args: &BenchUiArgs) -> anyhow::Result<()> {
     let frames = args
         .minutes
         .checked_mul(60 * RATE)
@@ -421,7 +421,7 @@ fn sentence(rng: &mut Lcg, words: u64) -> String {
 
 /// `moments` moments over one clip of `frames` frames at 30 fps, coded
 /// with one or two VIG items each; about a third are single frames.
-pub fn synthetic_project(moments: u32, frames: u32) -> anyhow::Result<Project> {
+pub(crate) fn synthetic_project(moments: u32, frames: u32) -> anyhow::Result<Project> {
     let created = DateTime::from_timestamp(1_780_000_000, 0).unwrap_or_default();
     let vig = crate::model::bundled()?
         .into_iter()

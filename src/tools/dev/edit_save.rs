@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use crate::model::{Document, Edit};
 use crate::store::{self, LockOutcome, ProjectLock};
 
-pub fn edit_save(project_path: &Path, note: &str) -> anyhow::Result<()> {
+pub(crate) fn edit_save(project_path: &Path, note: &str) -> anyhow::Result<()> {
     let loaded = store::load(project_path)?;
     let _lock = match ProjectLock::acquire(project_path)? {
         LockOutcome::Acquired(lock) => lock,

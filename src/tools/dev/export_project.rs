@@ -14,16 +14,16 @@ use crate::model::{
     Reel, ReelId, ReelItem, ReelPurpose,
 };
 
-pub const ITEMS: u32 = 6;
-pub const ITEM_SECONDS: u32 = 8;
-pub const HOLD_MS: u32 = 2000;
+pub(crate) const ITEMS: u32 = 6;
+pub(crate) const ITEM_SECONDS: u32 = 8;
+pub(crate) const HOLD_MS: u32 = 2000;
 
 /// The captions, also used by the benchmark's ffmpeg command line.
-pub fn caption(n: u32) -> String {
+pub(crate) fn caption(n: u32) -> String {
     format!("Moment {n}: you waited, and she answered you")
 }
 
-pub fn make_project(clip_path: &Path, out: &Path) -> anyhow::Result<()> {
+pub(crate) fn make_project(clip_path: &Path, out: &Path) -> anyhow::Result<()> {
     let report = probe(clip_path)?;
     let file_name = clip_path
         .file_name()

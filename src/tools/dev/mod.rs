@@ -2,11 +2,11 @@
 //! the samples, benchmark clips and projects, the crash test's child, one
 //! edit and save without a window).
 
-pub mod bench_clip;
-pub mod edit_save;
-pub mod export_project;
-pub mod make_samples;
-pub mod save_loop;
+pub(crate) mod bench_clip;
+pub(crate) mod edit_save;
+pub(crate) mod export_project;
+pub(crate) mod make_samples;
+pub(crate) mod save_loop;
 
 pub use save_loop::crash_state;
 
@@ -43,7 +43,7 @@ pub enum DevCommand {
     },
 }
 
-pub fn run(command: DevCommand) -> anyhow::Result<()> {
+pub(crate) fn run(command: DevCommand) -> anyhow::Result<()> {
     match command {
         DevCommand::MakeSamples(args) => make_samples::run(args),
         DevCommand::MakeBenchClip(args) => bench_clip::run(args),

@@ -96,7 +96,7 @@ pub fn crash_state(n: u64) -> Project {
 
 /// Saves `crash_state(0)`, `crash_state(1)`, … forever, printing `saved {n}`
 /// after each save has returned. Only returns on error.
-pub fn save_loop(path: &Path) -> anyhow::Result<()> {
+pub(crate) fn save_loop(path: &Path) -> anyhow::Result<()> {
     let stdout = std::io::stdout();
     for n in 0.. {
         save(path, &crash_state(n))?;

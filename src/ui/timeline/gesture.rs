@@ -5,14 +5,14 @@ use crate::model::MomentId;
 
 /// Which edge of a moment is being dragged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Edge {
+pub(super) enum Edge {
     Start,
     End,
 }
 
 /// The drag in progress.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Gesture {
+pub(super) enum Gesture {
     #[default]
     None,
     Scrub {
@@ -30,7 +30,7 @@ pub enum Gesture {
 
 impl Gesture {
     /// The trimmed moment and its previewed span, while trimming.
-    pub fn trimming(&self) -> Option<(MomentId, u32, u32)> {
+    pub(super) fn trimming(&self) -> Option<(MomentId, u32, u32)> {
         match *self {
             Gesture::Trim {
                 moment, start, end, ..

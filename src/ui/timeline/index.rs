@@ -6,7 +6,7 @@ use egui::Color32;
 use crate::model::{ClipId, Codebook, Colour, Moment, MomentId, Project};
 
 /// Drawn for uncoded moments and codes nobody gave a colour.
-pub const NEUTRAL: Color32 = Color32::from_rgb(0x9a, 0x9a, 0x9a);
+pub(super) const NEUTRAL: Color32 = Color32::from_rgb(0x9a, 0x9a, 0x9a);
 
 /// One moment as one lane draws it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,8 +77,8 @@ pub struct TimelineIndex {
 }
 
 /// Lane names for moments outside the active codebook's categories.
-pub const OTHER_CODES: &str = "Other codes";
-pub const UNCODED: &str = "Uncoded";
+pub(super) const OTHER_CODES: &str = "Other codes";
+pub(super) const UNCODED: &str = "Uncoded";
 
 impl TimelineIndex {
     /// One lane per category of `codebook` (a moment coded in two categories
@@ -160,7 +160,7 @@ fn span(moment: &Moment, colour: Color32) -> Span {
     }
 }
 
-pub fn colour32(c: Colour) -> Color32 {
+pub(super) fn colour32(c: Colour) -> Color32 {
     Color32::from_rgb(c.r, c.g, c.b)
 }
 

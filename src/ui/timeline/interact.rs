@@ -18,7 +18,7 @@ pub(super) const POINT_HALF: f32 = 5.0;
 
 /// What is under the pointer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Hit {
+pub(super) enum Hit {
     Nothing,
     Moment(Span),
     Edge(Span, Edge),
@@ -26,7 +26,7 @@ pub enum Hit {
 
 /// Hit testing against what is drawn: edges beat bodies, and among equals
 /// the later span wins because it is drawn on top.
-pub fn hit(
+pub(super) fn hit(
     view: &TimelineView,
     layout: &TimelineLayout,
     index: &TimelineIndex,
@@ -81,7 +81,7 @@ pub fn hit(
 
 /// Ctrl+wheel or the plain wheel zooms around the pointer; Shift+wheel or
 /// a sideways wheel pans. Only while the pointer is over the timeline.
-pub fn wheel(
+pub(super) fn wheel(
     ui: &Ui,
     response: &Response,
     view: &mut TimelineView,
@@ -106,7 +106,7 @@ pub fn wheel(
 }
 
 /// Clicks and drags, turned into actions.
-pub fn pointer(
+pub(super) fn pointer(
     ui: &Ui,
     response: &Response,
     view: &mut TimelineView,

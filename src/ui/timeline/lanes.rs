@@ -13,7 +13,7 @@ use super::view::{TimelineView, frame_at, frame_to_x};
 use crate::model::MomentId;
 
 /// What to draw over the moments.
-pub struct Emphasis {
+pub(super) struct Emphasis {
     pub selected: Option<MomentId>,
     /// The moment being trimmed and its previewed span, drawn instead of
     /// where it is now.
@@ -21,7 +21,12 @@ pub struct Emphasis {
     pub outline: Color32,
 }
 
-pub fn paint_names(painter: &Painter, layout: &TimelineLayout, lanes: &[Lane], text: Color32) {
+pub(super) fn paint_names(
+    painter: &Painter,
+    layout: &TimelineLayout,
+    lanes: &[Lane],
+    text: Color32,
+) {
     for (lane, row) in lanes.iter().zip(&layout.lanes) {
         let name_rect = Rect::from_min_max(row.min, pos2(layout.names.right(), row.bottom()));
         let swatch = Rect::from_center_size(
@@ -44,7 +49,7 @@ pub fn paint_names(painter: &Painter, layout: &TimelineLayout, lanes: &[Lane], t
     }
 }
 
-pub fn paint_moments(
+pub(super) fn paint_moments(
     painter: &Painter,
     view: &TimelineView,
     layout: &TimelineLayout,

@@ -4,11 +4,11 @@
 use egui::{Rect, pos2};
 
 /// Width of the lane names at the left.
-pub const NAME_WIDTH: f32 = 128.0;
-pub const RULER_HEIGHT: f32 = 24.0;
-pub const FILMSTRIP_HEIGHT: f32 = 44.0;
-pub const WAVEFORM_HEIGHT: f32 = 32.0;
-pub const LANE_HEIGHT: f32 = 22.0;
+pub(crate) const NAME_WIDTH: f32 = 128.0;
+pub(super) const RULER_HEIGHT: f32 = 24.0;
+pub(super) const FILMSTRIP_HEIGHT: f32 = 44.0;
+pub(super) const WAVEFORM_HEIGHT: f32 = 32.0;
+pub(super) const LANE_HEIGHT: f32 = 22.0;
 
 /// The rows, top to bottom, of a timeline drawn in `rect`.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,7 +26,7 @@ pub struct TimelineLayout {
 }
 
 /// How tall a timeline with `lanes` lanes is.
-pub fn desired_height(lanes: usize) -> f32 {
+pub(crate) fn desired_height(lanes: usize) -> f32 {
     RULER_HEIGHT + FILMSTRIP_HEIGHT + WAVEFORM_HEIGHT + LANE_HEIGHT * lanes as f32
 }
 

@@ -15,12 +15,11 @@ mod paint;
 mod ruler;
 mod view;
 
-pub use gesture::Edge;
-pub use index::{Lane, NEUTRAL, OTHER_CODES, Span, TimelineIndex, UNCODED};
-pub use interact::{Hit, hit};
-pub use layout::{LANE_HEIGHT, NAME_WIDTH, TimelineLayout, desired_height};
-pub use ruler::tick_steps;
-pub use view::{MAX_POINTS_PER_FRAME, TimelineView, boundary_at, frame_at, frame_to_x, x_to_frame};
+pub use index::TimelineIndex;
+pub use layout::TimelineLayout;
+pub(crate) use layout::{NAME_WIDTH, desired_height};
+pub(crate) use view::MAX_POINTS_PER_FRAME;
+pub use view::{TimelineView, frame_to_x};
 
 use crate::model::{FrameRate, MomentId};
 

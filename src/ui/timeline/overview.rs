@@ -11,7 +11,7 @@ use crate::model::FrameRate;
 /// Thumbnails are laid end to end at a fixed frame spacing, so they slide
 /// with the clip when it scrolls. Each shows the computed thumbnail nearest
 /// its middle; `thumbs` must be sorted by frame.
-pub fn paint_filmstrip(
+pub(super) fn paint_filmstrip(
     painter: &Painter,
     view: &TimelineView,
     layout: &TimelineLayout,
@@ -78,7 +78,7 @@ fn nearest(thumbs: &[FilmstripThumb], frame: f64) -> Option<&FilmstripThumb> {
 /// Sound as a min/max envelope, one column per point, built as one mesh
 /// so a long clip costs one shape.
 #[allow(clippy::too_many_arguments)]
-pub fn paint_waveform(
+pub(super) fn paint_waveform(
     painter: &Painter,
     view: &TimelineView,
     layout: &TimelineLayout,

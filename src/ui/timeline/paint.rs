@@ -9,7 +9,7 @@ use super::layout::TimelineLayout;
 use super::view::{TimelineView, frame_to_x};
 use super::{overview, ruler};
 
-pub fn paint(
+pub(super) fn paint(
     painter: &Painter,
     visuals: &Visuals,
     view: &TimelineView,

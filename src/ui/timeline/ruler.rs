@@ -25,7 +25,7 @@ fn steps(rate: FrameRate) -> Vec<u64> {
 
 /// (labelled step, unlabelled step) in frames for a zoom level; the
 /// unlabelled step divides the labelled one so ticks line up.
-pub fn tick_steps(rate: FrameRate, frames_per_point: f64) -> (u64, Option<u64>) {
+pub(super) fn tick_steps(rate: FrameRate, frames_per_point: f64) -> (u64, Option<u64>) {
     let all = steps(rate);
     let points = |step: u64| step as f64 / frames_per_point;
     let major = all
@@ -40,7 +40,7 @@ pub fn tick_steps(rate: FrameRate, frames_per_point: f64) -> (u64, Option<u64>) 
     (major, minor)
 }
 
-pub fn paint(
+pub(super) fn paint(
     painter: &Painter,
     view: &TimelineView,
     layout: &TimelineLayout,

@@ -8,7 +8,7 @@ use egui::Rect;
 use super::gesture::Gesture;
 
 /// Closest zoom: this many points per frame, enough to grab one frame.
-pub const MAX_POINTS_PER_FRAME: f64 = 16.0;
+pub(crate) const MAX_POINTS_PER_FRAME: f64 = 16.0;
 
 /// What part of the clip is on screen. The caller keeps one per clip and
 /// replaces it with `Default` (whole clip) on switching clips.
@@ -120,17 +120,17 @@ pub fn frame_to_x(view: &TimelineView, track: Rect, frame: f64) -> f32 {
 }
 
 /// The frame-space position under `x` (fractional).
-pub fn x_to_frame(view: &TimelineView, track: Rect, x: f32) -> f64 {
+pub(super) fn x_to_frame(view: &TimelineView, track: Rect, x: f32) -> f64 {
     view.left + f64::from(x - track.left()) * view.frames_per_point
 }
 
 /// The whole frame under `x`, within the clip.
-pub fn frame_at(view: &TimelineView, track: Rect, x: f32, frames: u32) -> u32 {
+pub(super) fn frame_at(view: &TimelineView, track: Rect, x: f32, frames: u32) -> u32 {
     clamp_frame(x_to_frame(view, track, x).floor(), frames)
 }
 
 /// The frame boundary nearest `x`: where a dragged edge snaps to.
-pub fn boundary_at(view: &TimelineView, track: Rect, x: f32, frames: u32) -> u32 {
+pub(super) fn boundary_at(view: &TimelineView, track: Rect, x: f32, frames: u32) -> u32 {
     let b = x_to_frame(view, track, x).round();
     if b <= 0.0 {
         0

@@ -16,7 +16,7 @@ use crate::media::engine::error::EngineError;
 use crate::media::engine::stepper::FrameDecoder;
 use crate::media::engine::timeline::Timeline;
 
-pub struct GstDecoder {
+pub(crate) struct GstDecoder {
     path: PathBuf,
     playbin: gst::Element,
     appsink: gst_app::AppSink,
@@ -38,7 +38,7 @@ impl GstDecoder {
     /// When `calibrate`, the first frame's stream time is compared with the
     /// indexer's first timestamp and the timeline is shifted to agree (the
     /// two demuxers can disagree by a constant on edit-listed files).
-    pub fn open(
+    pub(crate) fn open(
         path: &Path,
         width: u32,
         height: u32,
@@ -86,7 +86,7 @@ impl GstDecoder {
         Ok((dec, frame))
     }
 
-    pub fn timeline(&self) -> Arc<Timeline> {
+    pub(crate) fn timeline(&self) -> Arc<Timeline> {
         self.timeline.clone()
     }
 

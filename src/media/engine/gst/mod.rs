@@ -19,10 +19,10 @@ use crate::media::engine::timeline::Timeline;
 use decoder::GstDecoder;
 use playback::Playback;
 
-pub use pipeline::init;
+pub(super) use pipeline::init;
 
 /// GStreamer for decoding and playback, FFmpeg's demuxer for the index.
-pub struct GstBackend;
+pub(super) struct GstBackend;
 
 impl Backend for GstBackend {
     type Decoder = GstDecoder;

@@ -16,9 +16,9 @@ use crate::media::engine::error::EngineError;
 use crate::media::engine::timeline::Timeline;
 
 /// Bound on any wait for a pipeline state change or a frame.
-pub const WAIT: Duration = Duration::from_secs(5);
+pub(super) const WAIT: Duration = Duration::from_secs(5);
 
-pub fn init() -> Result<(), EngineError> {
+pub(crate) fn init() -> Result<(), EngineError> {
     gst::init().map_err(|e| EngineError::Pipeline {
         path: Default::default(),
         reason: format!("GStreamer failed to initialise: {e}"),
@@ -26,7 +26,7 @@ pub fn init() -> Result<(), EngineError> {
 }
 
 /// Debian package that ships a GStreamer element, for error messages.
-pub fn package_for_element(name: &str) -> &'static str {
+pub(super) fn package_for_element(name: &str) -> &'static str {
     match name {
         "playbin" | "videoconvert" | "videoscale" | "appsink" | "audioconvert"
         | "audioresample" | "scaletempo" => "gstreamer1.0-plugins-base",
@@ -37,7 +37,7 @@ pub fn package_for_element(name: &str) -> &'static str {
 
 /// Human name and Debian package for a missing decoder/demuxer, from the
 /// missing-plugin message's caps.
-pub fn describe_missing(detail: &str) -> (String, &'static str) {
+pub(super) fn describe_missing(detail: &str) -> (String, &'static str) {
     let d = detail.to_ascii_lowercase();
     let table: &[(&str, &str, &str)] = &[
         ("h265", "H.265/HEVC", "gstreamer1.0-libav"),
@@ -68,7 +68,7 @@ pub fn describe_missing(detail: &str) -> (String, &'static str) {
     )
 }
 
-pub fn make(path: &Path, factory: &str) -> Result<gst::Element, EngineError> {
+pub(super) fn make(path: &Path, factory: &str) -> Result<gst::Element, EngineError> {
     gst::ElementFactory::make(factory)
         .build()
         .map_err(|_| EngineError::MissingElement {
@@ -168,7 +168,7 @@ fn system_audio_sink() -> Option<gst::Element> {
 }
 
 /// A playbin for `path` with our video bin (and audio bin when `audio`).
-pub fn build_playbin(
+pub(super) fn build_playbin(
     path: &Path,
     width: u32,
     height: u32,
@@ -206,7 +206,7 @@ pub fn build_playbin(
 }
 
 /// Maps an error or missing-plugin message to an engine error.
-pub fn message_error(path: &Path, msg: &gst::Message) -> Option<EngineError> {
+pub(super) fn message_error(path: &Path, msg: &gst::Message) -> Option<EngineError> {
     match msg.view() {
         gst::MessageView::Element(e) => {
             let s = e.structure()?;
@@ -253,7 +253,7 @@ pub fn message_error(path: &Path, msg: &gst::Message) -> Option<EngineError> {
 
 /// Drains the bus looking for an error (missing plugins first: they are
 /// posted before the generic error and are the more useful message).
-pub fn bus_error(path: &Path, bus: &gst::Bus) -> Option<EngineError> {
+pub(super) fn bus_error(path: &Path, bus: &gst::Bus) -> Option<EngineError> {
     let mut found: Option<EngineError> = None;
     while let Some(msg) = bus.pop() {
         if let Some(err) = message_error(path, &msg) {
@@ -267,7 +267,7 @@ pub fn bus_error(path: &Path, bus: &gst::Bus) -> Option<EngineError> {
 }
 
 /// Sets a state and waits (bounded) for it, watching the bus for errors.
-pub fn set_state_bounded(
+pub(super) fn set_state_bounded(
     path: &Path,
     element: &gst::Element,
     bus: &gst::Bus,
@@ -305,7 +305,7 @@ pub fn set_state_bounded(
 
 /// Copies a sample into a packed I420 [`CachedFrame`], indexing it by its
 /// stream time (segment-relative, so edit lists do not shift indices).
-pub fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<CachedFrame> {
+pub(super) fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<CachedFrame> {
     let buffer = sample.buffer()?;
     let caps = sample.caps()?;
     let info = gst_video::VideoInfo::from_caps(caps).ok()?;
@@ -347,7 +347,7 @@ pub fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<CachedFram
 }
 
 /// Stream time of a sample (for checking the indexer against GStreamer).
-pub fn sample_stream_time(sample: &gst::Sample) -> Option<u64> {
+pub(super) fn sample_stream_time(sample: &gst::Sample) -> Option<u64> {
     let pts = sample.buffer()?.pts()?;
     let st = sample
         .segment()

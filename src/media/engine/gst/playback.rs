@@ -19,7 +19,7 @@ use crate::media::engine::present::show_playing;
 use crate::media::engine::state::{Shared, lock};
 use crate::media::engine::timeline::Timeline;
 
-pub struct Playback {
+pub(crate) struct Playback {
     clip_id: u64,
     path: PathBuf,
     playbin: gst::Element,
@@ -45,7 +45,11 @@ struct CallbackCtx {
 }
 
 impl Playback {
-    pub fn new(spec: &ClipSpec, audio: bool, output: PlaybackOutput) -> Result<Self, EngineError> {
+    pub(crate) fn new(
+        spec: &ClipSpec,
+        audio: bool,
+        output: PlaybackOutput,
+    ) -> Result<Self, EngineError> {
         let PlaybackOutput {
             shared,
             cache,
@@ -167,7 +171,7 @@ impl Playback {
             })
     }
 
-    pub fn set_mute(&self, rate: f64) {
+    pub(crate) fn set_mute(&self, rate: f64) {
         self.playbin.set_property(
             "mute",
             rate < crate::media::engine::commands::MUTE_BELOW_RATE,
