@@ -136,7 +136,25 @@ pub fn start_render(
                 worker.report(*p);
             }
         };
-        let summary = render_reel(&job, &mut report, worker.cancel_flag())?;
+        log::info!(
+            "app render of reel {} started: {} item(s)",
+            reel.id,
+            reel.items.len()
+        );
+        let summary = render_reel(&job, &mut report, worker.cancel_flag()).inspect_err(|e| {
+            log::error!(
+                "app render of reel {} failed: {}",
+                reel.id,
+                crate::files::log::kind_of(e)
+            );
+        })?;
+        log::info!(
+            "app render of reel {} finished: {} frame(s), {:.1} s of video in {:.1} s",
+            reel.id,
+            summary.plan.total_frames,
+            summary.plan.duration_s(),
+            summary.seconds
+        );
         Ok(Written::Reel {
             output: summary.output,
             seconds: summary.plan.duration_s(),
@@ -160,7 +178,14 @@ pub fn start_still(
     output: PathBuf,
 ) -> Result<Output, JobError> {
     let job = jobs::spawn(ctx, "save-still", move |_: &Worker<Progress>| {
-        save_still(&guard, &clip, &path, frame, &output)?;
+        save_still(&guard, &clip, &path, frame, &output).inspect_err(|e| {
+            log::error!(
+                "still of clip {} frame {frame} not saved: {}",
+                clip.id,
+                crate::files::log::kind_of(e)
+            );
+        })?;
+        log::info!("still of clip {} frame {frame} saved", clip.id);
         Ok(Written::Still { frame, output })
     })?;
     Ok(Output {

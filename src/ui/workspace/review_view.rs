@@ -130,6 +130,7 @@ impl Workspace {
                 continue;
             };
             let text = format!("{}. {}", i + 1, item.shown_caption(moment));
+            // A list to read, not to click: the specialist moves with the keys.
             let _ = ui.selectable_label(i == s.player.item, text);
         }
         ui.separator();
