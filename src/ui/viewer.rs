@@ -70,6 +70,12 @@ impl Viewer {
         self.state.loading || self.state.commands_done < self.commands_sent
     }
 
+    /// True while a new display size waits to settle before it is sent:
+    /// the frame on screen will be decoded again at the new size.
+    pub(super) fn resize_pending(&self) -> bool {
+        self.resize_to.is_some()
+    }
+
     pub(super) fn open(&mut self, clip: ClipId, path: PathBuf) {
         self.clip = Some(clip);
         self.texture = None;

@@ -218,9 +218,10 @@ impl Workspace {
         &self.bin.offline
     }
 
-    /// True while the engine still has commands to carry out.
+    /// True while the engine still has commands to carry out, counting a
+    /// display-size change still settling (it re-decodes the frame shown).
     pub fn engine_busy(&self) -> bool {
-        self.transport.viewer.is_busy()
+        self.transport.viewer.is_busy() || self.transport.viewer.resize_pending()
     }
 
     pub fn set_status(&mut self, status: &str) {
