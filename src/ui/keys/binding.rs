@@ -122,19 +122,16 @@ pub struct Row<A: 'static> {
     pub bindings: &'static [Binding<A>],
 }
 
+/// A help row the presenter's reminder line leaves out.
 pub(super) const fn row<A>(
     keys: &'static str,
     what: &'static str,
     bindings: &'static [Binding<A>],
 ) -> Row<A> {
-    Row {
-        keys,
-        what,
-        brief: "",
-        bindings,
-    }
+    briefly("", keys, what, bindings)
 }
 
+/// A help row that also stands, as `brief`, in the presenter's reminder.
 pub(super) const fn briefly<A>(
     brief: &'static str,
     keys: &'static str,

@@ -73,7 +73,7 @@ impl Workspace {
                     .auto_shrink([false, true])
                     .show(ui, |ui| match self.side_tab {
                         SideTab::Moment => self.inspector(ui),
-                        SideTab::Reels => self.reel_editor(ui),
+                        SideTab::Reels => self.reel_tab(ui),
                     });
                 ui.separator();
                 let revision = self.session.doc.revision();

@@ -7,7 +7,7 @@ use super::Workspace;
 use super::clips::Pending;
 use crate::export::OutputSettings;
 use crate::model::operations::{self, ReelChange};
-use crate::model::{Reel, ReelId, ReelPurpose};
+use crate::model::{MomentId, Project, Reel, ReelId, ReelPurpose};
 use crate::ui::dialogs::Question;
 
 /// Speeds offered for an item, in percent: reels slow down, never speed up.
@@ -38,41 +38,45 @@ impl Default for ReelPanel {
     }
 }
 
-impl Workspace {
-    pub(super) fn new_reel(&mut self) {
-        let project = self.session.doc.project();
-        let id = project.next_reel_id();
-        if self.apply(operations::start_reel(project)) {
-            self.reels.current = Some(id);
-        }
-    }
+/// What the reel editor asks of the workspace.
+pub(super) enum ReelAsk {
+    NewReel,
+    /// This frame's changes to the reel, as one edit.
+    Change(ReelId, Vec<ReelChange>),
+    StartReview(ReelId),
+    /// Review from the rendered file (the clips are offline).
+    ReviewRendered(ReelId, std::path::PathBuf),
+    Preview(ReelId),
+    StopPreview,
+    Render(ReelId),
+}
 
-    /// Adds the selected moment to the reel being edited.
-    pub(super) fn add_selected_to_reel(&mut self) {
-        let (Some(moment), Some(reel)) = (self.moments.selected, self.reels.current) else {
-            return;
-        };
-        let made = operations::add_moment_to_reel(self.session.doc.project(), reel, moment);
-        self.apply(made);
-    }
+/// What the reel editor is given besides its own state.
+pub(super) struct ReelFacts<'a> {
+    pub project: &'a Project,
+    pub selected: Option<MomentId>,
+    /// The project has a file, so a reel can be rendered beside it.
+    pub saved: bool,
+    /// Why a reel cannot be reviewed now, and the rendered file that could
+    /// be shown instead.
+    pub readiness: &'a dyn Fn(ReelId) -> (Option<String>, Option<std::path::PathBuf>),
+}
 
-    pub(super) fn reel_editor(&mut self, ui: &mut egui::Ui) {
-        if self
-            .reels
-            .current
-            .is_none_or(|id| self.session.doc.project().reel(id).is_none())
-        {
-            self.reels.current = self.session.doc.project().reels.first().map(|r| r.id);
+impl ReelPanel {
+    /// Draws the reel being edited; returns what the person asked for.
+    fn editor(&mut self, ui: &mut egui::Ui, facts: &ReelFacts<'_>) -> Vec<ReelAsk> {
+        let project = facts.project;
+        let mut asks = Vec::new();
+        if self.current.is_none_or(|id| project.reel(id).is_none()) {
+            self.current = project.reels.first().map(|r| r.id);
         }
         ui.horizontal(|ui| {
-            let project = self.session.doc.project();
             let name = self
-                .reels
                 .current
                 .and_then(|id| project.reel(id))
                 .map(|r| r.name.clone())
                 .unwrap_or_else(|| "No reel yet".into());
-            let mut pick = self.reels.current;
+            let mut pick = self.current;
             egui::ComboBox::from_label("Reel")
                 .selected_text(name)
                 .show_ui(ui, |ui| {
@@ -80,20 +84,20 @@ impl Workspace {
                         ui.selectable_value(&mut pick, Some(reel.id), &reel.name);
                     }
                 });
-            if pick != self.reels.current {
-                self.reels.current = pick;
-                self.reels.text = None;
+            if pick != self.current {
+                self.current = pick;
+                self.text = None;
             }
             if ui.button("New reel").clicked() {
-                self.new_reel();
+                asks.push(ReelAsk::NewReel);
             }
         });
-        let Some(id) = self.reels.current else {
+        let Some(id) = self.current else {
             ui.label(egui::RichText::new("Start a reel, then add moments to it.").weak());
-            return;
+            return asks;
         };
-        let Some(reel) = self.session.doc.project().reel(id).cloned() else {
-            return;
+        let Some(reel) = project.reel(id).cloned() else {
+            return asks;
         };
         // What this frame's widgets changed, made into one edit at the end.
         let mut changes = Vec::new();
@@ -101,7 +105,6 @@ impl Workspace {
 
         // Name and title card texts are typed into a copy kept across frames.
         let text = self
-            .reels
             .text
             .get_or_insert_with(|| ReelText::from(&reel))
             .clone();
@@ -138,11 +141,11 @@ impl Workspace {
                 changes.push(ReelChange::SetPurpose(purpose));
             }
         });
-        let lacking = self.session.doc.project().clips_lacking_consent(&reel);
+        let lacking = project.clips_lacking_consent(&reel);
         if !lacking.is_empty() {
             let names: Vec<String> = lacking
                 .iter()
-                .filter_map(|c| self.session.doc.project().clip(*c))
+                .filter_map(|c| project.clip(*c))
                 .map(|c| c.name.clone())
                 .collect();
             let needed = crate::export::consent::use_name(reel.purpose.required_consent());
@@ -154,7 +157,14 @@ impl Workspace {
                 ),
             );
         }
-        self.reel_actions(ui, id, !reel.items.is_empty(), lacking.is_empty());
+        self.actions(
+            ui,
+            id,
+            facts,
+            !reel.items.is_empty(),
+            lacking.is_empty(),
+            &mut asks,
+        );
         ui.separator();
         let mut titled = reel.title_card.is_some();
         ui.checkbox(&mut titled, "Title card");
@@ -206,12 +216,12 @@ impl Workspace {
         }
 
         ui.separator();
-        let can_add = self.moments.selected.is_some();
+        let can_add = facts.selected.is_some();
         if ui
             .add_enabled(can_add, egui::Button::new("Add selected moment"))
             .on_disabled_hover_text("Select a moment first")
             .clicked()
-            && let Some(moment) = self.moments.selected
+            && let Some(moment) = facts.selected
         {
             changes.push(ReelChange::AddMoment(moment));
         }
@@ -219,7 +229,6 @@ impl Workspace {
         let mut removed = None;
         let count = reel.items.len();
         for (i, item) in reel.items.iter().enumerate() {
-            let project = self.session.doc.project();
             let Some(moment) = project.moment(item.moment) else {
                 continue;
             };
@@ -407,73 +416,74 @@ impl Workspace {
                 });
             }
         }
-        self.reels.text = Some(text);
+        self.text = Some(text);
         if !changes.is_empty() {
-            let made = operations::change_reel(self.session.doc.project(), id, &changes);
-            self.apply(made);
+            asks.push(ReelAsk::Change(id, changes));
         }
-        self.review_log_list(ui);
+        asks
     }
 
     /// Preview, output settings and render, kept at the top of the editor
     /// so they stay in reach however many items the reel has.
-    fn reel_actions(&mut self, ui: &mut egui::Ui, id: ReelId, has_items: bool, consent_ok: bool) {
-        let ctx = ui.ctx().clone();
-        let blocked = self.review_blocked(id);
+    fn actions(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: ReelId,
+        facts: &ReelFacts<'_>,
+        has_items: bool,
+        consent_ok: bool,
+        asks: &mut Vec<ReelAsk>,
+    ) {
+        let (blocked, fallback) = (facts.readiness)(id);
         if ui
             .add_enabled(blocked.is_none(), egui::Button::new("Start shared review"))
             .on_disabled_hover_text(blocked.clone().unwrap_or_default())
             .on_hover_text("Full screen for the parent; Esc comes back here")
             .clicked()
         {
-            self.enter_review(id);
+            asks.push(ReelAsk::StartReview(id));
         }
         if let Some(why) = &blocked {
             ui.label(egui::RichText::new(why).weak());
-            if self.review_offline_only(id)
-                && let Some(file) = self.rendered_file(id)
+            if let Some(file) = fallback
                 && ui.button("Review from the rendered reel instead").clicked()
             {
-                self.enter_review_rendered(id, file);
+                asks.push(ReelAsk::ReviewRendered(id, file));
             }
         }
         let reel_items_empty = !has_items;
         let lacking_empty = consent_ok;
         ui.separator();
         ui.horizontal(|ui| {
-            if self.reels.preview.is_some() {
+            if self.preview.is_some() {
                 if ui.button("Stop preview").clicked() {
-                    self.stop_preview();
+                    asks.push(ReelAsk::StopPreview);
                 }
             } else if ui
                 .add_enabled(!reel_items_empty, egui::Button::new("Preview reel"))
                 .clicked()
             {
-                self.start_preview(id);
+                asks.push(ReelAsk::Preview(id));
             }
         });
         ui.horizontal(|ui| {
             egui::ComboBox::from_label("Height")
-                .selected_text(format!("{}p", self.reels.render_settings.height))
+                .selected_text(format!("{}p", self.render_settings.height))
                 .show_ui(ui, |ui| {
                     for h in crate::export::plan::HEIGHTS {
-                        ui.selectable_value(
-                            &mut self.reels.render_settings.height,
-                            h,
-                            format!("{h}p"),
-                        );
+                        ui.selectable_value(&mut self.render_settings.height, h, format!("{h}p"));
                     }
                 });
             egui::ComboBox::from_label("fps")
-                .selected_text(self.reels.render_settings.fps.to_string())
+                .selected_text(self.render_settings.fps.to_string())
                 .show_ui(ui, |ui| {
                     for f in crate::export::plan::FRAME_RATES {
-                        ui.selectable_value(&mut self.reels.render_settings.fps, f, f.to_string());
+                        ui.selectable_value(&mut self.render_settings.fps, f, f.to_string());
                     }
                 });
         });
-        let renderable = lacking_empty && !reel_items_empty && self.session.project_path.is_some();
-        match &self.reels.output {
+        let renderable = lacking_empty && !reel_items_empty && facts.saved;
+        match &self.output {
             Some(job) => {
                 let fraction = job
                     .progress
@@ -492,7 +502,67 @@ impl Workspace {
                     )
                     .clicked()
                 {
-                    self.ask(Question::RenderReel, Pending::RenderReel(id), &ctx);
+                    asks.push(ReelAsk::Render(id));
+                }
+            }
+        }
+    }
+}
+
+impl Workspace {
+    pub(super) fn new_reel(&mut self) {
+        let project = self.session.doc.project();
+        let id = project.next_reel_id();
+        if self.apply(operations::start_reel(project)) {
+            self.reels.current = Some(id);
+        }
+    }
+
+    /// Adds the selected moment to the reel being edited.
+    pub(super) fn add_selected_to_reel(&mut self) {
+        let (Some(moment), Some(reel)) = (self.moments.selected, self.reels.current) else {
+            return;
+        };
+        let made = operations::add_moment_to_reel(self.session.doc.project(), reel, moment);
+        self.apply(made);
+    }
+
+    /// The Reels tab: the editor, then the review log; carries out what
+    /// the editor asks.
+    pub(super) fn reel_tab(&mut self, ui: &mut egui::Ui) {
+        let project = self.session.doc.project();
+        let offline = &self.bin.offline;
+        let project_path = self.session.project_path.as_deref();
+        let readiness = |reel| {
+            let blocked = super::review::review_blocked(project, offline, reel);
+            let fallback = blocked
+                .as_ref()
+                .filter(|_| super::review::review_offline_only(project, offline, reel))
+                .and_then(|_| rendered_file(project, project_path, reel));
+            (blocked, fallback)
+        };
+        let facts = ReelFacts {
+            project,
+            selected: self.moments.selected,
+            saved: project_path.is_some(),
+            readiness: &readiness,
+        };
+        let asks = self.reels.editor(ui, &facts);
+        self.review_log_list(ui);
+        let ctx = ui.ctx().clone();
+        for ask in asks {
+            match ask {
+                ReelAsk::NewReel => self.new_reel(),
+                ReelAsk::Change(reel, changes) => {
+                    let made = operations::change_reel(self.session.doc.project(), reel, &changes);
+                    self.apply(made);
+                }
+                ReelAsk::StartReview(reel) => self.enter_review(reel),
+                ReelAsk::ReviewRendered(reel, file) => self.enter_review_rendered(reel, file),
+                ReelAsk::Preview(reel) => self.start_preview(reel),
+                ReelAsk::StopPreview => self.stop_preview(),
+                ReelAsk::Render(reel) => {
+                    self.ask(Question::RenderReel, Pending::RenderReel(reel), &ctx);
                 }
             }
         }
@@ -558,19 +628,6 @@ impl Workspace {
         );
         self.apply(made);
     }
-
-    /// The reel's rendered file, if it is current and on disk.
-    pub(super) fn rendered_file(&self, reel: ReelId) -> Option<std::path::PathBuf> {
-        let render = self.session.doc.project().reel(reel)?.current_render()?;
-        let path = match &self.session.project_path {
-            Some(p) if !std::path::Path::new(&render.path).is_absolute() => p
-                .parent()
-                .unwrap_or(std::path::Path::new(""))
-                .join(&render.path),
-            _ => std::path::PathBuf::from(&render.path),
-        };
-        path.is_file().then_some(path)
-    }
 }
 
 /// Typed text of the reel being edited, until its field is left.
@@ -617,4 +674,21 @@ fn purpose_name(p: ReelPurpose) -> &'static str {
 
 pub fn default_settings() -> OutputSettings {
     OutputSettings::default()
+}
+
+/// The reel's rendered file, if it is current and on disk.
+fn rendered_file(
+    project: &Project,
+    project_path: Option<&std::path::Path>,
+    reel: ReelId,
+) -> Option<std::path::PathBuf> {
+    let render = project.reel(reel)?.current_render()?;
+    let path = match project_path {
+        Some(p) if !std::path::Path::new(&render.path).is_absolute() => p
+            .parent()
+            .unwrap_or(std::path::Path::new(""))
+            .join(&render.path),
+        _ => std::path::PathBuf::from(&render.path),
+    };
+    path.is_file().then_some(path)
 }

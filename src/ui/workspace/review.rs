@@ -9,7 +9,9 @@ use chrono::{DateTime, Utc};
 
 use super::Workspace;
 use crate::media::engine::PlayerCommand;
-use crate::model::{MomentId, ReelId, ReelPurpose, ViewedItem};
+use std::collections::HashSet;
+
+use crate::model::{ClipId, MomentId, Project, ReelId, ReelPurpose, ViewedItem};
 use crate::ui::keys::{self, ReviewAction};
 use crate::ui::played::slower;
 use crate::ui::reel_player::{Phase, ReelPlayer};
@@ -48,44 +50,8 @@ pub struct ReviewSession {
 }
 
 impl Workspace {
-    /// Why a reel cannot be reviewed now, in words for the specialist.
-    pub(super) fn review_blocked(&self, reel: ReelId) -> Option<String> {
-        let project = self.session.doc.project();
-        let reel = project.reel(reel)?;
-        if reel.items.is_empty() {
-            return Some("Add moments to the reel first.".into());
-        }
-        if reel.purpose == ReelPurpose::Teaching {
-            return Some("Teaching reels are rendered, not reviewed with a family.".into());
-        }
-        let lacking: Vec<String> = project
-            .clips_lacking_consent(reel)
-            .iter()
-            .filter_map(|c| project.clip(*c))
-            .map(|c| c.name.clone())
-            .collect();
-        if !lacking.is_empty() {
-            return Some(format!("No consent recorded for: {}.", lacking.join(", ")));
-        }
-        let offline: Vec<String> = reel
-            .items
-            .iter()
-            .filter_map(|i| project.moment(i.moment))
-            .filter(|m| self.bin.offline.contains(&m.clip))
-            .filter_map(|m| project.clip(m.clip))
-            .map(|c| c.name.clone())
-            .collect();
-        if !offline.is_empty() {
-            return Some(format!(
-                "These clips' files have moved: {}. Relink them, or show the rendered reel file instead.",
-                offline.join(", ")
-            ));
-        }
-        None
-    }
-
     pub(super) fn enter_review(&mut self, reel: ReelId) {
-        if let Some(why) = self.review_blocked(reel) {
+        if let Some(why) = review_blocked(self.session.doc.project(), &self.bin.offline, reel) {
             self.status = Some(why);
             return;
         }
@@ -105,21 +71,6 @@ impl Workspace {
         });
         self.start_item(0);
         self.review.placing = true;
-    }
-
-    /// True when the reel could be reviewed but for clips whose files moved.
-    pub(super) fn review_offline_only(&self, reel: ReelId) -> bool {
-        let project = self.session.doc.project();
-        let Some(r) = project.reel(reel) else {
-            return false;
-        };
-        r.purpose != ReelPurpose::Teaching
-            && !r.items.is_empty()
-            && project.clips_lacking_consent(r).is_empty()
-            && r.items
-                .iter()
-                .filter_map(|i| project.moment(i.moment))
-                .any(|m| self.bin.offline.contains(&m.clip))
     }
 
     /// Review from the rendered reel file: its captions are in the picture,
@@ -378,6 +329,63 @@ impl Workspace {
             self.review.notes = Some(super::review_log::NotesDraft::new(id));
         }
     }
+}
+
+/// Why a reel cannot be reviewed now, in words for the specialist.
+pub(super) fn review_blocked(
+    project: &Project,
+    offline: &HashSet<ClipId>,
+    reel: ReelId,
+) -> Option<String> {
+    let reel = project.reel(reel)?;
+    if reel.items.is_empty() {
+        return Some("Add moments to the reel first.".into());
+    }
+    if reel.purpose == ReelPurpose::Teaching {
+        return Some("Teaching reels are rendered, not reviewed with a family.".into());
+    }
+    let lacking: Vec<String> = project
+        .clips_lacking_consent(reel)
+        .iter()
+        .filter_map(|c| project.clip(*c))
+        .map(|c| c.name.clone())
+        .collect();
+    if !lacking.is_empty() {
+        return Some(format!("No consent recorded for: {}.", lacking.join(", ")));
+    }
+    let offline: Vec<String> = reel
+        .items
+        .iter()
+        .filter_map(|i| project.moment(i.moment))
+        .filter(|m| offline.contains(&m.clip))
+        .filter_map(|m| project.clip(m.clip))
+        .map(|c| c.name.clone())
+        .collect();
+    if !offline.is_empty() {
+        return Some(format!(
+            "These clips' files have moved: {}. Relink them, or show the rendered reel file instead.",
+            offline.join(", ")
+        ));
+    }
+    None
+}
+
+/// True when the reel could be reviewed but for clips whose files moved.
+pub(super) fn review_offline_only(
+    project: &Project,
+    offline: &HashSet<ClipId>,
+    reel: ReelId,
+) -> bool {
+    let Some(r) = project.reel(reel) else {
+        return false;
+    };
+    r.purpose != ReelPurpose::Teaching
+        && !r.items.is_empty()
+        && project.clips_lacking_consent(r).is_empty()
+        && r.items
+            .iter()
+            .filter_map(|i| project.moment(i.moment))
+            .any(|m| offline.contains(&m.clip))
 }
 
 /// Adds the time since the current item came on screen to its total.
