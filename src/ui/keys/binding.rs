@@ -5,7 +5,7 @@
 use egui::{Key, Modifiers};
 /// What sets a binding off.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Trigger {
+pub(crate) enum Trigger {
     Key(Key),
     /// A typed character ("?" has no key of its own on most layouts).
     Text(char),
@@ -17,7 +17,7 @@ pub enum Trigger {
 /// (Shift+L still shuttles), unless a Shift binding for the key exists:
 /// the more particular binding wins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mods {
+pub(crate) enum Mods {
     /// Any modifiers at all.
     Any,
     /// No Ctrl/Cmd, no Alt.
@@ -66,7 +66,7 @@ impl Mods {
 
 /// One key (with modifiers) and what it does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Binding<A> {
+pub(crate) struct Binding<A> {
     pub trigger: Trigger,
     pub mods: Mods,
     pub action: A,
@@ -113,7 +113,7 @@ impl<A> Binding<A> {
 
 /// A line of the help: the keys as people say them, what they do, and
 /// the bindings behind it.
-pub struct Row<A: 'static> {
+pub(crate) struct Row<A: 'static> {
     pub keys: &'static str,
     pub what: &'static str,
     /// The presenter view's one-line reminder ("Space play/pause"); empty

@@ -16,7 +16,7 @@ pub(crate) use tables::{REVIEW, WORKSPACE, review_reminder};
 
 /// What a key press asks of the workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     PlayPause,
     /// L: play forward, faster on each further press (1×, 1.5×, 2×).
     ShuttleForward,
@@ -48,7 +48,7 @@ pub enum Action {
 /// What a key asks for in shared review (everything else is ignored, so
 /// nothing can pop up on the parent's screen by accident).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReviewAction {
+pub(crate) enum ReviewAction {
     Next,
     Previous,
     PlayPause,
@@ -128,17 +128,17 @@ fn read_table<A: Copy>(table: &[Row<A>], input: &egui::InputState, typing: bool)
 /// Reads this frame's key presses. When a text field has the keyboard, only
 /// Ctrl+S, F1 and Esc apply: typing a caption never moves the playhead, and
 /// Ctrl+Z there undoes typing, not the last project change.
-pub fn read(input: &egui::InputState, typing: bool) -> Vec<Action> {
+pub(crate) fn read(input: &egui::InputState, typing: bool) -> Vec<Action> {
     read_table(WORKSPACE, input, typing)
 }
 
 /// Review keys pressed this frame (held keys are read by `review_held`).
-pub fn read_review(input: &egui::InputState) -> Vec<ReviewAction> {
+pub(crate) fn read_review(input: &egui::InputState) -> Vec<ReviewAction> {
     read_table(REVIEW, input, false)
 }
 
 /// Whether a held review key (H) is down.
-pub fn review_held(input: &egui::InputState, action: ReviewAction) -> bool {
+pub(crate) fn review_held(input: &egui::InputState, action: ReviewAction) -> bool {
     REVIEW
         .iter()
         .flat_map(|r| r.bindings)
@@ -153,7 +153,7 @@ fn map(key: Key, mods: Modifiers, repeat: bool, typing: bool, k_held: bool) -> O
 }
 
 /// The next rate for repeated L presses.
-pub fn next_shuttle_rate(playing: bool, rate: f64) -> f64 {
+pub(crate) fn next_shuttle_rate(playing: bool, rate: f64) -> f64 {
     if !playing || rate < 1.0 - 1e-6 {
         1.0
     } else if rate < 1.5 - 1e-6 {

@@ -10,7 +10,7 @@ use Action as W;
 use ReviewAction as R;
 
 /// The workspace's keys, in the help's order.
-pub const WORKSPACE: &[Row<Action>] = &[
+pub(crate) const WORKSPACE: &[Row<Action>] = &[
     row("Space", "Play or pause", &[plain(Key::Space, W::PlayPause)]),
     row(
         "L",
@@ -148,7 +148,7 @@ const fn clicker(key: Key, action: ReviewAction) -> Binding<ReviewAction> {
 
 /// Shared review's keys, in the help's order. Presentation clickers send
 /// PageDown/PageUp (some send Down/Up).
-pub const REVIEW: &[Row<ReviewAction>] = &[
+pub(crate) const REVIEW: &[Row<ReviewAction>] = &[
     briefly(
         "PageDown/PageUp items",
         "PageDown / PageUp, Down / Up, N",
@@ -232,7 +232,7 @@ pub const REVIEW: &[Row<ReviewAction>] = &[
 ];
 
 /// The presenter view's reminder line, from the review table.
-pub fn review_reminder() -> String {
+pub(crate) fn review_reminder() -> String {
     REVIEW
         .iter()
         .map(|r| r.brief)

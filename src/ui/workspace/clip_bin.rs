@@ -14,7 +14,7 @@ use crate::ui::style;
 const THUMB_SIDE: u32 = 320;
 
 /// Where a clip's file is, for a saved project or a clip opened on its own.
-pub fn resolve(project_path: Option<&Path>, clip: &Clip) -> PathBuf {
+pub(super) fn resolve(project_path: Option<&Path>, clip: &Clip) -> PathBuf {
     match project_path {
         Some(p) => crate::store::clip_path(p, clip),
         None => PathBuf::from(&clip.path),
@@ -28,7 +28,7 @@ pub(super) enum BinAsk {
     AddClips,
 }
 
-pub enum Thumb {
+pub(super) enum Thumb {
     Ready(egui::TextureHandle),
     Failed(String),
 }
@@ -49,7 +49,7 @@ pub(super) struct ClipBin {
 
 impl ClipBin {
     /// Turns the thumbnails that arrived into textures.
-    pub fn take_thumbnails(&mut self, ctx: &egui::Context) {
+    pub(super) fn take_thumbnails(&mut self, ctx: &egui::Context) {
         let mut arrived = Vec::new();
         self.thumb_jobs
             .retain_mut(|job| job.poll(|thumb| arrived.push(thumb)).is_none());
@@ -71,7 +71,7 @@ impl ClipBin {
     }
 
     /// The media bin; returns what the person asked for.
-    pub fn show(
+    pub(super) fn show(
         &self,
         ui: &mut egui::Ui,
         project: &Project,
@@ -156,14 +156,14 @@ impl ClipBin {
 }
 
 /// One clip's media-bin thumbnail, as it arrives from the worker.
-pub type ThumbResult = (
+pub(super) type ThumbResult = (
     ClipId,
     Result<image::RgbaImage, crate::media::probe::ProbeError>,
 );
 
 /// One worker decodes the given clips' thumbnails in turn, handing each to
 /// the media bin as it is ready: the UI never waits on a decoder.
-pub fn spawn_thumbnails<'a>(
+pub(super) fn spawn_thumbnails<'a>(
     ctx: &egui::Context,
     clips: impl IntoIterator<Item = &'a Clip>,
     project_path: Option<&Path>,
@@ -183,7 +183,7 @@ pub fn spawn_thumbnails<'a>(
 }
 
 /// Finds the clips whose files are missing or no longer the same footage.
-pub fn spawn_media_check(
+pub(super) fn spawn_media_check(
     ctx: &egui::Context,
     project_path: PathBuf,
     project: Project,

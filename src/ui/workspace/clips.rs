@@ -17,7 +17,7 @@ use crate::ui::jobs::{self, Worker};
 const RELINK_DEPTH: usize = 4;
 
 /// A dialog whose answer has not come back yet, and what it was for.
-pub enum Pending {
+pub(super) enum Pending {
     Relink(ClipId),
     AddClips,
     SaveAs,

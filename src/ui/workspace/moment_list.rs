@@ -28,7 +28,7 @@ impl MomentPanel {
     }
 
     /// The list and its filter; returns the moment clicked, to go to.
-    pub fn list(
+    pub(super) fn list(
         &mut self,
         ui: &mut egui::Ui,
         project: &Project,

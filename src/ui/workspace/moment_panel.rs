@@ -19,7 +19,7 @@ pub(super) struct MomentPanel {
 }
 
 impl MomentPanel {
-    pub fn new(active_codebook: Option<String>) -> Self {
+    pub(super) fn new(active_codebook: Option<String>) -> Self {
         Self {
             selected: None,
             draft: None,

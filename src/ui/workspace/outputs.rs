@@ -12,7 +12,7 @@ use crate::ui::jobs::{self, Job, JobError, Worker};
 
 /// What a finished output job made.
 #[derive(Debug)]
-pub enum Written {
+pub(super) enum Written {
     Reel { output: PathBuf, seconds: f64 },
     Still { frame: u32, output: PathBuf },
 }
@@ -34,7 +34,7 @@ impl std::fmt::Display for Written {
 
 /// Why an output was not written.
 #[derive(Debug, thiserror::Error)]
-pub enum OutputError {
+pub(super) enum OutputError {
     #[error(transparent)]
     Export(#[from] ExportError),
     #[error(transparent)]
@@ -53,19 +53,19 @@ pub enum OutputError {
 }
 
 /// A render or still in flight.
-pub struct Output {
+pub(super) struct Output {
     what: String,
     job: Job<Result<Written, OutputError>, Progress>,
     pub progress: Option<Progress>,
 }
 
 impl Output {
-    pub fn cancel(&self) {
+    pub(super) fn cancel(&self) {
         self.job.cancel();
     }
 
     /// Takes what arrived; returns the outcome once the job has ended.
-    pub fn poll(&mut self) -> Option<Result<Written, OutputError>> {
+    pub(super) fn poll(&mut self) -> Option<Result<Written, OutputError>> {
         let progress = &mut self.progress;
         let outcome = self.job.poll(|p| *progress = Some(p))?;
         Some(
@@ -76,7 +76,7 @@ impl Output {
     }
 
     /// "Rendering 'First review': 40% · about 12 s left".
-    pub fn status(&self) -> String {
+    pub(super) fn status(&self) -> String {
         match &self.progress {
             Some(p) if p.total > 0 => {
                 let percent = u64::from(p.done) * 100 / u64::from(p.total);
@@ -101,7 +101,7 @@ fn seconds(d: Duration) -> String {
 }
 
 /// Renders a reel to `output` on a worker thread.
-pub fn start_render(
+pub(super) fn start_render(
     ctx: &egui::Context,
     project_path: PathBuf,
     project: Project,
@@ -169,7 +169,7 @@ pub fn start_render(
 
 /// Writes one source frame at full resolution as PNG or JPEG (by the
 /// file's extension), with no metadata, through a temporary file.
-pub fn start_still(
+pub(super) fn start_still(
     ctx: &egui::Context,
     guard: OutputGuard,
     clip: Clip,

@@ -10,7 +10,7 @@ use crate::model::Clip;
 use crate::ui::timeline::FilmstripThumb;
 
 #[derive(Default)]
-pub struct ClipOverview {
+pub(super) struct ClipOverview {
     /// Some while computing.
     pub progress: Option<f32>,
     pub filmstrip: Vec<FilmstripThumb>,
@@ -20,13 +20,13 @@ pub struct ClipOverview {
     pub failed: Option<String>,
 }
 
-pub struct Overviews {
+pub(super) struct Overviews {
     worker: OverviewWorker,
     clips: HashMap<String, ClipOverview>,
 }
 
 impl Overviews {
-    pub fn new(ctx: &egui::Context, cache_dir: Option<PathBuf>) -> Self {
+    pub(super) fn new(ctx: &egui::Context, cache_dir: Option<PathBuf>) -> Self {
         let ctx = ctx.clone();
         Self {
             worker: OverviewWorker::new(cache_dir, Box::new(move || ctx.request_repaint())),
@@ -35,7 +35,7 @@ impl Overviews {
     }
 
     /// Asks for a clip's filmstrip and waveform once per session.
-    pub fn request(&mut self, clip: &Clip, path: PathBuf) {
+    pub(super) fn request(&mut self, clip: &Clip, path: PathBuf) {
         let hash = clip.fingerprint.hash.clone();
         if self.clips.contains_key(&hash) {
             return;
@@ -56,11 +56,11 @@ impl Overviews {
         });
     }
 
-    pub fn get(&self, clip: &Clip) -> Option<&ClipOverview> {
+    pub(super) fn get(&self, clip: &Clip) -> Option<&ClipOverview> {
         self.clips.get(&clip.fingerprint.hash)
     }
 
-    pub fn poll(&mut self, ctx: &egui::Context) {
+    pub(super) fn poll(&mut self, ctx: &egui::Context) {
         while let Some(event) = self.worker.try_recv() {
             match event {
                 OverviewEvent::Progress {

@@ -632,7 +632,7 @@ impl Workspace {
 
 /// Typed text of the reel being edited, until its field is left.
 #[derive(Clone, Debug)]
-pub struct ReelText {
+pub(super) struct ReelText {
     reel: ReelId,
     name: String,
     title: String,
@@ -672,7 +672,7 @@ fn purpose_name(p: ReelPurpose) -> &'static str {
     }
 }
 
-pub fn default_settings() -> OutputSettings {
+pub(super) fn default_settings() -> OutputSettings {
     OutputSettings::default()
 }
 

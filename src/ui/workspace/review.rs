@@ -28,7 +28,7 @@ pub(super) struct ReviewMode {
     pub fixed_clock: Option<String>,
 }
 
-pub struct ReviewSession {
+pub(super) struct ReviewSession {
     /// The reel, the item on screen, its phase, slow motion and whether to
     /// stop at freeze frames.
     pub player: ReelPlayer,

@@ -6,14 +6,14 @@ use super::Workspace;
 use crate::model::ReviewId;
 
 /// Notes being written for one log entry.
-pub struct NotesDraft {
+pub(super) struct NotesDraft {
     pub review: ReviewId,
     notes: Option<String>,
     parent_words: Option<String>,
 }
 
 impl NotesDraft {
-    pub fn new(review: ReviewId) -> Self {
+    pub(super) fn new(review: ReviewId) -> Self {
         Self {
             review,
             notes: None,

@@ -35,7 +35,7 @@ pub(super) enum CloseAnswer {
 impl Session {
     /// "Restore unsaved work?" after a crash; either answer is carried out
     /// here (the document replaced, or the recovery file removed).
-    pub fn recovery_dialog(&mut self, ctx: &egui::Context) {
+    pub(super) fn recovery_dialog(&mut self, ctx: &egui::Context) {
         if self.recovery_offer.is_none() {
             return;
         }
@@ -74,7 +74,7 @@ impl Session {
 
     /// "Save changes before closing?", while it is being asked. Saving is
     /// the workspace's to start (it commits the inspector's draft first).
-    pub fn close_dialog(&mut self, ctx: &egui::Context) -> Option<CloseAnswer> {
+    pub(super) fn close_dialog(&mut self, ctx: &egui::Context) -> Option<CloseAnswer> {
         if !self.asking_to_close {
             return None;
         }

@@ -33,7 +33,7 @@ pub(super) struct Transport {
 }
 
 impl Transport {
-    pub fn new(ctx: &egui::Context, cache_dir: Option<std::path::PathBuf>) -> Self {
+    pub(super) fn new(ctx: &egui::Context, cache_dir: Option<std::path::PathBuf>) -> Self {
         Self {
             viewer: Viewer::new(ctx),
             current: None,
@@ -46,7 +46,7 @@ impl Transport {
     }
 
     /// The transport bar under the picture; returns what was pressed.
-    pub fn controls(
+    pub(super) fn controls(
         &mut self,
         ui: &mut egui::Ui,
         has_span: bool,
@@ -148,7 +148,7 @@ impl Transport {
 
     /// The timeline panel with its header (active codebook, whole clip);
     /// returns the timeline's gestures for the workspace to carry out.
-    pub fn timeline(
+    pub(super) fn timeline(
         &mut self,
         ui: &mut egui::Ui,
         project: &Project,
