@@ -5,9 +5,19 @@
 use chrono::Utc;
 
 use super::Workspace;
-use crate::model::CodeRef;
+use super::moment_panel::MomentPanel;
 use crate::model::operations::{self, MomentDraft};
+use crate::model::{CodeRef, MomentId, Project};
 use crate::ui::style;
+
+/// What the inspector asks of the workspace, in order.
+pub(super) enum InspectorAsk {
+    /// Typing left a field (or moved to another moment): one edit.
+    Revise(MomentDraft),
+    AddToReel,
+    ToggleCode(MomentId, CodeRef),
+    Delete,
+}
 
 impl Workspace {
     /// Turns the draft into an edit if it differs from the project.
@@ -18,10 +28,15 @@ impl Workspace {
         let made = operations::revise_moment(self.session.doc.project(), &draft, Utc::now());
         self.apply(made);
     }
+}
 
-    pub(super) fn inspector(&mut self, ui: &mut egui::Ui) {
+impl MomentPanel {
+    /// The selected moment's codes, note, caption, author and frames;
+    /// returns what the person asked for.
+    pub(super) fn inspector(&mut self, ui: &mut egui::Ui, project: &Project) -> Vec<InspectorAsk> {
+        let mut asks = Vec::new();
         ui.heading("Moment");
-        let Some(id) = self.moments.selected else {
+        let Some(id) = self.selected else {
             ui.label(
                 egui::RichText::new(
                     "No moment selected. Mark one with I and O, then Enter; \
@@ -29,14 +44,17 @@ impl Workspace {
                 )
                 .weak(),
             );
-            return;
+            return asks;
         };
-        let Some(moment) = self.session.doc.project().moment(id).cloned() else {
-            return;
+        let Some(moment) = project.moment(id).cloned() else {
+            return asks;
         };
-        if self.moments.draft.as_ref().is_none_or(|d| d.moment != id) {
-            self.commit_draft();
-            self.moments.draft = Some(MomentDraft {
+        if self.draft.as_ref().is_none_or(|d| d.moment != id) {
+            // Typing for another moment is committed before this one starts.
+            if let Some(old) = self.draft.take() {
+                asks.push(InspectorAsk::Revise(old));
+            }
+            self.draft = Some(MomentDraft {
                 moment: id,
                 note: moment.note.clone(),
                 caption: moment.caption.clone(),
@@ -45,9 +63,8 @@ impl Workspace {
                 end: moment.end,
             });
         }
-        let project = self.session.doc.project();
         let Some(clip) = project.clip(moment.clip) else {
-            return;
+            return asks;
         };
         let rate = clip.media.frame_rate;
         let last = clip.media.frames.saturating_sub(1);
@@ -62,11 +79,10 @@ impl Workspace {
         let mut commit = false;
         let mut codes_clicked: Vec<CodeRef> = Vec::new();
         let active = self
-            .moments
             .active_codebook
             .as_deref()
             .and_then(|b| project.codebook(b));
-        if let Some(draft) = &mut self.moments.draft {
+        if let Some(draft) = &mut self.draft {
             egui::Grid::new("moment-frames")
                 .num_columns(2)
                 .show(ui, |ui| {
@@ -182,27 +198,55 @@ impl Workspace {
             })
             .inner;
         if add_to_reel {
-            if self
-                .reels
-                .current
-                .is_none_or(|r| self.session.doc.project().reel(r).is_none())
-            {
-                self.reels.current = self.session.doc.project().reels.first().map(|r| r.id);
-            }
-            if self.reels.current.is_none() {
-                self.new_reel();
-            }
-            self.add_selected_to_reel();
-            self.status = Some("Added to the reel (see the Reels tab).".into());
+            asks.push(InspectorAsk::AddToReel);
         }
-        if commit {
-            self.commit_draft();
+        if commit && let Some(draft) = self.draft.take() {
+            asks.push(InspectorAsk::Revise(draft));
         }
-        for code in codes_clicked {
-            self.toggle_code(id, code);
-        }
+        asks.extend(
+            codes_clicked
+                .into_iter()
+                .map(|code| InspectorAsk::ToggleCode(id, code)),
+        );
         if delete {
-            self.perform(crate::ui::keys::Action::Delete);
+            asks.push(InspectorAsk::Delete);
         }
+        asks
+    }
+}
+
+impl Workspace {
+    /// The inspector, and what it asks carried out in order.
+    pub(super) fn inspector(&mut self, ui: &mut egui::Ui) {
+        let asks = self.moments.inspector(ui, self.session.doc.project());
+        for ask in asks {
+            match ask {
+                InspectorAsk::Revise(draft) => {
+                    let made =
+                        operations::revise_moment(self.session.doc.project(), &draft, Utc::now());
+                    self.apply(made);
+                }
+                InspectorAsk::AddToReel => self.add_to_open_reel(),
+                InspectorAsk::ToggleCode(id, code) => self.toggle_code(id, code),
+                InspectorAsk::Delete => self.perform(crate::ui::keys::Action::Delete),
+            }
+        }
+    }
+
+    /// "Add to reel": the selected moment into the reel open in the Reels
+    /// tab (the first reel, or a new one, if none is open).
+    fn add_to_open_reel(&mut self) {
+        if self
+            .reels
+            .current
+            .is_none_or(|r| self.session.doc.project().reel(r).is_none())
+        {
+            self.reels.current = self.session.doc.project().reels.first().map(|r| r.id);
+        }
+        if self.reels.current.is_none() {
+            self.new_reel();
+        }
+        self.add_selected_to_reel();
+        self.status = Some("Added to the reel (see the Reels tab).".into());
     }
 }

@@ -4,6 +4,8 @@
 //! is drawn only in its own window or while the specialist holds H.
 
 use super::Workspace;
+use super::review::ReviewSession;
+use crate::model::Project;
 use crate::ui::style;
 
 /// The parent's view, in a calm dark frame.
@@ -16,6 +18,7 @@ impl Workspace {
         let Some(session) = &self.review.session else {
             return;
         };
+        let fixed_clock = self.review.fixed_clock.as_deref();
         let (blank, caption_on, held, window, presenter_at) = (
             session.blank,
             session.caption_on,
@@ -65,7 +68,9 @@ impl Workspace {
                 .anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0])
                 .collapsible(false)
                 .resizable(false)
-                .show(&ctx, |ui| self.presenter(ui));
+                .show(&ctx, |ui| {
+                    presenter(ui, self.session.doc.project(), session, fixed_clock)
+                });
         }
         if window {
             let viewport = egui::ViewportId::from_hash_of("attune-presenter");
@@ -75,14 +80,16 @@ impl Workspace {
             if let Some(at) = presenter_at {
                 builder = builder.with_position(at);
             }
+            let mut closed = false;
             ctx.show_viewport_immediate(viewport, builder, |ui, _class| {
-                egui::CentralPanel::default().show(ui, |ui| self.presenter(ui));
-                if ui.ctx().input(|i| i.viewport().close_requested())
-                    && let Some(s) = &mut self.review.session
-                {
-                    s.presenter_window = false;
-                }
+                egui::CentralPanel::default().show(ui, |ui| {
+                    presenter(ui, self.session.doc.project(), session, fixed_clock)
+                });
+                closed = ui.ctx().input(|i| i.viewport().close_requested());
             });
+            if closed && let Some(s) = &mut self.review.session {
+                s.presenter_window = false;
+            }
         }
     }
 
@@ -101,82 +108,76 @@ impl Workspace {
             .map(|item| item.caption)
             .unwrap_or_default()
     }
+}
 
-    /// For the specialist only: where we are, what the moment was coded
-    /// as and noted, and the time.
-    fn presenter(&self, ui: &mut egui::Ui) {
-        let Some(s) = &self.review.session else {
-            return;
-        };
-        let project = self.session.doc.project();
-        let Some(reel) = project.reel(s.player.reel) else {
-            return;
-        };
-        ui.horizontal(|ui| {
-            ui.heading(&reel.name);
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let clock = self
-                    .review
-                    .fixed_clock
-                    .clone()
-                    .unwrap_or_else(|| chrono::Local::now().format("%H:%M").to_string());
-                ui.label(clock);
-                let minutes = (chrono::Utc::now() - s.started).num_minutes();
-                ui.label(egui::RichText::new(format!("{minutes} min in")).weak());
-            });
+/// For the specialist only: where we are, what the moment was coded
+/// as and noted, and the time.
+fn presenter(ui: &mut egui::Ui, project: &Project, s: &ReviewSession, fixed_clock: Option<&str>) {
+    let Some(reel) = project.reel(s.player.reel) else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        ui.heading(&reel.name);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let clock = fixed_clock
+                .map(str::to_owned)
+                .unwrap_or_else(|| chrono::Local::now().format("%H:%M").to_string());
+            ui.label(clock);
+            let minutes = (chrono::Utc::now() - s.started).num_minutes();
+            ui.label(egui::RichText::new(format!("{minutes} min in")).weak());
         });
-        for (i, item) in reel.items.iter().enumerate() {
-            let Some(moment) = project.moment(item.moment) else {
-                continue;
-            };
-            let text = format!("{}. {}", i + 1, item.shown_caption(moment));
-            // A list to read, not to click: the specialist moves with the keys.
-            let _ = ui.selectable_label(i == s.player.item, text);
-        }
-        ui.separator();
-        if let Some(moment) = reel
+    });
+    for (i, item) in reel.items.iter().enumerate() {
+        let Some(moment) = project.moment(item.moment) else {
+            continue;
+        };
+        let text = format!("{}. {}", i + 1, item.shown_caption(moment));
+        // A list to read, not to click: the specialist moves with the keys.
+        let _ = ui.selectable_label(i == s.player.item, text);
+    }
+    ui.separator();
+    if let Some(moment) = reel
+        .items
+        .get(s.player.item)
+        .and_then(|item| project.moment(item.moment))
+    {
+        let codes: Vec<String> = moment
+            .codes
+            .iter()
+            .map(|c| {
+                project
+                    .codebook(&c.codebook)
+                    .and_then(|b| b.item(&c.item))
+                    .map(|(_, i)| i.name.clone())
+                    .unwrap_or_else(|| c.item.clone())
+            })
+            .collect();
+        ui.label(egui::RichText::new("Codes").strong());
+        ui.label(codes.join(", "));
+        ui.label(egui::RichText::new("Clinical note").strong());
+        ui.label(&moment.note);
+        if let Some(prompt) = reel
             .items
             .get(s.player.item)
-            .and_then(|item| project.moment(item.moment))
+            .map(|i| i.prompt.as_str())
+            .filter(|p| !p.is_empty())
         {
-            let codes: Vec<String> = moment
-                .codes
-                .iter()
-                .map(|c| {
-                    project
-                        .codebook(&c.codebook)
-                        .and_then(|b| b.item(&c.item))
-                        .map(|(_, i)| i.name.clone())
-                        .unwrap_or_else(|| c.item.clone())
-                })
-                .collect();
-            ui.label(egui::RichText::new("Codes").strong());
-            ui.label(codes.join(", "));
-            ui.label(egui::RichText::new("Clinical note").strong());
-            ui.label(&moment.note);
-            if let Some(prompt) = reel
-                .items
-                .get(s.player.item)
-                .map(|i| i.prompt.as_str())
-                .filter(|p| !p.is_empty())
-            {
-                ui.label(egui::RichText::new("Ask").strong());
-                ui.label(egui::RichText::new(prompt).size(18.0));
-            }
+            ui.label(egui::RichText::new("Ask").strong());
+            ui.label(egui::RichText::new(prompt).size(18.0));
         }
-        ui.separator();
-        let state = |on: bool| if on { "on" } else { "off" };
-        ui.label(format!(
-            "Speed ×{:.2} · caption {} · pause at freeze frame {} · screen {}",
-            s.player.slow,
-            state(s.caption_on),
-            state(s.player.pause_at_hold),
-            if s.blank { "blank" } else { "showing" }
-        ));
-        ui.label(
-            egui::RichText::new(crate::ui::keys::review_reminder())
-                .small()
-                .weak(),
-        );
     }
+    ui.separator();
+    let state = |on: bool| if on { "on" } else { "off" };
+    ui.label(format!(
+        "Speed ×{:.2} · caption {} · pause at freeze frame {} · screen {}",
+        s.player.slow,
+        state(s.caption_on),
+        state(s.player.pause_at_hold),
+        if s.blank { "blank" } else { "showing" }
+    ));
+    ui.label(
+        egui::RichText::new(crate::ui::keys::review_reminder())
+            .small()
+            .weak(),
+    );
 }
