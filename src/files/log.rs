@@ -3,7 +3,7 @@
 //! so a clinician who meets a problem has something to send.
 //!
 //! Privacy: lines say counts, ids, durations and error kinds, never notes,
-//! captions, names or paths; [`path_tag`] and [`kind_of`] help with that.
+//! captions, names or paths; `path_tag` and `kind_of` help with that.
 //! `ATTUNE_LOG` sets the levels (see `filter`; default `info`).
 //!
 //! Logging never blocks or fails the caller: lines go through a bounded

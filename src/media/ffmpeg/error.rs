@@ -18,7 +18,7 @@ pub enum MediaError {
     /// (which would block FFmpeg for ever), or unreadable.
     #[error(transparent)]
     Refused(#[from] InputError),
-    /// Only from [`Input::open_non_empty`](super::Input::open_non_empty).
+    /// Only from `Input::open_non_empty`.
     #[error("{path}: the file is empty")]
     Empty { path: PathBuf },
     /// FFmpeg cannot open the file as media.

@@ -4,16 +4,16 @@
 //! reel source alike.
 //!
 //! - [`init`]: FFmpeg is initialised in exactly one place.
-//! - [`input`]: opening a clip (after the regular-file check) and choosing
+//! - `input`: opening a clip (after the regular-file check) and choosing
 //!   its video and audio streams.
-//! - [`packets`]: reading packets, one fresh packet per read.
-//! - [`seek`]: seeking to the keyframe before a time.
-//! - [`decode`]: decoders and the timestamps of decoded frames.
-//! - [`time`]: the one mapping between timestamps and frame indices.
-//! - [`rotation`]: the display matrix, read the same for probe and playback.
-//! - [`writer`]: the MP4 writer (H.264 + AAC), beside the reading side so
+//! - `packets`: reading packets, one fresh packet per read.
+//! - `seek`: seeking to the keyframe before a time.
+//! - `decode`: decoders and the timestamps of decoded frames.
+//! - `time`: the one mapping between timestamps and frame indices.
+//! - `rotation`: the display matrix, read the same for probe and playback.
+//! - `writer`: the MP4 writer (H.264 + AAC), beside the reading side so
 //!   both share one initialisation and one error type.
-//! - [`error`]: the layer's one error type, [`MediaError`].
+//! - `error`: the layer's one error type, [`MediaError`].
 
 pub(crate) mod decode;
 pub(crate) mod error;

@@ -151,7 +151,7 @@ pub(crate) const MAX_THUMBS: u32 = 600;
 const SECONDS_PER_THUMB: u64 = 2;
 
 /// How many thumbnails a clip gets: one per ~2 s, at least 1, at most
-/// [`MAX_THUMBS`] (an hour-long clip gets one every 6 s), never more than
+/// `MAX_THUMBS` (an hour-long clip gets one every 6 s), never more than
 /// it has frames.
 pub fn thumb_count_for(frames: u32, frame_rate: FrameRate) -> u32 {
     // Whole seconds, rounded up, in exact integer maths.

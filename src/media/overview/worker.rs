@@ -38,7 +38,7 @@ pub struct OverviewWorker {
 }
 
 impl OverviewWorker {
-    /// `cache_dir: None` uses [`default_cache_dir`]; when that is unknown
+    /// `cache_dir: None` uses `default_cache_dir`; when that is unknown
     /// too, nothing is cached. `on_event` runs on the worker thread after
     /// each event is queued (the UI passes `ctx.request_repaint`).
     pub fn new(cache_dir: Option<PathBuf>, on_event: Box<dyn Fn() + Send + Sync>) -> Self {
