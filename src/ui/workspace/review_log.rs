@@ -3,7 +3,8 @@
 //! in the log only (never copied into captions).
 
 use super::Workspace;
-use crate::model::ReviewId;
+use super::review::ReviewMode;
+use crate::model::{Project, ReviewId};
 
 /// Notes being written for one log entry.
 pub(super) struct NotesDraft {
@@ -22,15 +23,38 @@ impl NotesDraft {
     }
 }
 
+/// Notes to write into a review log entry: the specialist's, the parent's.
+pub(super) struct WrittenNotes {
+    pub review: ReviewId,
+    pub notes: String,
+    pub parent_words: String,
+}
+
 impl Workspace {
-    /// The modal after a session (or when an entry is opened from the log).
+    /// The notes modal, and the notes it gives written to the log.
     pub(super) fn review_notes_dialog(&mut self, ctx: &egui::Context) {
-        let Some(mut draft) = self.review.notes.take() else {
-            return;
-        };
-        let Some(entry) = self.session.doc.project().review(draft.review).cloned() else {
-            return;
-        };
+        if let Some(written) = self.review.notes_dialog(ctx, self.session.doc.project()) {
+            let made = crate::model::operations::write_review_notes(
+                self.session.doc.project(),
+                written.review,
+                written.notes,
+                written.parent_words,
+            );
+            self.apply(made);
+        }
+    }
+
+    pub(super) fn review_log_list(&mut self, ui: &mut egui::Ui) {
+        self.review.log_list(ui, self.session.doc.project());
+    }
+}
+
+impl ReviewMode {
+    /// The modal after a session (or when an entry is opened from the log);
+    /// returns the notes once the specialist saves them.
+    fn notes_dialog(&mut self, ctx: &egui::Context, project: &Project) -> Option<WrittenNotes> {
+        let mut draft = self.notes.take()?;
+        let entry = project.review(draft.review)?.clone();
         let notes = draft.notes.get_or_insert_with(|| entry.notes.clone());
         let words = draft
             .parent_words
@@ -84,23 +108,21 @@ impl Workspace {
             });
         });
         match outcome {
-            Some(true) => {
-                let made = crate::model::operations::write_review_notes(
-                    self.session.doc.project(),
-                    entry.id,
-                    notes.clone(),
-                    words.clone(),
-                );
-                self.apply(made);
+            Some(true) => Some(WrittenNotes {
+                review: entry.id,
+                notes: notes.clone(),
+                parent_words: words.clone(),
+            }),
+            Some(false) => None,
+            None => {
+                self.notes = Some(draft);
+                None
             }
-            Some(false) => {}
-            None => self.review.notes = Some(draft),
         }
     }
 
     /// The log's entries, newest first; a click opens the notes.
-    pub(super) fn review_log_list(&mut self, ui: &mut egui::Ui) {
-        let project = self.session.doc.project();
+    fn log_list(&mut self, ui: &mut egui::Ui, project: &Project) {
         if project.reviews.is_empty() {
             return;
         }
@@ -122,7 +144,7 @@ impl Workspace {
             }
         }
         if let Some(id) = open {
-            self.review.notes = Some(NotesDraft::new(id));
+            self.notes = Some(NotesDraft::new(id));
         }
     }
 }
