@@ -31,10 +31,7 @@ pub fn add_clips(project: &Project, clips: Vec<Clip>) -> Result<Edit, Refusal> {
 /// Points a clip at where its file is now (found again by fingerprint).
 /// `path` is stored as the project stores paths.
 pub fn relink_clip(project: &Project, clip: ClipId, path: String) -> Result<Edit, Refusal> {
-    let mut changed = project
-        .clip(clip)
-        .cloned()
-        .ok_or(Refusal::ClipNotFound(clip))?;
+    let mut changed = clip_to_change(project, clip)?;
     changed.path = path;
     checked(project, Edit::UpdateClip(changed))
 }
@@ -69,10 +66,7 @@ pub fn record_consent(
     recorded_by: &str,
     today: NaiveDate,
 ) -> Result<Edit, Refusal> {
-    let mut changed = project
-        .clip(clip)
-        .cloned()
-        .ok_or(Refusal::ClipNotFound(clip))?;
+    let mut changed = clip_to_change(project, clip)?;
     match changed.consent.get(used) {
         Some(ConsentGrant {
             withdrawn_on: Some(on),
@@ -98,10 +92,7 @@ pub fn withdraw_consent(
     recorded_by: &str,
     today: NaiveDate,
 ) -> Result<Edit, Refusal> {
-    let mut changed = project
-        .clip(clip)
-        .cloned()
-        .ok_or(Refusal::ClipNotFound(clip))?;
+    let mut changed = clip_to_change(project, clip)?;
     let grant = changed
         .consent
         .get(used)
@@ -127,4 +118,9 @@ fn not_after(date: NaiveDate, today: NaiveDate) -> Result<(), Refusal> {
         return Err(Refusal::DateInFuture { date, today });
     }
     Ok(())
+}
+
+/// A copy of the clip to change, or the refusal that it is gone.
+fn clip_to_change(project: &Project, id: ClipId) -> Result<Clip, Refusal> {
+    project.clip(id).cloned().ok_or(Refusal::ClipNotFound(id))
 }

@@ -115,10 +115,7 @@ pub fn toggle_code(
     code: CodeRef,
     now: DateTime<Utc>,
 ) -> Result<Edit, Refusal> {
-    let mut changed = project
-        .moment(moment)
-        .cloned()
-        .ok_or(Refusal::MomentNotFound(moment))?;
+    let mut changed = moment_to_change(project, moment)?;
     if let Some(at) = changed.codes.iter().position(|c| *c == code) {
         changed.codes.remove(at);
     } else {
@@ -138,10 +135,7 @@ pub fn trim_moment(
     end: u32,
     now: DateTime<Utc>,
 ) -> Result<Edit, Refusal> {
-    let mut changed = project
-        .moment(moment)
-        .cloned()
-        .ok_or(Refusal::MomentNotFound(moment))?;
+    let mut changed = moment_to_change(project, moment)?;
     if (changed.start, changed.end) == (start, end) {
         return Err(Refusal::Unchanged);
     }
@@ -158,10 +152,7 @@ pub fn revise_moment(
     draft: &MomentDraft,
     now: DateTime<Utc>,
 ) -> Result<Edit, Refusal> {
-    let mut changed = project
-        .moment(draft.moment)
-        .cloned()
-        .ok_or(Refusal::MomentNotFound(draft.moment))?;
+    let mut changed = moment_to_change(project, draft.moment)?;
     let (start, end) = (draft.start.min(draft.end), draft.start.max(draft.end));
     if changed.note == draft.note
         && changed.caption == draft.caption
@@ -204,4 +195,12 @@ fn known_code(project: &Project, code: &CodeRef) -> Result<(), Refusal> {
             item: code.item.clone(),
         }),
     }
+}
+
+/// A copy of the moment to change, or the refusal that it is gone.
+fn moment_to_change(project: &Project, id: MomentId) -> Result<Moment, Refusal> {
+    project
+        .moment(id)
+        .cloned()
+        .ok_or(Refusal::MomentNotFound(id))
 }
