@@ -72,7 +72,7 @@ impl Source {
             path: path.to_owned(),
             reason,
         };
-        let input = Input::open(path).map_err(|e| match e {
+        let mut input = Input::open(path).map_err(|e| match e {
             MediaError::Refused(InputError::Missing { .. }) => SourceError::Missing {
                 clip: clip.to_owned(),
                 path: path.to_owned(),
@@ -90,13 +90,14 @@ impl Source {
         let decoder = input
             .video_decoder(&stream, Threads::Frames(threads))
             .map_err(|e| unreadable(e.to_string()))?;
+        let timing = input.timing(&stream, rate);
         Ok(Self {
             clip: clip.to_owned(),
             path: path.to_owned(),
             input,
             decoder,
             stream: stream.index,
-            timing: Timing::new(&stream, rate),
+            timing,
             decoded: frame::Video::empty(),
         })
     }

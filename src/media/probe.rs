@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::ffmpeg::packets::{self, ScanEnd};
 use super::ffmpeg::time::frames_to_us;
-use super::ffmpeg::{Input, MediaError, StreamInfo, Threads};
+use super::ffmpeg::{FrameTable, Input, MediaError, StreamInfo, Threads};
 use crate::model::{FrameRate, MediaFacts};
 
 /// How many packet timestamps we read to decide whether a clip is
@@ -140,7 +140,10 @@ pub fn probe(path: &Path) -> Result<ProbeReport, ProbeError> {
         .ok_or_else(|| ProbeError::NoFrameRate { path: path.into() })?;
     let video_codec = input.codec_name(&video).unwrap_or_default();
     let (width, height) = coded_size(&input, &video, path)?;
-    let declared_frames = u32::try_from(video.declared_frames).unwrap_or(0);
+    // An MP4 cut with an edit list declares the frames it hides too.
+    let declared_frames = input
+        .presented_in_index(&video)
+        .unwrap_or_else(|| u32::try_from(video.declared_frames).unwrap_or(0));
     let audio_codec = input.audio().and_then(|a| input.codec_name(&a));
 
     let scan = scan_packets(&mut input, video.index, declared_frames == 0);
@@ -255,13 +258,20 @@ struct PacketScan {
     read_error: Option<String>,
 }
 
-/// Reads video packets: all of them when the container has no frame count,
-/// otherwise only enough timestamps to judge the frame rate's regularity.
+/// Reads video packets: all of them when the container has no frame count
+/// (counting the presented frames as the engine's table does: hidden
+/// packets left out, a repeated timestamp once), otherwise only enough
+/// timestamps to judge the frame rate's regularity.
 fn scan_packets(input: &mut Input, video: usize, all: bool) -> PacketScan {
-    let mut packets = 0u32;
+    let mut presented = Vec::new();
     let mut pts = Vec::new();
     let end = packets::scan(input, video, |packet| {
-        packets += 1;
+        if all
+            && !packet.discard
+            && let Some(t) = packet.pts.or(packet.dts)
+        {
+            presented.push((t, packet.key));
+        }
         if pts.len() < VFR_SAMPLE_PACKETS {
             if let Some(t) = packet.pts {
                 pts.push(t);
@@ -276,7 +286,7 @@ fn scan_packets(input: &mut Input, video: usize, all: bool) -> PacketScan {
         ScanEnd::Finished | ScanEnd::Stopped => None,
     };
     PacketScan {
-        packets,
+        packets: FrameTable::from_packets(presented).map_or(0, |t| t.len()),
         pts,
         read_error,
     }

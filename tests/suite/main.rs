@@ -11,6 +11,7 @@ mod cli_bench_ui;
 mod cli_check;
 mod disk_full;
 mod engine_cache;
+mod engine_containers;
 mod engine_errors;
 mod engine_exact;
 mod engine_logic;

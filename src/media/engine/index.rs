@@ -2,12 +2,11 @@
 //! size, rotation and audio presence by demuxing with FFmpeg — no decoding,
 //! so it costs a read of the file, not a decode.
 
-use std::ops::ControlFlow;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
-use crate::media::ffmpeg::packets;
-use crate::media::ffmpeg::{Input, MediaError, ts_to_ns};
+use ffmpeg_next::Rational;
+
+use crate::media::ffmpeg::{FrameTable, Input, MediaError, TABLE_BUDGET, ts_to_ns};
 
 use super::error::EngineError;
 use super::timeline::Timeline;
@@ -34,10 +33,6 @@ impl ClipIndex {
         }
     }
 }
-
-/// Past this, indexing gives up and assumes a constant frame rate (very
-/// long MPEG-TS files would otherwise delay opening).
-const SCAN_BUDGET: Duration = Duration::from_secs(4);
 
 pub(crate) fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
     let not_media = |reason: String| EngineError::NotMedia {
@@ -71,44 +66,16 @@ pub(crate) fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
     } else {
         (30, 1)
     };
-    let started = Instant::now();
-    let mut frames = Vec::new();
-    let mut gave_up = false;
-    packets::scan_lenient(&mut input, video.index, |packet| {
-        if packet.discard {
-            return ControlFlow::Continue(());
+    let timeline = match input.frame_table(&video, TABLE_BUDGET) {
+        Ok(table) => timeline_of(&table, video.time_base, fps_num, fps_den),
+        Err(gap) => {
+            log::debug!("clip indexed by rate: {gap:?}");
+            let count = u32::try_from(video.declared_frames).unwrap_or(0);
+            if count == 0 {
+                return Err(not_media("no video frames could be read".into()));
+            }
+            Timeline::constant(count, fps_num, fps_den, 250)
         }
-        if let Some(t) = packet
-            .pts
-            .or(packet.dts)
-            .and_then(|ts| ts_to_ns(ts, video.time_base))
-        {
-            frames.push((t, packet.key));
-        }
-        if started.elapsed() > SCAN_BUDGET {
-            gave_up = true;
-            return ControlFlow::Break(());
-        }
-        ControlFlow::Continue(())
-    });
-    let timeline = if gave_up || frames.is_empty() {
-        let count = u32::try_from(video.declared_frames).unwrap_or(0);
-        if count == 0 {
-            return Err(not_media("no video frames could be read".into()));
-        }
-        Timeline::constant(count, fps_num, fps_den, 250)
-    } else {
-        // Timestamps relative to the first presented frame: GStreamer's stream
-        // time starts at zero too (qtdemux folds the edit list into the
-        // segment). Any leftover constant offset is corrected at open.
-        let first = frames.iter().map(|f| f.0).min().unwrap_or(0);
-        for f in &mut frames {
-            f.0 -= first;
-        }
-        let decode_order: Vec<u64> = frames.iter().map(|f| f.0).collect();
-        let mut timeline = Timeline::new(frames, fps_num, fps_den);
-        timeline.set_decode_order(&decode_order);
-        timeline
     };
     Ok(ClipIndex {
         timeline,
@@ -117,4 +84,23 @@ pub(crate) fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
         rotation,
         has_audio,
     })
+}
+
+/// The engine's table of the same presented frames every FFmpeg reader
+/// maps through, in nanoseconds from the first one: GStreamer's stream time
+/// starts at zero too (qtdemux folds the edit list into the segment), and
+/// what offset is left is measured on the first decoded frame at open.
+fn timeline_of(table: &FrameTable, time_base: Rational, fps_num: u32, fps_den: u32) -> Timeline {
+    let first = table.pts_of(0).unwrap_or(0);
+    let ns = |t: i64| ts_to_ns(t - first, time_base);
+    let frames = table
+        .pts()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &t)| Some((ns(t)?, table.keyframes().binary_search(&(i as u32)).is_ok())))
+        .collect();
+    let decode_order: Vec<u64> = table.decode_order().iter().filter_map(|&t| ns(t)).collect();
+    let mut timeline = Timeline::new(frames, fps_num, fps_den);
+    timeline.set_decode_order(&decode_order);
+    timeline
 }

@@ -19,6 +19,9 @@ pub struct Timeline {
     /// presents before it (1 without B-frames). A seek that hurries through
     /// the frames before its target must decode this many normally.
     decode_lead: u32,
+    /// The buffer timestamp a seek to position 0 lands on: seeks are asked
+    /// in the demuxer's stream time, frames are known by their timestamps.
+    seek_origin_ns: i64,
 }
 
 /// Assumed decode lead when the decode order is unknown: covers the usual
@@ -49,6 +52,7 @@ impl Timeline {
             fps_num,
             fps_den,
             decode_lead: DEFAULT_DECODE_LEAD,
+            seek_origin_ns: 0,
         }
     }
 
@@ -121,7 +125,27 @@ impl Timeline {
     /// stays nearest to this frame's.
     pub fn seek_target_ns(&self, frame: u32) -> Option<u64> {
         let inside = (self.frame_duration(frame) / 4).min(1_000_000);
-        self.pts(frame).map(|p| p + inside)
+        self.pts(frame).map(|p| self.stream_time(p + inside))
+    }
+
+    /// Stream time of exactly `frame`'s timestamp (a keyframe to start
+    /// decoding from).
+    pub fn seek_position_ns(&self, frame: u32) -> Option<u64> {
+        self.pts(frame).map(|p| self.stream_time(p))
+    }
+
+    fn stream_time(&self, pts: u64) -> u64 {
+        (pts as i64 - self.seek_origin_ns).max(0) as u64
+    }
+
+    /// Where the demuxer's stream time 0 is in buffer timestamps, as the
+    /// segment after a flushing seek tells (`segment.start - segment.time`).
+    /// Matroska's first segment starts at the video's first frame, and every
+    /// later one at the file's first packet of any stream, 21 ms earlier on a
+    /// file whose audio starts first: only a seek's segment says where the
+    /// next seek will land.
+    pub fn set_seek_origin(&mut self, origin_ns: i64) {
+        self.seek_origin_ns = origin_ns;
     }
 
     /// Clip duration: last frame's PTS plus its duration.
@@ -189,18 +213,18 @@ impl Timeline {
         }
     }
 
-    /// Aligns the table with a decoder whose first frame came at stream time
-    /// `first_ns` (an MPEG-TS camcorder clip starts its stream time late).
-    /// Offsets under a quarter frame are rounding, not an offset. The engine
-    /// and the benchmark's checker both read frame times through this.
+    /// Aligns the table with a decoder whose first frame carried buffer
+    /// timestamp `first_ns` (an MPEG-TS camcorder clip starts its clock
+    /// hours in, a late Matroska at 2.345 s). Every offset is applied,
+    /// however small: a WebM whose Opus priming starts the file 7 ms before
+    /// its video is 7 ms off, under a quarter frame, yet a seek 1 ms inside
+    /// a frame then lands on the frame before. The engine and the
+    /// benchmark's checker both read frame times through this.
     pub fn calibrate(&mut self, first_ns: u64) {
         let Some(first) = self.pts(0) else {
             return;
         };
-        let offset = first_ns as i64 - first as i64;
-        if offset.unsigned_abs() > self.nominal_frame_ns() / 4 {
-            self.shift(offset);
-        }
+        self.shift(first_ns as i64 - first as i64);
     }
 }
 

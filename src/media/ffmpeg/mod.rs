@@ -9,6 +9,7 @@
 //! - `packets`: reading packets, one fresh packet per read.
 //! - `seek`: seeking to the keyframe before a time.
 //! - `decode`: decoders and the timestamps of decoded frames.
+//! - `frames`: the presented frames, read from the packets.
 //! - `time`: the one mapping between timestamps and frame indices.
 //! - `rotation`: the display matrix, read the same for probe and playback.
 //! - `writer`: the MP4 writer (H.264 + AAC), beside the reading side so
@@ -17,6 +18,7 @@
 
 pub(crate) mod decode;
 pub(crate) mod error;
+pub(crate) mod frames;
 pub(crate) mod init;
 pub(crate) mod input;
 pub(crate) mod packets;
@@ -27,6 +29,7 @@ pub(crate) mod writer;
 
 pub(crate) use decode::{Threads, frame_timestamp, with_channel_layout};
 pub use error::MediaError;
+pub(crate) use frames::{FrameTable, TABLE_BUDGET};
 pub use init::init;
 pub(crate) use input::{Input, StreamInfo};
 pub(crate) use time::{Timing, ts_to_ns, ts_to_us};

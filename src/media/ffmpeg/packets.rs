@@ -49,7 +49,11 @@ impl PacketEntry {
             pts: packet.pts(),
             dts: packet.dts(),
             key: packet.is_key(),
-            discard: packet.flags().bits() & PKT_FLAG_DISCARD != 0,
+            // ffmpeg-next's `Flags` knows only KEY and CORRUPT and drops
+            // the other bits, DISCARD among them; read the raw field.
+            // SAFETY: `packet` wraps a valid AVPacket; one integer is read.
+            discard: unsafe { (*ffmpeg::packet::Ref::as_ptr(packet)).flags } & PKT_FLAG_DISCARD
+                != 0,
         }
     }
 }

@@ -1,41 +1,91 @@
 //! The one mapping between timestamps and frame indices.
 //!
-//! A frame's index comes from its timestamp: `(pts - start) * time_base *
-//! rate`, rounded to the nearest frame, where `start` is the stream's start
-//! time after the MP4 edit list; so index 0 is the first presented frame,
-//! exactly as `media::probe` counts frames. Probe, thumbnails and the reel
-//! source all go through [`Timing`], so they agree on which frame is which.
+//! With the stream's [`FrameTable`] (the presented frames, read from its
+//! packets), a frame's index is that of the presented timestamp nearest to
+//! it, exact whatever the container does with time. Without one (a stream
+//! too long to index in time), it is `(pts - start) * time_base * rate`
+//! rounded to the nearest frame, from the stream's start after the edit
+//! list. Probe, thumbnails and the reel source all go through [`Timing`],
+//! so they agree with each other and with the engine on which frame is
+//! which.
+
+use std::sync::Arc;
 
 use ffmpeg::Rational;
 use ffmpeg_next as ffmpeg;
 
 use super::StreamInfo;
+use super::frames::FrameTable;
 
-/// A video stream's clock: its time base, its start and the clip's rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A video stream's clock: its time base, its start, the clip's rate and,
+/// when it could be read, the table of presented frames.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Timing {
     pub time_base: Rational,
     /// Start time in `time_base` ticks (0 when the container has none).
     pub start: i64,
     /// Frames per second as `(num, den)`.
     pub rate: (u32, u32),
+    table: Option<Arc<FrameTable>>,
 }
 
 impl Timing {
-    /// The clock of `stream` at the clip's frame `rate`.
+    /// The clock of `stream` at the clip's frame `rate`, by rate alone.
     pub(crate) fn new(stream: &StreamInfo, rate: (u32, u32)) -> Self {
         Self {
             time_base: stream.time_base,
             start: stream.start,
             rate,
+            table: None,
         }
     }
 
-    /// Frame index of a timestamp in the stream's time base, rounded to the
-    /// nearest frame (timestamps may be a tick off the exact frame time).
-    /// Negative before the first presented frame; 0 for a degenerate clock.
+    /// The clock of `stream`, mapping through its presented frames.
+    pub(crate) fn with_table(stream: &StreamInfo, rate: (u32, u32), table: FrameTable) -> Self {
+        let start = table.pts_of(0).unwrap_or(stream.start);
+        Self {
+            time_base: stream.time_base,
+            start,
+            rate,
+            table: Some(Arc::new(table)),
+        }
+    }
+
+    /// The presented frames, when they were read.
+    pub(crate) fn table(&self) -> Option<&FrameTable> {
+        self.table.as_deref()
+    }
+
+    /// Frame index of a timestamp in the stream's time base: the nearest
+    /// presented frame, or, without a table, rounded to the nearest frame
+    /// at the rate (timestamps may be a tick off the exact frame time).
+    /// Negative before the first presented frame (a frame the edit list
+    /// hides); 0 for a degenerate clock.
     pub(crate) fn index_of(&self, pts: i64) -> i64 {
-        let num = i128::from(pts - self.start)
+        let Some(table) = self.table.as_deref() else {
+            return self.by_rate(pts, self.start);
+        };
+        let half = self.half_frame_ticks();
+        if let Some(i) = table.nearest(pts, half) {
+            return i64::from(i);
+        }
+        match table.pts().last() {
+            Some(&last) if pts > last => i64::from(table.len() - 1) + self.by_rate(pts, last),
+            _ => self.by_rate(pts, self.start).min(-1),
+        }
+    }
+
+    /// Half a frame at the rate, in time-base ticks.
+    fn half_frame_ticks(&self) -> i64 {
+        let num = i128::from(self.time_base.denominator()) * i128::from(self.rate.1);
+        let den =
+            2 * i128::from(self.time_base.numerator().max(1)) * i128::from(self.rate.0.max(1));
+        (num / den) as i64
+    }
+
+    /// Frames from `origin` to `pts` at the rate, rounded to the nearest.
+    fn by_rate(&self, pts: i64, origin: i64) -> i64 {
+        let num = i128::from(pts - origin)
             * i128::from(self.time_base.numerator())
             * i128::from(self.rate.0);
         let den = i128::from(self.time_base.denominator()) * i128::from(self.rate.1);
@@ -47,6 +97,9 @@ impl Timing {
 
     /// Start of frame `index` in microseconds on the container's clock.
     pub(crate) fn frame_us(&self, index: u32) -> i64 {
+        if let Some(pts) = self.table().and_then(|t| t.pts_of(index)) {
+            return ts_to_us(pts, self.time_base);
+        }
         let start_us = ts_to_us(self.start, self.time_base);
         let t = i128::from(index) * 1_000_000 * i128::from(self.rate.1)
             / i128::from(self.rate.0.max(1));
@@ -92,6 +145,7 @@ mod tests {
             time_base: Rational(1, 15360),
             start,
             rate: (30, 1),
+            table: None,
         }
     }
 

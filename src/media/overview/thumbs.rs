@@ -158,7 +158,7 @@ impl ThumbDecoder {
         rate: (u32, u32),
         skip_non_reference: bool,
     ) -> Result<Self, OverviewError> {
-        let input = super::open_input(path)?;
+        let mut input = super::open_input(path)?;
         let stream = input
             .video()
             .ok_or_else(|| OverviewError::NoVideo { path: path.into() })?;
@@ -169,12 +169,13 @@ impl ThumbDecoder {
         if skip_non_reference {
             decoder.skip_frame(codec::discard::Discard::NonReference);
         }
+        let timing = input.timing(&stream, rate);
         Ok(Self {
             path: path.into(),
             input,
             decoder,
             stream: stream.index,
-            timing: Timing::new(&stream, rate),
+            timing,
             current: frame::Video::empty(),
             scratch: frame::Video::empty(),
             last: None,

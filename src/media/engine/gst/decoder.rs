@@ -67,13 +67,25 @@ impl GstDecoder {
             hurried_to: None,
         };
         pipeline::set_state_bounded(path, &dec.playbin, &dec.bus, gst::State::Playing)?;
-        let sample = dec.pull_sample()?.ok_or_else(|| EngineError::NotMedia {
+        let no_frame = || EngineError::NotMedia {
             path: path.to_path_buf(),
             reason: "no video frame could be decoded".into(),
-        })?;
+        };
+        let mut sample = dec.pull_sample()?.ok_or_else(no_frame)?;
         if calibrate {
-            if let Some(st) = pipeline::sample_stream_time(&sample) {
-                timeline.calibrate(st);
+            if let Some((pts, origin)) = pipeline::sample_clock(&sample) {
+                timeline.calibrate(pts);
+                timeline.set_seek_origin(origin);
+            }
+            // The first segment need not say where seeks land (Matroska's
+            // does not): seek to frame 0 once and learn it from the seek's.
+            dec.timeline = Arc::new(timeline.clone());
+            if let Some(pos) = timeline.seek_target_ns(0) {
+                dec.seek_to_ns(pos, 0)?;
+                sample = dec.pull_sample()?.ok_or_else(no_frame)?;
+                if let Some((_, origin)) = pipeline::sample_clock(&sample) {
+                    timeline.set_seek_origin(origin);
+                }
             }
             dec.timeline = Arc::new(timeline);
         }
@@ -155,7 +167,9 @@ impl GstDecoder {
         if !self.hurry || first_out < key + HURRY_MIN_SKIP {
             return Ok(false);
         }
-        let (Some(key_pts), Some(out_pts)) = (tl.pts(key), tl.pts(first_out)) else {
+        let (Some(key_pts), Some(out_pts), Some(key_pos)) =
+            (tl.pts(key), tl.pts(first_out), tl.seek_position_ns(key))
+        else {
             return Ok(false);
         };
         // Running time restarts at the keyframe after the flushing seek; half
@@ -164,7 +178,7 @@ impl GstDecoder {
         let Some(earliest) = (out_pts - key_pts).checked_sub(half) else {
             return Ok(false);
         };
-        self.seek_to_ns(key_pts, frame)?;
+        self.seek_to_ns(key_pos, frame)?;
         let qos = gst::event::Qos::new(
             gst::QOSType::Underflow,
             1.0,

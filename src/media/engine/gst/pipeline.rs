@@ -309,13 +309,10 @@ pub(super) fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<Cac
     let buffer = sample.buffer()?;
     let caps = sample.caps()?;
     let info = gst_video::VideoInfo::from_caps(caps).ok()?;
+    // Frames are known by their buffer timestamps, which stay put across
+    // seeks; stream time does not (see `Timeline::set_seek_origin`).
     let pts = buffer.pts()?;
-    let stream_time = sample
-        .segment()
-        .and_then(|s| s.downcast_ref::<gst::ClockTime>())
-        .and_then(|s| s.to_stream_time(pts))
-        .unwrap_or(pts);
-    let index = tl.index_at(stream_time.nseconds())?;
+    let index = tl.index_at(pts.nseconds())?;
     let frame = gst_video::VideoFrameRef::from_buffer_ref_readable(buffer, &info).ok()?;
     let (w, h) = (info.width() as usize, info.height() as usize);
     let mut out =
@@ -338,7 +335,7 @@ pub(super) fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<Cac
         frame: index,
         // The table's time: the decoder reports a clipped time for the
         // first frame after an accurate seek.
-        pts_ns: tl.pts(index).unwrap_or(stream_time.nseconds()),
+        pts_ns: tl.pts(index).unwrap_or(pts.nseconds()),
         width: w as u32,
         height: h as u32,
         bt709,
@@ -346,13 +343,14 @@ pub(super) fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<Cac
     })
 }
 
-/// Stream time of a sample (for checking the indexer against GStreamer).
-pub(super) fn sample_stream_time(sample: &gst::Sample) -> Option<u64> {
+/// A sample's buffer timestamp, and where its segment puts stream time 0
+/// in buffer timestamps (`start - time`).
+pub(super) fn sample_clock(sample: &gst::Sample) -> Option<(u64, i64)> {
     let pts = sample.buffer()?.pts()?;
-    let st = sample
+    let origin = sample
         .segment()
         .and_then(|s| s.downcast_ref::<gst::ClockTime>())
-        .and_then(|s| s.to_stream_time(pts))
-        .unwrap_or(pts);
-    Some(st.nseconds())
+        .and_then(|s| Some(s.start()?.nseconds() as i64 - s.time()?.nseconds() as i64))
+        .unwrap_or(0);
+    Some((pts.nseconds(), origin))
 }
