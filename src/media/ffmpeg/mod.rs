@@ -10,6 +10,7 @@
 //! - `seek`: seeking to the keyframe before a time.
 //! - `decode`: decoders and the timestamps of decoded frames.
 //! - `time`: the one mapping between timestamps and frame indices.
+//! - `picture`: pixel aspect ratio, colour matrix and range, deinterlacing.
 //! - `rotation`: the display matrix, read the same for probe and playback.
 //! - `writer`: the MP4 writer (H.264 + AAC), beside the reading side so
 //!   both share one initialisation and one error type.
@@ -20,6 +21,7 @@ pub(crate) mod error;
 pub(crate) mod init;
 pub(crate) mod input;
 pub(crate) mod packets;
+pub(crate) mod picture;
 pub(crate) mod rotation;
 pub(crate) mod seek;
 pub(crate) mod time;
@@ -29,5 +31,6 @@ pub(crate) use decode::{Threads, frame_timestamp, with_channel_layout};
 pub use error::MediaError;
 pub use init::init;
 pub(crate) use input::{Input, StreamInfo};
+pub use picture::{Colour, Matrix, PixelAspect};
 pub(crate) use time::{Timing, ts_to_ns, ts_to_us};
 pub use writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};
