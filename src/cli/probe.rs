@@ -29,7 +29,7 @@ pub(super) fn run(args: &ProbeArgs) -> anyhow::Result<i32> {
 fn human(r: &ProbeReport) -> String {
     let fps = f64::from(r.fps_num) / f64::from(r.fps_den);
     format!(
-        "frames     {}\nframe rate {}/{} ({fps:.3} fps){}\nsize       {}x{}{}\nduration   {:.3} s\nvideo      {}\naudio      {}\n",
+        "frames     {}\nframe rate {}/{} ({fps:.3} fps){}\nsize       {}x{}{}{}\nduration   {:.3} s\nvideo      {}\naudio      {}\n",
         r.frames,
         r.fps_num,
         r.fps_den,
@@ -40,6 +40,14 @@ fn human(r: &ProbeReport) -> String {
         },
         r.width,
         r.height,
+        if (r.display_width, r.display_height) != (r.width, r.height) {
+            format!(
+                ", shown {}x{} (pixel aspect {})",
+                r.display_width, r.display_height, r.pixel_aspect_ratio
+            )
+        } else {
+            String::new()
+        },
         if r.rotation != 0 {
             format!(", shown turned {}° clockwise", r.rotation)
         } else {

@@ -1,11 +1,15 @@
 //! Fitting decoded pictures into the output frame: one swscale context per
-//! source (rebuilt only if the decoded size or format changes), aspect kept,
-//! black bars for portrait or narrow footage, rotation honoured.
+//! source (rebuilt only if the decoded size, format or colour changes),
+//! display aspect kept (the pixel aspect ratio widens anamorphic SD), black
+//! bars for portrait or narrow footage, rotation honoured, and colours
+//! converted from the source's matrix and range into the reel's.
 
 use ffmpeg::format::Pixel;
 use ffmpeg::frame;
 use ffmpeg::software::scaling;
 use ffmpeg_next as ffmpeg;
+
+use crate::media::ffmpeg::picture::{self, Colour, PixelAspect};
 
 /// Where the picture lands inside the output frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,18 +43,20 @@ pub fn placement(src_w: u32, src_h: u32, out_w: u32, out_h: u32) -> Placement {
 /// Scales decoded frames of one source into the output canvas (YUV 4:2:0).
 pub(crate) struct Fitter {
     rotation: u16,
+    aspect: PixelAspect,
     out_w: u32,
     out_h: u32,
-    key: Option<(Pixel, u32, u32)>,
+    key: Option<(Pixel, u32, u32, Colour)>,
     scaler: Option<scaling::Context>,
     scaled: frame::Video,
     pub placement: Placement,
 }
 
 impl Fitter {
-    pub(crate) fn new(rotation: u16, out_w: u32, out_h: u32) -> Self {
+    pub(crate) fn new(rotation: u16, aspect: PixelAspect, out_w: u32, out_h: u32) -> Self {
         Self {
             rotation,
+            aspect,
             out_w,
             out_h,
             key: None,
@@ -76,12 +82,15 @@ impl Fitter {
         decoded: &frame::Video,
         canvas: &mut frame::Video,
     ) -> Result<(), ffmpeg::Error> {
-        let key = (decoded.format(), decoded.width(), decoded.height());
+        let colour = Colour::of_frame(decoded);
+        let key = (decoded.format(), decoded.width(), decoded.height(), colour);
         if self.key != Some(key) {
+            // The picture's shown size: anamorphic pixels are wider.
+            let shown_w = self.aspect.display_width(key.1);
             let (dw, dh) = if self.turned() {
-                (key.2, key.1)
+                (key.2, shown_w)
             } else {
-                (key.1, key.2)
+                (shown_w, key.2)
             };
             self.placement = placement(dw, dh, self.out_w, self.out_h);
             // Scale before turning: the scaled picture has the turned size's
@@ -91,13 +100,16 @@ impl Fitter {
             } else {
                 (self.placement.w, self.placement.h)
             };
-            self.scaler = Some(scaling::Context::get(
-                key.0,
-                key.1,
-                key.2,
-                Pixel::YUV420P,
-                tw,
-                th,
+            // swscale brings the range to the reel's; the matrix is
+            // converted after scaling (`picture::convert_matrix`).
+            self.scaler = Some(picture::scaler(
+                (key.0, key.1, key.2),
+                colour,
+                (Pixel::YUV420P, tw, th),
+                Colour {
+                    matrix: colour.matrix,
+                    ..Colour::REEL
+                },
                 scaling::Flags::BILINEAR,
             )?);
             self.scaled = frame::Video::new(Pixel::YUV420P, tw, th);
@@ -109,6 +121,7 @@ impl Fitter {
             return Err(ffmpeg::Error::Bug);
         };
         scaler.run(decoded, &mut self.scaled)?;
+        picture::convert_matrix(&mut self.scaled, colour.matrix, Colour::REEL.matrix);
         for plane in 0..3 {
             self.blit(plane, canvas);
         }

@@ -251,7 +251,7 @@ fn render_item(
         // `move`: the decoder owns the sending end, so the encoder's loop
         // ends when the decoder finishes.
         let decoder = scope.spawn(move || {
-            let mut fitter = Fitter::new(rotation, width, height);
+            let mut fitter = Fitter::new(rotation, source.pixel_aspect, width, height);
             let mut next = 0usize;
             source.decode_range(item.source_start, item.source_end, |index, decoded| {
                 if frames.get(next).is_none_or(|f| f.source > index) {

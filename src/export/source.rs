@@ -15,8 +15,10 @@ use ffmpeg_next as ffmpeg;
 
 use crate::files::InputError;
 use crate::media::ffmpeg::{
-    Input, MediaError, Threads, Timing, frame_timestamp, ts_to_us, with_channel_layout,
+    Input, MediaError, PixelAspect, Threads, Timing, frame_timestamp, ts_to_us, with_channel_layout,
 };
+
+use crate::media::ffmpeg::picture::deinterlace_into;
 
 use super::plan::AUDIO_RATE;
 
@@ -51,6 +53,10 @@ pub(crate) struct Source {
     stream: usize,
     timing: Timing,
     decoded: frame::Video,
+    /// The latest interlaced picture, deinterlaced (reused between frames).
+    progressive: frame::Video,
+    /// Shape of the clip's stored pixels: pictures are shown this much wider.
+    pub pixel_aspect: PixelAspect,
 }
 
 /// What the per-frame callback asks for next.
@@ -99,6 +105,8 @@ impl Source {
             stream: stream.index,
             timing,
             decoded: frame::Video::empty(),
+            progressive: frame::Video::empty(),
+            pixel_aspect: stream.pixel_aspect,
         })
     }
 
@@ -178,7 +186,14 @@ impl Source {
                     return Ok(());
                 }
                 let index = index as u32;
-                if let Flow::Stop = each(index, &self.decoded)? {
+                // Interlaced camcorder footage is shown deinterlaced, one
+                // picture per coded frame, as the viewer shows it.
+                let picture = if deinterlace_into(&self.decoded, &mut self.progressive) {
+                    &self.progressive
+                } else {
+                    &self.decoded
+                };
+                if let Flow::Stop = each(index, picture)? {
                     return Ok(());
                 }
                 if index == last {

@@ -14,6 +14,7 @@ use super::plan::{OutputSettings, plan_reel};
 use super::source::{Flow, Source, SourceError};
 use super::{ExportError, check_consent, handout};
 use crate::files::Overwrite;
+use crate::media::ffmpeg::picture::{self, Colour, PixelAspect};
 use crate::model::{Project, Reel};
 
 #[derive(Debug, Clone, Copy)]
@@ -138,8 +139,9 @@ pub(crate) fn decode_still(
 ) -> Result<RgbaImage, ExportError> {
     let mut picture = None;
     let clip = source.clip.clone();
+    let aspect = source.pixel_aspect;
     source.decode_range(frame, frame, |_, decoded| {
-        picture = Some(to_rgba(decoded).map_err(|e| ExportError::Picture {
+        picture = Some(to_rgba(decoded, aspect).map_err(|e| ExportError::Picture {
             clip: clip.clone(),
             reason: e.to_string(),
         })?);
@@ -158,15 +160,17 @@ pub(crate) fn decode_still(
     })
 }
 
-fn to_rgba(decoded: &frame::Video) -> Result<RgbaImage, ffmpeg::Error> {
-    let (w, h) = (decoded.width(), decoded.height());
-    let mut scaler = scaling::Context::get(
-        decoded.format(),
-        w,
-        h,
-        Pixel::RGBA,
-        w,
-        h,
+/// The picture at its display size (stored width times the pixel aspect
+/// ratio), its colours read as the stream declares (or the default for its
+/// size), as the viewer shows it.
+fn to_rgba(decoded: &frame::Video, aspect: PixelAspect) -> Result<RgbaImage, ffmpeg::Error> {
+    let colour = Colour::of_frame(decoded);
+    let (w, h) = (aspect.display_width(decoded.width()), decoded.height());
+    let mut scaler = picture::scaler(
+        (decoded.format(), decoded.width(), decoded.height()),
+        colour,
+        (Pixel::RGBA, w, h),
+        colour,
         scaling::Flags::BILINEAR | scaling::Flags::ACCURATE_RND,
     )?;
     let mut rgba = frame::Video::empty();

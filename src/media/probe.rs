@@ -97,8 +97,15 @@ pub struct ProbeReport {
     pub frames: u32,
     pub fps_num: u32,
     pub fps_den: u32,
+    /// Stored (coded) size, before rotation.
     pub width: u32,
     pub height: u32,
+    /// Pixel aspect ratio as "num:den" ("1:1" when unknown or square).
+    pub pixel_aspect_ratio: String,
+    /// Size the picture is shown at: `width` times the pixel aspect ratio
+    /// (rounded to even) by `height`, before rotation.
+    pub display_width: u32,
+    pub display_height: u32,
     /// Clockwise degrees the picture must be turned for display (0, 90, 180, 270).
     pub rotation: u16,
     pub duration_s: f64,
@@ -175,6 +182,9 @@ pub fn probe(path: &Path) -> Result<ProbeReport, ProbeError> {
         fps_den: rate.1,
         width,
         height,
+        pixel_aspect_ratio: format!("{}:{}", video.pixel_aspect.num, video.pixel_aspect.den),
+        display_width: video.pixel_aspect.display_width(width),
+        display_height: height,
         rotation: video.rotation,
         duration_s: duration_us as f64 / 1e6,
         video_codec,
@@ -217,6 +227,12 @@ impl TryFrom<&ProbeReport> for MediaFacts {
             duration_us: report.duration_us,
             width: report.width,
             height: report.height,
+            // Recorded only when it differs: square clips save as before.
+            display_width: if report.display_width == report.width {
+                0
+            } else {
+                report.display_width
+            },
             rotation: report.rotation,
             video_codec: report.video_codec.clone(),
             audio_codec: report.audio_codec.clone(),

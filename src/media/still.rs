@@ -7,6 +7,7 @@ use std::path::Path;
 use ffmpeg_next as ffmpeg;
 use image::RgbaImage;
 
+use super::ffmpeg::picture::{self, Colour};
 use super::ffmpeg::{Input, Threads};
 use super::probe::ProbeError;
 
@@ -24,17 +25,9 @@ pub fn first_frame(path: &Path, max_side: u32, rotation: u16) -> Result<RgbaImag
     let mut decoder = input
         .video_decoder(&stream, Threads::Default)
         .map_err(undecodable)?;
-    let (w, h) = fit(decoder.width(), decoder.height(), max_side);
-    let mut scaler = ffmpeg::software::scaling::Context::get(
-        decoder.format(),
-        decoder.width(),
-        decoder.height(),
-        ffmpeg::format::Pixel::RGBA,
-        w,
-        h,
-        ffmpeg::software::scaling::Flags::BILINEAR,
-    )
-    .map_err(undecodable)?;
+    // Fitted from the display size: anamorphic SD is shown wider.
+    let shown_w = stream.pixel_aspect.display_width(decoder.width());
+    let (w, h) = fit(shown_w, decoder.height(), max_side);
 
     let mut decoded = ffmpeg::frame::Video::empty();
     let mut packets = input.packets();
@@ -48,8 +41,25 @@ pub fn first_frame(path: &Path, max_side: u32, rotation: u16) -> Result<RgbaImag
         };
         sent.map_err(undecodable)?;
         if decoder.receive_frame(&mut decoded).is_ok() {
+            // Built from the decoded picture: its format and colour tags
+            // are the ones that count.
+            let colour = Colour::of_frame(&decoded);
+            let mut scaler = picture::scaler(
+                (decoded.format(), decoded.width(), decoded.height()),
+                colour,
+                (ffmpeg::format::Pixel::RGBA, w, h),
+                colour,
+                ffmpeg::software::scaling::Flags::BILINEAR,
+            )
+            .map_err(undecodable)?;
+            let mut progressive = ffmpeg::frame::Video::empty();
+            let shown = if picture::deinterlace_into(&decoded, &mut progressive) {
+                &progressive
+            } else {
+                &decoded
+            };
             let mut rgba = ffmpeg::frame::Video::empty();
-            scaler.run(&decoded, &mut rgba).map_err(undecodable)?;
+            scaler.run(shown, &mut rgba).map_err(undecodable)?;
             return Ok(rotate(to_image(&rgba, w, h), rotation));
         }
     }

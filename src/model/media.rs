@@ -8,13 +8,34 @@ pub struct MediaFacts {
     pub frame_rate: FrameRate,
     pub frames: u32,
     pub duration_us: u64,
+    /// Stored (coded) size, before rotation.
     pub width: u32,
     pub height: u32,
+    /// Width the picture is shown at (stored width times the pixel aspect
+    /// ratio, before rotation); 0 when the pixels are square, and in projects
+    /// saved before it was recorded. Read it through [`MediaFacts::display_width`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub display_width: u32,
     /// Clockwise display rotation: 0, 90, 180 or 270 (phones film portrait).
     pub rotation: u16,
     pub video_codec: String,
     pub audio_codec: Option<String>,
     pub variable_frame_rate: bool,
+}
+
+impl MediaFacts {
+    /// The shown width before rotation; the stored width when unrecorded.
+    pub fn display_width(&self) -> u32 {
+        if self.display_width == 0 {
+            self.width
+        } else {
+            self.display_width
+        }
+    }
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
 }
 
 /// Identifies a clip's content cheaply, to notice a changed file and to find a

@@ -28,6 +28,7 @@ pub(crate) fn sample_project() -> Project {
             duration_us: 30_030_000,
             width: 640,
             height: 360,
+            display_width: 0,
             rotation: 0,
             video_codec: "h264".into(),
             audio_codec: Some("aac".into()),

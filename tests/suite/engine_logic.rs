@@ -46,6 +46,7 @@ fn frame(i: u32) -> CachedFrame {
         width: W,
         height: H,
         bt709: false,
+        full_range: false,
         i420: vec![(i % 251) as u8; CachedFrame::i420_len(W, H)],
     }
 }

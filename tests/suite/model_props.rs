@@ -95,6 +95,7 @@ fn clip(id: u32) -> impl Strategy<Value = Clip> {
                         duration_us: dur,
                         width: w,
                         height: h,
+                        display_width: 0,
                         rotation: rot * 90,
                         video_codec: v,
                         audio_codec: a,

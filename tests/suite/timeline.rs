@@ -41,6 +41,7 @@ fn project() -> Project {
             duration_us: 30_000_000,
             width: 640,
             height: 360,
+            display_width: 0,
             rotation: 0,
             video_codec: "h264".into(),
             audio_codec: None,

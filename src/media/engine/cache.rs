@@ -23,6 +23,9 @@ pub struct CachedFrame {
     pub height: u32,
     /// True for BT.709 matrices (HD material), false for BT.601.
     pub bt709: bool,
+    /// True for full-range samples (0-255: JPEG, many phones), false for
+    /// limited range (16-235).
+    pub full_range: bool,
     pub i420: Vec<u8>,
 }
 
@@ -237,6 +240,7 @@ mod tests {
             width: 4,
             height: 4,
             bt709: false,
+            full_range: false,
             i420: vec![i as u8; CachedFrame::i420_len(4, 4)],
         })
     }

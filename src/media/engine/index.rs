@@ -15,7 +15,7 @@ use super::timeline::Timeline;
 #[derive(Debug, Clone)]
 pub(crate) struct ClipIndex {
     pub timeline: Timeline,
-    /// Coded size, before rotation.
+    /// Display size (stored width times the pixel aspect ratio), before rotation.
     pub width: u32,
     pub height: u32,
     /// Rotation in degrees clockwise (0, 90, 180, 270) from the display matrix.
@@ -54,7 +54,7 @@ pub(crate) fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
     let video = input.video().ok_or_else(|| EngineError::NoVideo {
         path: path.to_path_buf(),
     })?;
-    let (width, height) = (video.width, video.height);
+    let (width, height) = video.display_size();
     // The same reading of the display matrix that `attune probe` reports.
     let rotation = u32::from(video.rotation);
     if width == 0 || height == 0 {

@@ -1,5 +1,5 @@
 //! I420 -> RGBA for the one frame being presented (the cache keeps I420):
-//! BT.601/BT.709 limited range through yuvutils-rs, whose SIMD paths make
+//! BT.601/BT.709, limited or full range, through yuvutils-rs, whose SIMD paths make
 //! this a fraction of a step's time.
 
 use yuvutils_rs::{YuvPlanarImage, YuvRange, YuvStandardMatrix, yuv420_to_rgba};
@@ -40,7 +40,12 @@ pub(crate) fn i420_to_rgba_into(f: &CachedFrame, out: &mut Vec<u8>) {
         } else {
             YuvStandardMatrix::Bt601
         };
-        yuv420_to_rgba(&image, out, f.width * 4, YuvRange::Limited, matrix).is_ok()
+        let range = if f.full_range {
+            YuvRange::Full
+        } else {
+            YuvRange::Limited
+        };
+        yuv420_to_rgba(&image, out, f.width * 4, range, matrix).is_ok()
     };
     if !converted {
         for px in out.chunks_exact_mut(4) {
@@ -122,6 +127,7 @@ mod tests {
                     width: w,
                     height: h,
                     bt709,
+                    full_range: false,
                     i420,
                 };
                 let (got, want) = (i420_to_rgba(&f), reference(&f));
@@ -142,6 +148,7 @@ mod tests {
             width: 4,
             height: 4,
             bt709: false,
+            full_range: false,
             i420: vec![200; 10],
         };
         let rgba = i420_to_rgba(&f);
@@ -158,6 +165,7 @@ mod tests {
                 width: 3,
                 height: 3,
                 bt709: true,
+                full_range: false,
                 i420: {
                     let mut v = vec![luma; 9];
                     v.extend(vec![128u8; 8]);
@@ -171,6 +179,33 @@ mod tests {
                     assert!(c.abs_diff(expect) <= 1, "{luma} -> {c}");
                 }
                 assert_eq!(px[3], 255);
+            }
+        }
+    }
+
+    #[test]
+    fn full_range_keeps_the_ends_of_the_scale() {
+        // Full range: 0 is black, 255 white and 16 a dark grey, where
+        // limited range would crush 16 to black.
+        for (luma, full, limited) in [(0u8, 0u8, 0u8), (16, 16, 0), (255, 255, 255)] {
+            for (full_range, expect) in [(true, full), (false, limited)] {
+                let f = CachedFrame {
+                    frame: 0,
+                    pts_ns: 0,
+                    width: 2,
+                    height: 2,
+                    bt709: false,
+                    full_range,
+                    i420: vec![luma, luma, luma, luma, 128, 128],
+                };
+                for px in i420_to_rgba(&f).chunks_exact(4) {
+                    for c in &px[..3] {
+                        assert!(
+                            c.abs_diff(expect) <= 1,
+                            "luma {luma} full={full_range}: {c}, want {expect}"
+                        );
+                    }
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use ffmpeg::{Rational, format, media};
 use ffmpeg_next as ffmpeg;
 
+use super::picture::PixelAspect;
 use super::{MediaError, init};
 
 /// An open clip: the container and the path it came from.
@@ -36,6 +37,17 @@ pub(crate) struct StreamInfo {
     pub height: u32,
     /// Clockwise display turn (0, 90, 180, 270); see [`super::rotation`].
     pub rotation: u16,
+    /// Shape of a stored pixel, as `av_guess_sample_aspect_ratio` reads it
+    /// (the container's, else the codec's); unknown or nonsense is square.
+    pub pixel_aspect: PixelAspect,
+}
+
+impl StreamInfo {
+    /// The size the picture is shown at before rotation: the stored width
+    /// times the pixel aspect ratio (rounded to even), the stored height.
+    pub(crate) fn display_size(&self) -> (u32, u32) {
+        (self.pixel_aspect.display_width(self.width), self.height)
+    }
 }
 
 impl Input {
@@ -105,6 +117,15 @@ impl Input {
             let p = params.as_ptr();
             ((*p).width.max(0) as u32, (*p).height.max(0) as u32)
         };
+        // SAFETY: both pointers are valid while `self.ctx` is borrowed;
+        // FFmpeg only reads them (no frame is given).
+        let sar = unsafe {
+            ffmpeg::ffi::av_guess_sample_aspect_ratio(
+                self.ctx.as_ptr() as *mut _,
+                stream.as_ptr() as *mut _,
+                std::ptr::null_mut(),
+            )
+        };
         Some(StreamInfo {
             index: stream.index(),
             time_base: stream.time_base(),
@@ -118,6 +139,7 @@ impl Input {
             width,
             height,
             rotation: super::rotation::rotation_of(&stream),
+            pixel_aspect: PixelAspect::sanitised(i64::from(sar.num), i64::from(sar.den)),
         })
     }
 }

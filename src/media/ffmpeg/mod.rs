@@ -11,6 +11,7 @@
 //! - `decode`: decoders and the timestamps of decoded frames.
 //! - `frames`: the presented frames, read from the packets.
 //! - `time`: the one mapping between timestamps and frame indices.
+//! - `picture`: pixel aspect ratio, colour matrix and range, deinterlacing.
 //! - `rotation`: the display matrix, read the same for probe and playback.
 //! - `writer`: the MP4 writer (H.264 + AAC), beside the reading side so
 //!   both share one initialisation and one error type.
@@ -22,6 +23,7 @@ pub(crate) mod frames;
 pub(crate) mod init;
 pub(crate) mod input;
 pub(crate) mod packets;
+pub(crate) mod picture;
 pub(crate) mod rotation;
 pub(crate) mod seek;
 pub(crate) mod time;
@@ -32,5 +34,6 @@ pub use error::MediaError;
 pub(crate) use frames::{FrameTable, TABLE_BUDGET};
 pub use init::init;
 pub(crate) use input::{Input, StreamInfo};
+pub use picture::{Colour, Matrix, PixelAspect};
 pub(crate) use time::{Timing, ts_to_ns, ts_to_us};
 pub use writer::{AudioSettings, Mp4Writer, VideoSettings, WriterError};

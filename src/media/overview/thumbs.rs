@@ -16,6 +16,7 @@ use ffmpeg::software::scaling;
 use ffmpeg::{codec, frame};
 use ffmpeg_next as ffmpeg;
 
+use crate::media::ffmpeg::picture::{self, Colour, PixelAspect};
 use crate::media::ffmpeg::{Input, Threads, Timing, frame_timestamp};
 
 use super::{
@@ -143,12 +144,14 @@ struct ThumbDecoder {
     gop: u32,
     eof: bool,
     scaler: Option<Scaler>,
+    /// Shape of the stored pixels: thumbnails have the display aspect.
+    pixel_aspect: PixelAspect,
 }
 
 /// One swscale context, kept while the source format and size stay the same.
 struct Scaler {
     ctx: scaling::Context,
-    from: (Pixel, u32, u32),
+    from: (Pixel, u32, u32, Colour),
     to: (u32, u32),
 }
 
@@ -183,6 +186,7 @@ impl ThumbDecoder {
             gop: 0,
             eof: false,
             scaler: None,
+            pixel_aspect: stream.pixel_aspect,
         })
     }
 
@@ -267,6 +271,7 @@ impl ThumbDecoder {
             self.current.format(),
             self.current.width(),
             self.current.height(),
+            Colour::of_frame(&self.current),
         );
         if from.1 == 0 || from.2 == 0 {
             return Err(OverviewError::video(
@@ -275,14 +280,13 @@ impl ThumbDecoder {
             ));
         }
         if self.scaler.as_ref().is_none_or(|s| s.from != from) {
-            let to = fit(from.1, from.2, long_side);
-            let ctx = scaling::Context::get(
-                from.0,
-                from.1,
-                from.2,
-                Pixel::RGBA,
-                to.0,
-                to.1,
+            // Fitted from the display size: anamorphic SD is shown wider.
+            let to = fit(self.pixel_aspect.display_width(from.1), from.2, long_side);
+            let ctx = picture::scaler(
+                (from.0, from.1, from.2),
+                from.3,
+                (Pixel::RGBA, to.0, to.1),
+                from.3,
                 // Area averaging: 1080p down to 160 px without aliasing.
                 scaling::Flags::AREA,
             )

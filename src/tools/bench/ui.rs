@@ -444,6 +444,7 @@ pub(crate) fn synthetic_project(moments: u32, frames: u32) -> anyhow::Result<Pro
             duration_us: u64::from(frames) * 1_000_000 / u64::from(RATE),
             width: 1280,
             height: 720,
+            display_width: 0,
             rotation: 0,
             video_codec: "h264".into(),
             audio_codec: Some("aac".into()),

@@ -46,6 +46,7 @@ pub fn crash_state(n: u64) -> Project {
             duration_us: 4_000_000_000,
             width: 640,
             height: 360,
+            display_width: 0,
             rotation: 0,
             video_codec: "h264".into(),
             audio_codec: None,

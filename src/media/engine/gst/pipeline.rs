@@ -30,7 +30,9 @@ pub(super) fn package_for_element(name: &str) -> &'static str {
     match name {
         "playbin" | "videoconvert" | "videoscale" | "appsink" | "audioconvert"
         | "audioresample" | "scaletempo" => "gstreamer1.0-plugins-base",
-        "videoflip" | "autoaudiosink" | "qtdemux" | "matroskademux" => "gstreamer1.0-plugins-good",
+        "videoflip" | "deinterlace" | "autoaudiosink" | "qtdemux" | "matroskademux" => {
+            "gstreamer1.0-plugins-good"
+        }
         _ => "gstreamer1.0-plugins-base",
     }
 }
@@ -99,8 +101,19 @@ fn video_bin(
     appsink: &gst_app::AppSink,
 ) -> Result<gst::Bin, EngineError> {
     let bin = gst::Bin::new();
+    // Interlaced camcorder footage (1080i) is rebuilt from its top fields:
+    // one picture per coded frame, so the frame rate and indices stay the
+    // clip's; progressive footage passes through untouched. Linear, as the
+    // FFmpeg paths do it (`media::ffmpeg::picture::deinterlace_into`).
+    let deinterlace = make(path, "deinterlace")?;
+    deinterlace.set_property_from_str("mode", "auto");
+    deinterlace.set_property_from_str("fields", "top");
+    deinterlace.set_property_from_str("method", "linear");
     let convert = make(path, "videoconvert")?;
     let scale = make(path, "videoscale")?;
+    // The size asked for is the clip's display size (stored width times its
+    // pixel aspect ratio), so an anamorphic picture fills it: no bars.
+    scale.set_property("add-borders", false);
     let flip = make(path, "videoflip")?;
     flip.set_property_from_str("video-direction", "auto");
     let caps = gst::Caps::builder("video/x-raw")
@@ -111,20 +124,88 @@ fn video_bin(
         .build();
     appsink.set_caps(Some(&caps));
     let sink: &gst::Element = appsink.upcast_ref();
-    bin.add_many([&convert, &flip, &scale, sink])
+    bin.add_many([&deinterlace, &convert, &flip, &scale, sink])
         .map_err(|e| pipeline_err(path, e))?;
     let chain = if rotation.is_multiple_of(360) {
-        [&convert, &scale, &flip, sink]
+        [&deinterlace, &convert, &scale, &flip, sink]
     } else {
-        [&convert, &flip, &scale, sink]
+        [&deinterlace, &convert, &flip, &scale, sink]
     };
     gst::Element::link_many(chain).map_err(|e| pipeline_err(path, e))?;
-    let pad = convert
+    let pad = deinterlace
         .static_pad("sink")
-        .ok_or_else(|| pipeline_err(path, "videoconvert has no sink pad"))?;
+        .ok_or_else(|| pipeline_err(path, "deinterlace has no sink pad"))?;
+    // Decided here, at the decoder's size, so the size the picture is
+    // scaled to cannot change what an untagged clip's colours mean.
+    let _probe = pad.add_probe(gst::PadProbeType::EVENT_DOWNSTREAM, |_, info| {
+        let settled = match &info.data {
+            Some(gst::PadProbeData::Event(event)) => match event.view() {
+                gst::EventView::Caps(c) => settled_colorimetry(c.caps()),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(caps) = settled {
+            info.data = Some(gst::PadProbeData::Event(gst::event::Caps::new(&caps)));
+        }
+        gst::PadProbeReturn::Ok
+    });
     let ghost = gst::GhostPad::with_target(&pad).map_err(|e| pipeline_err(path, e))?;
     bin.add_pad(&ghost).map_err(|e| pipeline_err(path, e))?;
     Ok(bin)
+}
+
+/// Pictures this tall or taller are HD: untagged, they are BT.709 (as in
+/// the FFmpeg paths, `media::ffmpeg::picture`).
+const HD_HEIGHT: i32 = 720;
+
+/// The decoder's caps with a colorimetry the frames can be read by: the
+/// declared matrix and range when they are BT.601/BT.709 and limited/full,
+/// else the default for the size (BT.601 for SD, BT.709 for HD, limited
+/// range), as players do. `None` when the caps already say so.
+fn settled_colorimetry(caps: &gst::CapsRef) -> Option<gst::Caps> {
+    use gst_video::{VideoColorMatrix as M, VideoColorRange as R};
+    let s = caps.structure(0)?;
+    if s.name() != "video/x-raw" {
+        return None;
+    }
+    let height = s.get::<i32>("height").ok()?;
+    let declared = s
+        .get::<&str>("colorimetry")
+        .ok()
+        .and_then(|c| c.parse::<gst_video::VideoColorimetry>().ok());
+    let default_matrix = if height >= HD_HEIGHT {
+        M::Bt709
+    } else {
+        M::Bt601
+    };
+    let (range, matrix, transfer, primaries) = match &declared {
+        Some(c) => (c.range(), c.matrix(), c.transfer(), c.primaries()),
+        None => (
+            R::Unknown,
+            M::Unknown,
+            gst_video::VideoTransferFunction::Unknown,
+            gst_video::VideoColorPrimaries::Unknown,
+        ),
+    };
+    let settled_matrix = match matrix {
+        M::Bt709 | M::Bt601 => matrix,
+        _ => default_matrix,
+    };
+    let settled_range = match range {
+        R::Range0_255 | R::Range16_235 => range,
+        _ => R::Range16_235,
+    };
+    if declared.is_some() && settled_matrix == matrix && settled_range == range {
+        return None;
+    }
+    let settled =
+        gst_video::VideoColorimetry::new(settled_range, settled_matrix, transfer, primaries);
+    let mut out = caps.to_owned();
+    out.make_mut()
+        .structure_mut(0)?
+        .set("colorimetry", settled.to_string());
+    Some(out)
 }
 
 /// Audio sink bin: scaletempo keeps speech pitch when the rate changes;
@@ -330,7 +411,10 @@ pub(super) fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<Cac
             out.extend_from_slice(data.get(start..start + pw)?);
         }
     }
-    let bt709 = info.colorimetry().matrix() == gst_video::VideoColorMatrix::Bt709;
+    // Settled by the video bin (see `settled_colorimetry`).
+    let colorimetry = info.colorimetry();
+    let bt709 = colorimetry.matrix() == gst_video::VideoColorMatrix::Bt709;
+    let full_range = colorimetry.range() == gst_video::VideoColorRange::Range0_255;
     Some(CachedFrame {
         frame: index,
         // The table's time: the decoder reports a clipped time for the
@@ -339,6 +423,7 @@ pub(super) fn sample_to_frame(sample: &gst::Sample, tl: &Timeline) -> Option<Cac
         width: w as u32,
         height: h as u32,
         bt709,
+        full_range,
         i420: out,
     })
 }

@@ -54,6 +54,7 @@ fn frame(i: u32, width: u32, height: u32) -> CachedFrame {
         width,
         height,
         bt709: false,
+        full_range: false,
         i420: vec![(i % 251) as u8; CachedFrame::i420_len(width, height)],
     }
 }
