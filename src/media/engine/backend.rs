@@ -68,6 +68,16 @@ pub(super) trait Backend: Send + Sync + 'static {
         calibrate: bool,
     ) -> Result<(Self::Decoder, CachedFrame, Arc<Timeline>), EngineError>;
 
+    /// A second decoder for background fills behind the playhead, so the
+    /// positioning decoder stays in front of it. It may be lighter (one
+    /// decoding thread: it must leave a core to what the user waits for).
+    fn open_background_decoder(
+        &self,
+        spec: &ClipSpec,
+    ) -> Result<(Self::Decoder, CachedFrame), EngineError> {
+        self.open_decoder(spec, false).map(|(d, f, _)| (d, f))
+    }
+
     /// A real-time playback pipeline, prerolled and paused.
     fn open_playback(
         &self,
@@ -93,11 +103,25 @@ pub(super) trait PlaybackPipeline {
     fn pause(&self);
 }
 
+/// Which decoder a background fill uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Lane {
+    /// Frames ahead of the playhead: the positioning decoder, which is
+    /// usually right there.
+    Ahead,
+    /// The run behind the playhead: a decoder of its own, so that filling
+    /// it does not take the positioning decoder away from the frames ahead
+    /// (a held key right after arriving would wait for a GOP's decoding).
+    Behind,
+}
+
 /// Background decoding of ranges into the cache.
 pub(super) trait PrefetchQueue: Send {
-    /// Asks for `range`, superseding what is queued. Returns the epoch its
-    /// `Event::PrefetchDone` will carry.
-    fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64;
+    /// Asks for `range` through `lane`, superseding what is queued. Returns
+    /// the epoch its `Event::PrefetchDone` will carry.
+    fn request(&self, clip: ClipSpec, range: PrefetchRange, lane: Lane) -> u64;
     /// Cancels the fill in progress (the decoder is wanted elsewhere).
     fn cancel(&self);
+    /// Frees the background decoder (playback runs its own pipeline).
+    fn release(&self);
 }

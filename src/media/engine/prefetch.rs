@@ -51,8 +51,30 @@ pub fn backward_request(
 /// Forward prefetch decision: the first missing frame within
 /// `AHEAD_FRAMES` after the playhead, up to that horizon.
 pub fn forward_request(tl: &Timeline, cache: &FrameCache, playhead: u32) -> Option<PrefetchRange> {
+    forward_request_within(tl, cache, playhead, AHEAD_FRAMES)
+}
+
+/// After arriving somewhere and filling the run behind, the shared decoder
+/// sits before the playhead; a held key or a burst of steps would then wait
+/// for a GOP's worth of decoding at the first frame past those fetched
+/// ahead (102 ms on a 250-frame GOP). Fetching a second stretch ahead puts
+/// the decoder back in front of the playhead while the user looks.
+pub(crate) fn forward_warm_request(
+    tl: &Timeline,
+    cache: &FrameCache,
+    playhead: u32,
+) -> Option<PrefetchRange> {
+    forward_request_within(tl, cache, playhead, 2 * AHEAD_FRAMES)
+}
+
+fn forward_request_within(
+    tl: &Timeline,
+    cache: &FrameCache,
+    playhead: u32,
+    ahead: u32,
+) -> Option<PrefetchRange> {
     let last = tl.frame_count().checked_sub(1)?;
-    let horizon = playhead.saturating_add(AHEAD_FRAMES).min(last);
+    let horizon = playhead.saturating_add(ahead).min(last);
     let first_missing = (playhead + 1..=horizon).find(|&f| !cache.contains(f))?;
     Some(PrefetchRange {
         start: first_missing,

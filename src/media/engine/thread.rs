@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender, select};
 
-use super::backend::{Backend, ClipSpec, Event, PlaybackOutput, PlaybackPipeline, PrefetchQueue};
+use super::backend::{
+    Backend, ClipSpec, Event, Lane, PlaybackOutput, PlaybackPipeline, PrefetchQueue,
+};
 use super::cache::{CachedFrame, FrameCache};
 use super::commands::{MAX_RATE, MIN_RATE, MUTE_BELOW_RATE, PlayerCommand};
 use super::error::EngineError;
@@ -390,14 +392,26 @@ impl<B: Backend> Engine<B> {
             None => {
                 // The prefetch thread was cancelled above; it lets go of the
                 // decoder after at most the frame it is on.
+                let asked = std::time::Instant::now();
                 let mut slot = lock(&self.decoder);
+                let waited = asked.elapsed();
                 let DecoderSlot {
                     decoder, stepper, ..
                 } = &mut *slot;
+                let from = stepper.next_decoded();
                 let dec = ensure_decoder(&*self.backend, decoder, stepper, &c.spec)?;
-                stepper
+                let f = stepper
                     .frame_at(dec, &self.cache, &tl, target, walking_back)
-                    .map_err(|e| with_path(e, &c.spec.path))?
+                    .map_err(|e| with_path(e, &c.spec.path))?;
+                // Where a slow step or seek spends its time (durations and
+                // frame numbers only).
+                log::debug!(
+                    "miss {target}: decoder free after {} ms, at {from:?}, key {}, frame in {} ms",
+                    waited.as_millis(),
+                    tl.keyframe_at_or_before(target),
+                    asked.elapsed().as_millis()
+                );
+                f
             }
         };
         self.present(&frame);
@@ -466,18 +480,23 @@ impl<B: Backend> Engine<B> {
         let want = {
             let cache = lock(&self.cache);
             let (tl, p) = (&c.spec.timeline, c.playhead);
-            let forward = || prefetch::forward_request(tl, &cache, p);
-            let backward = || prefetch::backward_request(tl, &cache, p, frame_bytes);
+            let ahead = |r: PrefetchRange| (r, Lane::Ahead);
+            let forward = || prefetch::forward_request(tl, &cache, p).map(ahead);
+            let backward = || {
+                prefetch::backward_request(tl, &cache, p, frame_bytes).map(|r| (r, Lane::Behind))
+            };
+            let warm = || prefetch::forward_warm_request(tl, &cache, p).map(ahead);
             match c.direction {
                 // Walking forward: only the frames ahead matter.
                 1 => forward(),
                 // Walking back: the run behind, then a little ahead.
                 -1 => backward().or_else(forward),
-                // Just arrived: a little ahead, then the run behind.
-                _ => forward().or_else(backward),
+                // Just arrived: a little ahead, a little more ahead so a held
+                // key finds the decoder in front, then the run behind.
+                _ => forward().or_else(warm).or_else(backward),
             }
         };
-        let Some(range) = want else {
+        let Some((range, lane)) = want else {
             return;
         };
         // The same range right after it was done: the cache refused it
@@ -485,7 +504,7 @@ impl<B: Backend> Engine<B> {
         if c.done_here.0 == c.playhead && c.done_here.1.contains(&range) {
             return;
         }
-        let epoch = self.prefetcher.request(c.spec.clone(), range);
+        let epoch = self.prefetcher.request(c.spec.clone(), range, lane);
         c.in_flight = Some((epoch, range));
     }
 }

@@ -1,8 +1,11 @@
-//! The background prefetch thread. It shares the engine's single decoder
-//! pipeline (one 1080p software decoder costs ~200 MB, and two would fight
-//! over two cores): it holds the decoder only while filling a range, checks
-//! for cancellation between frames, and the engine cancels it whenever a
-//! cache miss needs the decoder, so a fill never delays what the user asks.
+//! The background prefetch thread. Frames ahead of the playhead are filled
+//! with the engine's own positioning decoder, which is usually right there:
+//! the thread holds it only while filling, checks for cancellation between
+//! frames, and the engine cancels it whenever a cache miss needs it. The run
+//! behind the playhead is filled with a second, single-threaded decoder of
+//! the thread's own, so that filling it never moves the positioning decoder
+//! away from the frames ahead and leaves a core to what the user waits for;
+//! it is opened on the first such fill and freed when playback starts.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -10,7 +13,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::backend::{Backend, ClipSpec, Event, PrefetchQueue};
+use super::backend::{Backend, ClipSpec, Event, Lane, PrefetchQueue};
 use super::cache::FrameCache;
 use super::error::EngineError;
 use super::prefetch::PrefetchRange;
@@ -60,10 +63,18 @@ struct Fill {
     clip: ClipSpec,
     epoch: u64,
     range: PrefetchRange,
+    lane: Lane,
+}
+
+/// What the prefetch thread is asked to do.
+enum Job {
+    Fill(Fill),
+    /// Free the background decoder.
+    Release,
 }
 
 pub(super) struct Prefetcher {
-    tx: Option<Sender<Fill>>,
+    tx: Option<Sender<Job>>,
     epoch: Arc<AtomicU64>,
     thread: Option<StoppableThread>,
 }
@@ -98,11 +109,17 @@ impl Prefetcher {
 }
 
 impl PrefetchQueue for Prefetcher {
-    fn request(&self, clip: ClipSpec, range: PrefetchRange) -> u64 {
+    fn request(&self, clip: ClipSpec, range: PrefetchRange, lane: Lane) -> u64 {
         let epoch = self.epoch.fetch_add(1, Ordering::AcqRel) + 1;
         if let Some(tx) = &self.tx {
             let clip_id = clip.id;
-            if tx.send(Fill { clip, epoch, range }).is_err() {
+            let fill = Fill {
+                clip,
+                epoch,
+                range,
+                lane,
+            };
+            if tx.send(Job::Fill(fill)).is_err() {
                 // Only when the thread has ended; the engine steps without it.
                 log::debug!("clip {clip_id}: prefetch thread gone, epoch {epoch} not fetched");
             }
@@ -112,6 +129,14 @@ impl PrefetchQueue for Prefetcher {
 
     fn cancel(&self) {
         self.epoch.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn release(&self) {
+        if let Some(tx) = &self.tx
+            && tx.send(Job::Release).is_err()
+        {
+            log::debug!("prefetch thread gone: nothing to release");
+        }
     }
 }
 
@@ -128,59 +153,103 @@ impl Drop for Prefetcher {
 
 fn run<B: Backend>(
     backend: &B,
-    rx: Receiver<Fill>,
+    rx: Receiver<Job>,
     epoch: Arc<AtomicU64>,
     cache: Arc<Mutex<FrameCache>>,
     decoder: Arc<Mutex<DecoderSlot<B::Decoder>>>,
     events: Sender<Event>,
 ) {
-    while let Ok(mut job) = rx.recv() {
-        // Latest wins: skip fills superseded while we were busy.
-        while let Ok(newer) = rx.try_recv() {
-            job = newer;
+    let mut behind = DecoderSlot::<B::Decoder>::default();
+    while let Ok(first) = rx.recv() {
+        // Latest fill wins: skip fills superseded while we were busy; a
+        // release among them is still carried out.
+        let mut job = None;
+        for next in std::iter::once(first).chain(rx.try_iter()) {
+            match next {
+                Job::Fill(f) => job = Some(f),
+                Job::Release => behind = DecoderSlot::default(),
+            }
         }
+        let Some(job) = job else {
+            continue;
+        };
         let cancelled = || epoch.load(Ordering::Acquire) != job.epoch;
         if !cancelled() {
-            let mut slot = lock(&decoder);
-            let DecoderSlot {
-                clip_id,
-                decoder,
-                stepper,
-            } = &mut *slot;
-            if *clip_id == job.clip.id {
-                let (id, range) = (job.clip.id, job.range);
-                match ensure_decoder(backend, decoder, stepper, &job.clip) {
-                    Ok(dec) => {
-                        let filled = stepper.fill(
-                            dec,
-                            &cache,
-                            &job.clip.timeline,
-                            range.start,
-                            range.end,
-                            &cancelled,
-                        );
-                        if let Err(e) = filled {
-                            log::debug!(
-                                "clip {id}: prefetch of {}..={} failed ({})",
-                                range.start,
-                                range.end,
-                                e.kind()
-                            );
-                            // Position unknown after an error; the next user
-                            // seek re-seeks.
-                            stepper.invalidate();
-                        }
+            match job.lane {
+                Lane::Ahead => {
+                    let mut slot = lock(&decoder);
+                    if slot.clip_id == job.clip.id {
+                        fill(backend, &mut slot, &job, &cache, &cancelled, false);
                     }
-                    // The engine reports the error when it needs the decoder.
-                    Err(e) => log::debug!(
-                        "clip {id}: prefetch could not reopen the decoder ({})",
-                        e.kind()
-                    ),
+                }
+                Lane::Behind => {
+                    if behind.clip_id != job.clip.id {
+                        // Another clip: its decoder is of no use.
+                        behind = DecoderSlot {
+                            clip_id: job.clip.id,
+                            ..DecoderSlot::default()
+                        };
+                    }
+                    fill(backend, &mut behind, &job, &cache, &cancelled, true);
                 }
             }
         }
         if events.send(Event::PrefetchDone(job.epoch)).is_err() {
             log::debug!("prefetch epoch {} done after the engine stopped", job.epoch);
         }
+    }
+}
+
+/// Decodes the job's range into the cache with the slot's decoder, opening
+/// it first if need be (`background`: the light decoder of the Behind lane).
+fn fill<B: Backend>(
+    backend: &B,
+    slot: &mut DecoderSlot<B::Decoder>,
+    job: &Fill,
+    cache: &Mutex<FrameCache>,
+    cancelled: &dyn Fn() -> bool,
+    background: bool,
+) {
+    let (id, range) = (job.clip.id, job.range);
+    let DecoderSlot {
+        decoder, stepper, ..
+    } = slot;
+    let opened = if background && decoder.is_none() {
+        backend
+            .open_background_decoder(&job.clip)
+            .map(|(dec, first)| {
+                stepper.set_next(first.frame + 1);
+                *decoder = Some(dec);
+            })
+    } else {
+        Ok(())
+    };
+    let dec = opened.and_then(|()| ensure_decoder(backend, decoder, stepper, &job.clip));
+    match dec {
+        Ok(dec) => {
+            let filled = stepper.fill(
+                dec,
+                cache,
+                &job.clip.timeline,
+                range.start,
+                range.end,
+                cancelled,
+            );
+            if let Err(e) = filled {
+                log::debug!(
+                    "clip {id}: prefetch of {}..={} failed ({})",
+                    range.start,
+                    range.end,
+                    e.kind()
+                );
+                // Position unknown after an error; the next fill re-seeks.
+                stepper.invalidate();
+            }
+        }
+        // The engine reports the error when it needs the decoder.
+        Err(e) => log::debug!(
+            "clip {id}: prefetch could not open a decoder ({})",
+            e.kind()
+        ),
     }
 }

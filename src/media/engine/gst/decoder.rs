@@ -38,6 +38,19 @@ impl GstDecoder {
     /// When `calibrate`, the first frame's stream time is compared with the
     /// indexer's first timestamp and the timeline is shifted to agree (the
     /// two demuxers can disagree by a constant on edit-listed files).
+    /// A decoder with a single decoding thread, for background fills: it
+    /// leaves the other core to the positioning decoder, and holds fewer
+    /// pictures in flight.
+    pub(crate) fn open_light(
+        path: &Path,
+        width: u32,
+        height: u32,
+        rotation: u32,
+        timeline: Timeline,
+    ) -> Result<(Self, CachedFrame), EngineError> {
+        Self::open(path, width, height, rotation, timeline, false, Some(1))
+    }
+
     pub(crate) fn open(
         path: &Path,
         width: u32,
@@ -45,6 +58,7 @@ impl GstDecoder {
         rotation: u32,
         mut timeline: Timeline,
         calibrate: bool,
+        decoder_threads: Option<u32>,
     ) -> Result<(Self, CachedFrame), EngineError> {
         let appsink = gst_app::AppSink::builder()
             .sync(false)
@@ -53,6 +67,9 @@ impl GstDecoder {
             .enable_last_sample(false)
             .build();
         let playbin = pipeline::build_playbin(path, width, height, rotation, false, &appsink)?;
+        if let Some(n) = decoder_threads {
+            pipeline::limit_decoder_threads(&playbin, n);
+        }
         let bus = playbin.bus().ok_or_else(|| EngineError::Pipeline {
             path: path.to_path_buf(),
             reason: "pipeline has no bus".into(),
@@ -208,10 +225,16 @@ impl FrameDecoder for GstDecoder {
             return Err(err);
         }
         self.hurried_to = None;
-        if self.hurried_seek(frame)? {
-            return Ok(());
+        let t0 = std::time::Instant::now();
+        let hurried = self.hurried_seek(frame)?;
+        if !hurried {
+            self.seek_to_ns(pos, frame)?;
         }
-        self.seek_to_ns(pos, frame)
+        log::debug!(
+            "seek {frame} (hurried {hurried}): flushed in {} us",
+            t0.elapsed().as_micros()
+        );
+        Ok(())
     }
 
     fn next_frame(&mut self) -> Result<Option<CachedFrame>, EngineError> {

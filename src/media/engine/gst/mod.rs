@@ -47,9 +47,24 @@ impl Backend for GstBackend {
             spec.rotation,
             (*spec.timeline).clone(),
             calibrate,
+            None,
         )?;
         let timeline = dec.timeline();
         Ok((dec, first, timeline))
+    }
+
+    fn open_background_decoder(
+        &self,
+        spec: &ClipSpec,
+    ) -> Result<(GstDecoder, CachedFrame), EngineError> {
+        check_file(&spec.path)?;
+        GstDecoder::open_light(
+            &spec.path,
+            spec.width,
+            spec.height,
+            spec.rotation,
+            (*spec.timeline).clone(),
+        )
     }
 
     fn open_playback(

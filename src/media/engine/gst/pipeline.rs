@@ -286,6 +286,22 @@ pub(super) fn build_playbin(
     Ok(playbin)
 }
 
+/// Caps the libav decoder playbin plugs in at `n` threads (0 is one per
+/// core), set as the element is made, before it opens.
+pub(super) fn limit_decoder_threads(playbin: &gst::Element, n: u32) {
+    let n = i32::try_from(n).unwrap_or(0);
+    playbin.connect("element-setup", false, move |args| {
+        let element = args.get(1).and_then(|v| v.get::<gst::Element>().ok());
+        if let Some(e) = element
+            && e.factory().is_some_and(|f| f.name().starts_with("avdec_"))
+            && e.has_property("max-threads")
+        {
+            e.set_property("max-threads", n);
+        }
+        None
+    });
+}
+
 /// Maps an error or missing-plugin message to an engine error.
 pub(super) fn message_error(path: &Path, msg: &gst::Message) -> Option<EngineError> {
     match msg.view() {

@@ -36,6 +36,8 @@ enum Call {
 #[derive(Default)]
 struct Log {
     calls: Vec<Call>,
+    /// The lane each prefetch epoch was asked through.
+    lanes: Vec<(u64, Lane)>,
     seeks: Vec<u32>,
     decoders_opened: u32,
 }
@@ -213,9 +215,10 @@ struct FakePrefetch {
 }
 
 impl PrefetchQueue for FakePrefetch {
-    fn request(&self, _clip: ClipSpec, range: PrefetchRange) -> u64 {
+    fn request(&self, _clip: ClipSpec, range: PrefetchRange, lane: Lane) -> u64 {
         let epoch = self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel) + 1;
         log_of(&self.log).calls.push(Call::Prefetch(epoch, range));
+        log_of(&self.log).lanes.push((epoch, lane));
         epoch
     }
 
@@ -223,12 +226,16 @@ impl PrefetchQueue for FakePrefetch {
         self.epoch.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         log_of(&self.log).calls.push(Call::CancelPrefetch);
     }
+
+    fn release(&self) {}
 }
 
 struct Rig {
     engine: Engine<FakeBackend>,
     commands: Sender<PlayerCommand>,
     log: SharedLog,
+    /// The worker's own decoder for the run behind the playhead.
+    behind: DecoderSlot<FakeDecoder>,
 }
 
 fn rig_with_cache(cache_frames: usize) -> Rig {
@@ -253,6 +260,7 @@ fn rig_with_cache(cache_frames: usize) -> Rig {
         engine,
         commands,
         log,
+        behind: DecoderSlot::default(),
     }
 }
 
@@ -328,11 +336,20 @@ impl Rig {
             return None;
         }
         let spec = self.engine.clip.as_ref()?.spec.clone();
+        let lane = log_of(&self.log)
+            .lanes
+            .iter()
+            .find(|l| l.0 == epoch)
+            .map(|l| l.1);
         {
-            let mut slot = lock(&self.engine.decoder);
+            let mut shared = lock(&self.engine.decoder);
+            let slot = match lane {
+                Some(Lane::Behind) => &mut self.behind,
+                _ => &mut *shared,
+            };
             let DecoderSlot {
                 decoder, stepper, ..
-            } = &mut *slot;
+            } = slot;
             let dec = ensure_decoder(&*self.engine.backend, decoder, stepper, &spec).ok()?;
             stepper
                 .fill(
@@ -445,6 +462,42 @@ fn forward_steps_after_the_prefetch_are_cache_hits() {
     r.run(PlayerCommand::SeekToFrame(0));
     r.run(PlayerCommand::Step(-5));
     assert_eq!(r.shown(), 0);
+}
+
+#[test]
+fn after_arriving_the_positioning_decoder_waits_in_front_of_the_playhead() {
+    let mut r = opened();
+    r.run(PlayerCommand::SeekToFrame(150));
+    let mut fills = Vec::new();
+    while let Some(range) = r.complete_prefetch() {
+        fills.push(range);
+    }
+    let ahead = |start, end| PrefetchRange { start, end };
+    assert_eq!(
+        fills,
+        vec![ahead(151, 158), ahead(159, 166), ahead(120, 149)],
+        "a little ahead, more ahead, then the run behind"
+    );
+    let lanes: Vec<Lane> = log_of(&r.log)
+        .lanes
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(|l| l.1)
+        .collect();
+    assert_eq!(lanes, vec![Lane::Ahead, Lane::Ahead, Lane::Behind]);
+    // The run behind was filled by the worker's own decoder: the engine's
+    // is still in front, so a held key decodes on from there, no seek.
+    assert_eq!(lock(&r.engine.decoder).stepper.next_decoded(), Some(167));
+    let seeks = r.seeks().len();
+    for i in 151..=170 {
+        r.run(PlayerCommand::Step(1));
+        assert_eq!(r.shown(), i);
+    }
+    assert_eq!(r.seeks().len(), seeks, "{:?}", r.seeks());
+    // And the run behind is there for back steps.
+    assert!((120..=149).all(|f| r.cached(f)));
 }
 
 #[test]

@@ -65,6 +65,7 @@ impl<B: Backend> Engine<B> {
         // Playback decodes in its own pipeline; a second idle 1080p decoder
         // would hold ~200 MB for nothing. Reopened on the first miss after.
         lock(&self.decoder).decoder = None;
+        self.prefetcher.release();
         self.ensure_playback()?;
         let rate = self.rate;
         let Some(c) = self.clip.as_mut() else {
