@@ -5,6 +5,8 @@
 //! real frames and MP4 edit lists (which shift buffer timestamps but not
 //! stream time) do not shift indices.
 
+use crate::media::ffmpeg::nearest;
+
 /// Presentation table of one video stream. Pure data, no GStreamer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {
@@ -159,18 +161,7 @@ impl Timeline {
     /// The frame whose timestamp is nearest to `t` (decoded buffers carry a
     /// table timestamp give or take rounding, so nearest is exact).
     pub fn index_at(&self, t: u64) -> Option<u32> {
-        if self.pts_ns.is_empty() {
-            return None;
-        }
-        let i = self.pts_ns.partition_point(|&p| p <= t);
-        let best = if i == 0 {
-            0
-        } else if i == self.pts_ns.len() || t - self.pts_ns[i - 1] <= self.pts_ns[i] - t {
-            i - 1
-        } else {
-            i
-        };
-        Some(best as u32)
+        nearest(&self.pts_ns, t).map(|i| i as u32)
     }
 
     /// The frame on screen at stream time `t` (the last one starting at or before it).

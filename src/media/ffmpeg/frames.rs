@@ -192,16 +192,26 @@ impl FrameTable {
         if pts < first - slack || pts > last + slack {
             return None;
         }
-        let i = self.pts.partition_point(|&p| p <= pts);
-        let best = if i == 0 {
-            0
-        } else if i == self.pts.len() || pts - self.pts[i - 1] <= self.pts[i] - pts {
-            i - 1
-        } else {
-            i
-        };
-        Some(best as u32)
+        nearest(&self.pts, pts).map(|i| i as u32)
     }
+}
+
+/// Position of the value in `sorted` (ascending) nearest to `t`, the
+/// earlier one on a tie; `None` when empty. The one nearest-timestamp
+/// lookup, for FFmpeg's ticks and the engine's nanoseconds alike.
+pub(crate) fn nearest<T>(sorted: &[T], t: T) -> Option<usize>
+where
+    T: Copy + Ord + std::ops::Sub<Output = T>,
+{
+    let last = sorted.len().checked_sub(1)?;
+    let i = sorted.partition_point(|&p| p <= t);
+    Some(if i == 0 {
+        0
+    } else if i > last || t - sorted[i - 1] <= sorted[i] - t {
+        i - 1
+    } else {
+        i
+    })
 }
 
 #[cfg(test)]

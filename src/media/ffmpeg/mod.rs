@@ -31,7 +31,7 @@ pub(crate) mod writer;
 
 pub(crate) use decode::{Threads, frame_timestamp, with_channel_layout};
 pub use error::MediaError;
-pub(crate) use frames::{FrameTable, TABLE_BUDGET};
+pub(crate) use frames::{FrameTable, TABLE_BUDGET, nearest};
 pub use init::init;
 pub(crate) use input::{Input, StreamInfo};
 pub use picture::{Colour, Matrix, PixelAspect};
