@@ -81,12 +81,19 @@ fn write_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> {
     guard.check_all(&outputs.iter().map(PathBuf::as_path).collect::<Vec<_>>())?;
     let mut stills = Vec::new();
     let mut entries = Vec::new();
+    // One open source per clip: opening reads the clip's whole frame table.
+    let mut sources = std::collections::HashMap::new();
     for item in &plan.items {
         let Some(clip) = job.project.clip(item.clip) else {
             continue;
         };
-        let path = crate::store::clip_path(job.project_path, clip);
-        let mut source = Source::open(&clip.name, &path, item.source_rate, 0)?;
+        let source = match sources.entry(clip.id) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let path = crate::store::clip_path(job.project_path, clip);
+                e.insert(Source::open(&clip.name, &path, item.source_rate, 0)?)
+            }
+        };
         let frame = item.still_frame();
         log::debug!(
             "still {} of reel {}: moment {}, clip {}, frame {frame}",
@@ -95,7 +102,7 @@ fn write_stills(job: &StillsJob<'_>) -> Result<StillsSummary, ExportError> {
             item.moment.0,
             clip.id.0
         );
-        let img = decode_still(&mut source, frame, clip.media.rotation)?;
+        let img = decode_still(source, frame, clip.media.rotation)?;
         let png_path = png_path(item.position);
         let png = encode_png(&img).map_err(|reason| ExportError::Still {
             path: png_path.clone(),
