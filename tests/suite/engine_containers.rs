@@ -16,13 +16,12 @@ use crate::support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
 
 use attune::export::{Expected, OutputSettings, RenderJob, render_reel};
 use attune::frame_code;
 use attune::media::engine::PlayerCommand;
 use attune::testing::placement;
-use engine_support::{code, open, player, show};
+use engine_support::{code, open, play_span_to_end, player, show};
 
 /// How each kind of clip is made from the landscape sample (30 fps, GOP 60).
 const KINDS: &[(&str, &[&str])] = &[
@@ -187,23 +186,7 @@ fn check_engine(path: &Path, want: &[u32]) {
 
     // A play span stops on its last frame.
     let (s, e) = (20u32, 45u32.min(count - 1));
-    p.send(PlayerCommand::PlaySpan { start: s, end: e });
-    let t0 = Instant::now();
-    let mut saw_playing = false;
-    loop {
-        let st = p.state();
-        saw_playing |= st.playing;
-        if saw_playing && !st.playing {
-            break;
-        }
-        assert!(st.error.is_none(), "{name}: {:?}", st.error);
-        assert!(
-            t0.elapsed() < Duration::from_secs(20),
-            "{name}: span never ended"
-        );
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let f = p.latest_frame().expect("a frame after the span");
+    let f = play_span_to_end(&p, s, e);
     assert_eq!(f.frame, e, "{name}: span end index");
     assert_eq!(code(&f), Some(want[e as usize]), "{name}: span end picture");
 }
@@ -212,19 +195,7 @@ fn check_frame_command(dir: &Path, path: &Path, want: &[u32]) {
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     let png = dir.join(format!("{name}.png"));
     for n in [1u32, 2, 61, want.len() as u32 - 1] {
-        let out = Command::new(env!("CARGO_BIN_EXE_attune"))
-            .arg("frame")
-            .arg(path)
-            .args(["--frame", &n.to_string(), "--force", "-o"])
-            .arg(&png)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{name}: attune frame {n}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let img = image::open(&png).unwrap().to_rgba8();
+        let img = support::attune_frame(path, n, &png);
         assert_eq!(
             frame_code::read(&img),
             Some(want[n as usize]),

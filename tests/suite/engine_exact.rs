@@ -93,25 +93,9 @@ fn play_span_stops_on_its_last_frame() {
     let p = player(None);
     open(&p, &clip, Some((320, 180)));
     for (start, end) in [(100, 130), (595, 610)] {
-        p.send(PlayerCommand::PlaySpan { start, end });
-        let t0 = Instant::now();
-        let mut saw_playing = false;
-        loop {
-            let st = p.state();
-            saw_playing |= st.playing;
-            if saw_playing && !st.playing {
-                break;
-            }
-            assert!(st.error.is_none(), "{:?}", st.error);
-            assert!(t0.elapsed() < Duration::from_secs(20), "span never ended");
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        let f = p.latest_frame();
-        let f = f.as_deref();
-        assert_eq!(f.map(|f| f.frame), Some(end));
-        if let Some(f) = f {
-            assert_code(f, end, "span end");
-        }
+        let f = play_span_to_end(&p, start, end);
+        assert_eq!(f.frame, end);
+        assert_code(&f, end, "span end");
         assert_eq!(p.state().frame, end);
     }
 }

@@ -4,7 +4,6 @@
 //! and reels show the same colours as the footage they came from.
 
 use std::path::Path;
-use std::process::Command;
 
 use attune::media::engine::PlayerCommand;
 use attune::testing::compute_filmstrip;
@@ -88,18 +87,7 @@ fn check(name: &str, make: impl FnOnce(&Path, &Path), expect: (&str, &str)) {
     let viewer = judge("viewer", &rgba(&f), &like(target, w, h));
 
     let png = dir.path().join("frame.png");
-    let out = Command::new(env!("CARGO_BIN_EXE_attune"))
-        .args(["frame", "--frame", &target.to_string(), "-o"])
-        .arg(&png)
-        .arg(&clip)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let img = image::open(&png).unwrap().to_rgba8();
+    let img = crate::support::attune_frame(&clip, target, &png);
     let frame_png = judge("frame", &img, &like(target, w, h));
 
     let (img, frame) = stills(&project_path, &project, &dir.path().join("stills")).remove(0);

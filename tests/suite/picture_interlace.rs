@@ -8,7 +8,6 @@
 //! far above 1, a progressive or deinterlaced one about 1 or below.
 
 use std::path::Path;
-use std::process::Command;
 
 use attune::media::engine::PlayerCommand;
 use image::RgbaImage;
@@ -98,18 +97,7 @@ fn interlaced_footage_is_deinterlaced_one_picture_per_frame() {
     report.push(format!("viewer {viewer:.2}, stepped {stepped:.2}"));
 
     let png = dir.path().join("frame.png");
-    let out = Command::new(env!("CARGO_BIN_EXE_attune"))
-        .args(["frame", "--frame", &target.to_string(), "-o"])
-        .arg(&png)
-        .arg(&clip)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let frame_png = combing(&image::open(&png).unwrap().to_rgba8());
+    let frame_png = combing(&crate::support::attune_frame(&clip, target, &png));
     report.push(format!("frame {frame_png:.2}"));
 
     // The first item's still is its hold frame, 67.

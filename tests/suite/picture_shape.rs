@@ -85,18 +85,7 @@ fn anamorphic_sd_is_shown_at_its_display_size_everywhere() {
 
     // `attune frame`.
     let png = dir.path().join("frame.png");
-    let out = Command::new(env!("CARGO_BIN_EXE_attune"))
-        .args(["frame", "--frame", "120", "-o"])
-        .arg(&png)
-        .arg(&clip)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let img = image::open(&png).unwrap().to_rgba8();
+    let img = crate::support::attune_frame(&clip, 120, &png);
     assert_eq!(img.dimensions(), (1024, 576));
     assert_eq!(frame_code::read(&img), Some(120));
     let d = mean_abs_diff(&img, &like(120, 1024, 576));

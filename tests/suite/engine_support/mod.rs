@@ -90,3 +90,22 @@ pub fn assert_code(f: &VideoFrame, target: u32, what: &str) {
 pub fn settle(p: &Player, sent: u64) {
     assert!(p.wait_commands_done(sent, TIMEOUT), "engine did not finish");
 }
+
+/// Plays `start..=end` and waits (bounded) until playback stops; returns
+/// the frame left on screen.
+pub fn play_span_to_end(p: &Player, start: u32, end: u32) -> Arc<VideoFrame> {
+    p.send(PlayerCommand::PlaySpan { start, end });
+    let t0 = Instant::now();
+    let mut saw_playing = false;
+    loop {
+        let st = p.state();
+        saw_playing |= st.playing;
+        if saw_playing && !st.playing {
+            break;
+        }
+        assert!(st.error.is_none(), "{:?}", st.error);
+        assert!(t0.elapsed() < Duration::from_secs(20), "span never ended");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    p.latest_frame().expect("a frame after the span")
+}

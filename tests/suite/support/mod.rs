@@ -162,3 +162,22 @@ pub fn output_within(
     }
     child.wait_with_output().unwrap()
 }
+
+/// Runs `attune frame CLIP --frame N --force -o PNG` and returns the
+/// picture it wrote; a failure shows the command's own message.
+pub fn attune_frame(clip: &Path, n: u32, png: &Path) -> RgbaImage {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_attune"))
+        .arg("frame")
+        .arg(clip)
+        .args(["--frame", &n.to_string(), "--force", "-o"])
+        .arg(png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: attune frame {n}: {}",
+        clip.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    image::open(png).unwrap().to_rgba8()
+}
