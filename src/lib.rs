@@ -8,6 +8,7 @@ pub mod cli;
 pub mod export;
 pub mod files;
 pub mod frame_code;
+pub mod interchange;
 pub mod media;
 pub mod model;
 pub mod samples;

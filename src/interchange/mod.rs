@@ -1,0 +1,92 @@
+//! Annotations in and out: ELAN (`.eaf`), BORIS (`.boris`), CSV and
+//! subtitles (WebVTT, SRT). Every format reads into and writes from one
+//! intermediate form, [`Annotations`], so the mapping to Attune's model
+//! (moments, codebooks, coders, participants, frames) is made once:
+//! `from_project` for export, `into_import` for import. The format modules
+//! only translate text to and from this form; they never see a `Project`.
+//!
+//! Pure: no media, no UI, no file writes (the CLI and the app write what a
+//! format returns through the one output guard).
+
+/// A position on a clip as the other tool stored it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TimePoint {
+    /// A frame index (Attune, CSV `start_frame`, BORIS's frame-index field).
+    Frame(u32),
+    /// Milliseconds from the video's first presented frame (ELAN, BORIS,
+    /// CSV `start_ms`, subtitles).
+    Ms(u64),
+}
+
+/// One coded stretch (or point) of one clip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// The media it belongs to, as the file names it (file name or relative
+    /// path); matched to a project clip on import.
+    pub media: Option<String>,
+    /// ELAN tier id, BORIS behaviour category, CSV category: where the other
+    /// tool groups it.
+    pub tier: String,
+    pub coder: Option<String>,
+    /// `parent`, `infant`, `other` or a person's name.
+    pub participant: Option<String>,
+    /// The code's value (ELAN CV entry value, BORIS behaviour code, CSV
+    /// code id); empty for a free-text annotation.
+    pub value: String,
+    /// The vocabulary `value` belongs to, when the file says.
+    pub vocabulary: Option<String>,
+    pub start: TimePoint,
+    /// Inclusive end; equal to `start` for a point.
+    pub end: TimePoint,
+    /// Parent-facing text.
+    pub caption: String,
+    /// Clinical note: only exported when asked for.
+    pub note: String,
+}
+
+/// One entry of a controlled vocabulary (an Attune code item).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Stable id (Attune item id, ELAN CVE_ID, BORIS code).
+    pub id: String,
+    pub value: String,
+    pub description: String,
+    /// The category it sits in (Attune category name, BORIS `category`).
+    pub category: String,
+    /// `#rrggbb`.
+    pub colour: Option<String>,
+    pub hotkey: Option<char>,
+    /// True when the code marks a single frame (BORIS "Point event").
+    pub point: bool,
+}
+
+/// A controlled vocabulary (an Attune codebook, an ELAN CV, a BORIS ethogram).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vocabulary {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub entries: Vec<Entry>,
+}
+
+/// A media file the annotations refer to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    /// Relative path with '/' separators (never an absolute path of the
+    /// user's disk on export).
+    pub relative_path: String,
+    pub mime: Option<String>,
+    /// Frame rate as a rational, when known.
+    pub rate: Option<(u32, u32)>,
+    pub duration_ms: Option<u64>,
+}
+
+/// Everything one file holds, in the shared form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Annotations {
+    pub media: Vec<Media>,
+    pub vocabularies: Vec<Vocabulary>,
+    pub spans: Vec<Span>,
+    /// People named in the file (ELAN PARTICIPANT, BORIS subjects).
+    pub participants: Vec<String>,
+}
