@@ -6,7 +6,7 @@ use std::path::Path;
 
 use ffmpeg_next::Rational;
 
-use crate::media::ffmpeg::{FrameTable, Input, MediaError, TABLE_BUDGET, ts_to_ns};
+use crate::media::ffmpeg::{FrameTable, Input, MediaError, TABLE_BUDGET, Timing, ts_to_ns};
 
 use super::error::EngineError;
 use super::timeline::Timeline;
@@ -35,6 +35,13 @@ impl ClipIndex {
 }
 
 pub(crate) fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
+    index_clip_with_clock(path).map(|(index, _)| index)
+}
+
+/// The index and FFmpeg's clock over the same frame table, for a decoder
+/// that maps FFmpeg's timestamps (read once: a second scan of a long file
+/// would double the time it takes to open).
+pub(crate) fn index_clip_with_clock(path: &Path) -> Result<(ClipIndex, Timing), EngineError> {
     let not_media = |reason: String| EngineError::NotMedia {
         path: path.to_path_buf(),
         reason,
@@ -66,24 +73,32 @@ pub(crate) fn index_clip(path: &Path) -> Result<ClipIndex, EngineError> {
     } else {
         (30, 1)
     };
-    let timeline = match input.frame_table(&video, TABLE_BUDGET) {
-        Ok(table) => timeline_of(&table, video.time_base, fps_num, fps_den),
+    let rate = (fps_num, fps_den);
+    let (timeline, clock) = match input.frame_table(&video, TABLE_BUDGET) {
+        Ok(table) => (
+            timeline_of(&table, video.time_base, fps_num, fps_den),
+            Timing::with_table(&video, rate, table),
+        ),
         Err(gap) => {
             log::debug!("clip indexed by rate: {gap:?}");
             let count = u32::try_from(video.declared_frames).unwrap_or(0);
             if count == 0 {
                 return Err(not_media("no video frames could be read".into()));
             }
-            Timeline::constant(count, fps_num, fps_den, 250)
+            (
+                Timeline::constant(count, fps_num, fps_den, 250),
+                Timing::new(&video, rate),
+            )
         }
     };
-    Ok(ClipIndex {
+    let index = ClipIndex {
         timeline,
         width,
         height,
         rotation,
         has_audio,
-    })
+    };
+    Ok((index, clock))
 }
 
 /// The engine's table of the same presented frames every FFmpeg reader

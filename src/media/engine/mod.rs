@@ -15,6 +15,7 @@ mod backend;
 pub(crate) mod cache;
 pub(crate) mod commands;
 pub(crate) mod error;
+mod ffmpeg_decoder;
 mod gst;
 pub(crate) mod index;
 pub(crate) mod prefetch;
@@ -83,7 +84,7 @@ impl Player {
         let shared = Arc::new(Shared::default());
         let cache = Arc::new(Mutex::new(FrameCache::new(config.cache_bytes)));
         let (tx, rx) = crossbeam_channel::unbounded();
-        let backend = Arc::new(gst::GstBackend);
+        let backend = Arc::new(gst::GstBackend::default());
         let engine = thread::Engine::new(
             backend.clone(),
             shared.clone(),

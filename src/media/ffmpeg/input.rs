@@ -51,6 +51,21 @@ impl StreamInfo {
 }
 
 impl Input {
+    /// Makes the demuxer drop every stream's packets but `keep`'s before
+    /// they are handed out (a positioning decoder wants video only).
+    pub(crate) fn only_stream(&mut self, keep: usize) {
+        for i in 0..self.ctx.nb_streams() as usize {
+            if i == keep {
+                continue;
+            }
+            if let Some(mut st) = self.ctx.stream_mut(i) {
+                // SAFETY: `st` wraps a valid AVStream of the open context;
+                // one field the demuxer reads is written.
+                unsafe { (*st.as_mut_ptr()).discard = ffmpeg::ffi::AVDiscard::AVDISCARD_ALL };
+            }
+        }
+    }
+
     /// Opens `path` for reading.
     pub(crate) fn open(path: &Path) -> Result<Self, MediaError> {
         Self::open_checked(path, false)

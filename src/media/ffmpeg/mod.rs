@@ -11,6 +11,8 @@
 //! - `decode`: decoders and the timestamps of decoded frames.
 //! - `frames`: the presented frames, read from the packets.
 //! - `time`: the one mapping between timestamps and frame indices.
+//! - `positioner`: exact frames on demand for the engine (keyframe seek,
+//!   non-reference frames before the target not decoded).
 //! - `picture`: pixel aspect ratio, colour matrix and range, deinterlacing.
 //! - `rotation`: the display matrix, read the same for probe and playback.
 //! - `writer`: the MP4 writer (H.264 + AAC), beside the reading side so
@@ -24,6 +26,7 @@ pub(crate) mod init;
 pub(crate) mod input;
 pub(crate) mod packets;
 pub(crate) mod picture;
+pub(crate) mod positioner;
 pub(crate) mod rotation;
 pub(crate) mod seek;
 pub(crate) mod time;

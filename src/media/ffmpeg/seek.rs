@@ -19,6 +19,20 @@ impl Input {
         self.seek_key_before(us).or_else(|_| self.seek_start())
     }
 
+    /// Seeks `stream` to the keyframe at or before `ts` (its own time base).
+    pub(crate) fn seek_stream_key(&mut self, stream: usize, ts: i64) -> Result<(), ffmpeg::Error> {
+        let index = i32::try_from(stream).map_err(|_| ffmpeg::Error::StreamNotFound)?;
+        // SAFETY: the context is open and owned by `self`; ffmpeg-next's
+        // own `seek` takes container time only, not a stream's ticks.
+        let r = unsafe {
+            ffmpeg::ffi::avformat_seek_file(self.ctx.as_mut_ptr(), index, i64::MIN, ts, ts, 0)
+        };
+        if r < 0 {
+            return Err(ffmpeg::Error::from(r));
+        }
+        Ok(())
+    }
+
     /// Seeks back to the start of the file.
     pub(crate) fn seek_start(&mut self) -> Result<(), ffmpeg::Error> {
         self.ctx.seek(0, ..)

@@ -1,7 +1,9 @@
 //! A pull-mode decoding pipeline (no audio, not synchronised to a clock):
 //! seeks land exactly, frames come out as fast as they decode, and the
 //! appsink's small queue (3 frames, so a flush discards little work) blocks the decoder when nobody pulls, so a paused
-//! player costs no CPU. Used for positioning and for background prefetch.
+//! player costs no CPU. Opened once per clip to learn where GStreamer's
+//! timestamps put the frames (playback knows frames by them), and used for
+//! positioning only where FFmpeg's positioner cannot open the clip.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
