@@ -61,6 +61,12 @@ impl FfmpegDecoder {
         Ok((dec, first))
     }
 
+    /// The timeline frames are reported on (GStreamer's calibration may
+    /// shift its times after this decoder opened).
+    pub(crate) fn set_timeline(&mut self, timeline: Arc<Timeline>) {
+        self.timeline = timeline;
+    }
+
     fn frame_of(&mut self, got: Delivered, mut i420: Vec<u8>) -> CachedFrame {
         if self.rotation != 0 {
             std::mem::swap(&mut self.unturned, &mut i420);

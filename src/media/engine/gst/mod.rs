@@ -157,16 +157,47 @@ impl Backend for GstBackend {
             return Ok((dec, first, spec.timeline.clone()));
         }
         // Playback knows frames by GStreamer's timestamps: its decoder
-        // measures, once, where they put the table's frames.
-        let (gst, gst_first) = open_gst(true)?;
+        // measures, once, where they put the table's frames. It runs beside
+        // the FFmpeg decoder's opening, so opening takes the longer of the
+        // two, not their sum.
+        if gstreamer_positioning() {
+            let (gst, first) = open_gst(true)?;
+            let timeline = gst.timeline();
+            return Ok((Positioning::Gst(gst), first, timeline));
+        }
+        let (measured, positioning) = std::thread::scope(|scope| {
+            let measuring = std::thread::Builder::new()
+                .name("attune-calibrate".into())
+                .spawn_scoped(scope, || open_gst(true));
+            let positioning = self.ffmpeg_decoder(spec, Threads::Frames(0));
+            let measured = match measuring {
+                Ok(handle) => handle.join().unwrap_or_else(|_| {
+                    Err(EngineError::Pipeline {
+                        path: spec.path.clone(),
+                        reason: "measuring the clip's timestamps failed".into(),
+                    })
+                }),
+                // No thread to spare: measure after.
+                Err(_) => open_gst(true),
+            };
+            (measured, positioning)
+        });
+        let (gst, gst_first) = measured?;
         let timeline = gst.timeline();
-        let calibrated = ClipSpec {
-            timeline: timeline.clone(),
-            ..spec.clone()
-        };
-        let (dec, first) =
-            self.positioning(&calibrated, Threads::Frames(0), || Ok((gst, gst_first)))?;
-        Ok((dec, first, timeline))
+        match positioning {
+            Ok((mut dec, mut first)) => {
+                dec.set_timeline(timeline.clone());
+                first.pts_ns = timeline.pts(first.frame).unwrap_or(first.pts_ns);
+                Ok((Positioning::Ffmpeg(Box::new(dec)), first, timeline))
+            }
+            Err(e) => {
+                log::warn!(
+                    "positioning falls back to GStreamer: {}",
+                    crate::files::log::kind_of(&e)
+                );
+                Ok((Positioning::Gst(gst), gst_first, timeline))
+            }
+        }
     }
 
     fn open_background_decoder(
