@@ -90,3 +90,44 @@ pub struct Annotations {
     /// People named in the file (ELAN PARTICIPANT, BORIS subjects).
     pub participants: Vec<String>,
 }
+
+// ---- Shared by every format (added with the project mapping) ----
+
+pub mod csv;
+mod plan;
+mod project;
+mod rows;
+pub mod subtitles;
+mod times;
+mod vocabularies;
+
+pub use plan::{ClipShare, ImportError, ImportPlan, ImportTarget, NewCode, plan_import};
+pub use project::from_project;
+pub use rows::{ExportRow, ExportScope, export_rows, portable_path, relative_to};
+pub use times::{ByRate, ClipTimes};
+
+/// The tier an uncoded moment is written on, and read back from: a span on
+/// it with no vocabulary and no value is a moment without a code (subtitle
+/// cues, Attune moments not yet coded), not a free-text annotation.
+pub const UNCODED_TIER: &str = "Moments";
+
+impl Vocabulary {
+    /// The entry a span's `value` names: by id first (Attune item ids, CSV
+    /// `code`), then by value (ELAN annotation text, BORIS code).
+    pub fn entry(&self, value: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find(|e| e.id == value)
+            .or_else(|| self.entries.iter().find(|e| e.value == value))
+    }
+}
+
+impl Annotations {
+    /// The vocabulary with this id, else this name.
+    pub fn vocabulary(&self, id: &str) -> Option<&Vocabulary> {
+        self.vocabularies
+            .iter()
+            .find(|v| v.id == id)
+            .or_else(|| self.vocabularies.iter().find(|v| v.name == id))
+    }
+}
