@@ -22,6 +22,7 @@ mod export_reel;
 mod export_stills;
 mod frame_code_clips;
 mod input_bounds;
+mod interchange_cli;
 mod interchange_csv;
 mod log_privacy;
 mod model_operations;
