@@ -24,6 +24,8 @@ mod frame_code_clips;
 mod input_bounds;
 mod interchange_cli;
 mod interchange_csv;
+mod interchange_plan;
+mod interchange_vfr;
 mod log_privacy;
 mod model_operations;
 mod model_props;
