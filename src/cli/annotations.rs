@@ -276,6 +276,13 @@ fn import(args: &ImportArgs) -> anyhow::Result<i32> {
     if args.observation.is_some() && format != Format::Boris {
         bail!("--observation is for BORIS files only");
     }
+    // Locked before reading, so nobody saves the project between our
+    // reading it and writing it back; a dry run writes nothing and needs none.
+    let _lock = if args.dry_run {
+        None
+    } else {
+        lock(&args.project)?
+    };
     let loaded = store::load(&args.project)?;
     let project = loaded.project;
     let text = read_text(&args.file)?;
@@ -316,19 +323,12 @@ fn import(args: &ImportArgs) -> anyhow::Result<i32> {
         plan.new_codes.len(),
         plan.work.codebooks.len(),
     );
-    let _lock = match ProjectLock::acquire(&args.project)? {
-        LockOutcome::Acquired(lock) => lock,
-        LockOutcome::ReadOnly(holder) => bail!(
-            "{}: is open in Attune by {holder}; close it there first",
-            args.project.display()
-        ),
-    };
-    store::remove_stale_temporaries(&args.project);
     let edit = plan
         .into_edit(&project)
         .with_context(|| format!("{}: cannot be added to the project", args.file.display()))?;
     let mut doc = Document::new(project);
     doc.apply(edit)?;
+    store::remove_stale_temporaries(&args.project);
     store::save(&args.project, doc.project())?;
     log::info!(
         "annotations imported: {moments} moment(s), {codes} new code(s), {books} new codebook(s)"
@@ -338,6 +338,22 @@ fn import(args: &ImportArgs) -> anyhow::Result<i32> {
         args.project.display()
     );
     Ok(0)
+}
+
+/// The project's lock, as the app takes it; refused while someone has the
+/// project open. `None` for a project file that is not there (loading then
+/// says so).
+fn lock(project: &Path) -> anyhow::Result<Option<ProjectLock>> {
+    if !project.exists() {
+        return Ok(None);
+    }
+    match ProjectLock::acquire(project)? {
+        LockOutcome::Acquired(lock) => Ok(Some(lock)),
+        LockOutcome::ReadOnly(holder) => bail!(
+            "{}: is open in Attune by {holder}; close it there first",
+            project.display()
+        ),
+    }
 }
 
 /// The file as text: a regular file within the size limit, UTF-8.

@@ -84,6 +84,33 @@ mod tests {
     }
 
     #[test]
+    fn a_project_names_its_people_once_and_moments_only_name_them() {
+        use crate::model::ValidationError;
+        let mut p = crate::model::testing::sample_project();
+        p.people = vec!["Nan".into()];
+        p.moments[0].participant = Some(Participant::Person("Nan".into()));
+        assert_eq!(p.validate(), Ok(()));
+        p.moments[0].participant = Some(Participant::Person("Grandad".into()));
+        assert!(matches!(
+            p.validate(),
+            Err(ValidationError::UnknownPerson { .. })
+        ));
+        p.moments[0].participant = None;
+        for bad in ["", " Nan", "infant", "OTHER"] {
+            p.people = vec![bad.into()];
+            assert!(
+                matches!(p.validate(), Err(ValidationError::BadPersonName(_))),
+                "{bad:?}"
+            );
+        }
+        p.people = vec!["Nan".into(), "Nan".into()];
+        assert_eq!(
+            p.validate(),
+            Err(ValidationError::DuplicatePerson("Nan".into()))
+        );
+    }
+
+    #[test]
     fn roles_are_words_and_people_are_named_in_json() {
         let json = serde_json::to_string(&[Participant::Infant, Participant::Person("Sam".into())])
             .unwrap();

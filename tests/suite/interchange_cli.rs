@@ -332,3 +332,28 @@ fn new_makes_a_project_over_clips_and_never_replaces_one() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(!other.exists(), "nothing written");
 }
+
+#[test]
+fn a_project_open_in_the_app_is_not_imported_into() {
+    let (dir, project, _) = support::sample_copy();
+    let cues = dir.path().join("draft.vtt");
+    std::fs::write(&cues, "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHi\n").unwrap();
+    let before = std::fs::read(&project).unwrap();
+    // This process holds the lock, as an open app window does.
+    let held = attune::store::ProjectLock::acquire(&project).unwrap();
+    assert!(matches!(held, attune::store::LockOutcome::Acquired(_)));
+    let run = import(&project, &cues, &["--clip", "1"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(
+        stderr(&run).contains("is open in Attune by"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(std::fs::read(&project).unwrap(), before);
+    // A dry run only reads, so it may look while the app has it open.
+    let dry = import(&project, &cues, &["--clip", "1", "--dry-run"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    drop(held);
+    let run = import(&project, &cues, &["--clip", "1"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+}
