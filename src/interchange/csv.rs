@@ -7,7 +7,7 @@
 //! `duration_ms` runs to the end of that frame, so a single-frame moment
 //! lasts one frame. On reading, frames win where both are given.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::rows::ExportRow;
@@ -137,7 +137,7 @@ pub fn read_with_lines(text: &str, file: &Path) -> Result<(Annotations, Vec<u64>
     let mut annotations = Annotations::default();
     let mut lines = Vec::new();
     let mut vocabularies: Vec<Vocabulary> = Vec::new();
-    let mut entry_at: HashMap<(String, String), ()> = HashMap::new();
+    let mut entries_seen: HashSet<(String, String)> = HashSet::new();
     for record in reader.records() {
         let record = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
@@ -196,9 +196,7 @@ pub fn read_with_lines(text: &str, file: &Path) -> Result<(Annotations, Vec<u64>
         });
         let value = if code.is_empty() { code_name } else { code };
         if let Some(book) = &vocabulary
-            && entry_at
-                .insert((book.clone(), value.to_owned()), ())
-                .is_none()
+            && entries_seen.insert((book.clone(), value.to_owned()))
         {
             let at = match vocabularies.iter().position(|v| v.id == *book) {
                 Some(at) => at,

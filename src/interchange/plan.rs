@@ -367,7 +367,6 @@ struct Planner<'a> {
     tier_codes: HashMap<String, CodeRef>,
     new_codes: Vec<NewCode>,
     people: Vec<String>,
-    counts: HashMap<ClipId, usize>,
 }
 
 impl<'a> Planner<'a> {
@@ -385,7 +384,6 @@ impl<'a> Planner<'a> {
             tier_codes: HashMap::new(),
             new_codes: Vec::new(),
             people: Vec::new(),
-            counts: HashMap::new(),
         }
     }
 
@@ -426,7 +424,6 @@ impl<'a> Planner<'a> {
                 })?,
             }
         };
-        *self.counts.entry(id).or_default() += 1;
         project.clip(id).ok_or(ImportError::NoSuchClip(id))
     }
 
@@ -583,12 +580,16 @@ impl<'a> Planner<'a> {
     }
 
     fn finish(self, moments: Vec<Moment>) -> ImportPlan {
+        let mut counts: HashMap<ClipId, usize> = HashMap::new();
+        for moment in &moments {
+            *counts.entry(moment.clip).or_default() += 1;
+        }
         let clips = self
             .project
             .clips
             .iter()
             .filter_map(|c| {
-                let moments = *self.counts.get(&c.id)?;
+                let moments = *counts.get(&c.id)?;
                 Some(ClipShare {
                     clip: c.id,
                     clip_name: c.name.clone(),

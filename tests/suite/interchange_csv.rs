@@ -134,6 +134,18 @@ fn a_moment_with_several_codes_comes_back_as_one_moment() {
     assert_eq!(imported.moments.len(), p.moments.len());
     assert_eq!(imported.moments[0].codes, codes);
     assert_eq!(imported.moments[0].participant, Some(Participant::Infant));
+    let a = csv::read(&text, Path::new("codes.csv")).unwrap();
+    let target = ImportTarget {
+        clip: None,
+        coder: None,
+        now: time(1_800_000_000, 0),
+    };
+    let plan = plan_import(&emptied(&p), &a, &target, &ByRate).unwrap();
+    assert_eq!(
+        plan.clips[0].moments,
+        p.moments.len(),
+        "the preview counts moments, not rows"
+    );
 }
 
 #[test]
