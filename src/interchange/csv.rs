@@ -3,9 +3,10 @@
 //! rows as they are); read into the shared form, accepting the same columns
 //! in any order, extra columns ignored, and times in frames or in ms.
 //!
-//! Times: `end_frame` is the last frame and `end_ms` when it starts;
-//! `duration_ms` runs to the end of that frame, so a single-frame moment
-//! lasts one frame. On reading, frames win where both are given.
+//! Times: `end_frame` is the last frame; `end_ms` is when the moment stops
+//! (the end of that frame), so `duration_ms = end_ms - start_ms` and a
+//! single-frame moment lasts one frame. On reading, frames win where both
+//! are given.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};

@@ -36,7 +36,10 @@ pub struct Span {
     /// The vocabulary `value` belongs to, when the file says.
     pub vocabulary: Option<String>,
     pub start: TimePoint,
-    /// Inclusive end; equal to `start` for a point.
+    /// The end; equal to `start` for a point. A `Frame` end is the last
+    /// frame (inclusive, as Attune counts); an `Ms` end is when the span
+    /// stops (the end of its last frame, as ELAN, BORIS and subtitles
+    /// store it), so 0–1000 ms at 30 fps is frames 0 to 29.
     pub end: TimePoint,
     /// Parent-facing text.
     pub caption: String,

@@ -300,9 +300,10 @@ fn note_of(span: &Span) -> String {
     }
 }
 
-/// The span's first and last frame on `clip`. A time in milliseconds that
-/// rounds to one frame past the end (a tool that stores where the last
-/// frame ends) is the last frame.
+/// The span's first and last frame on `clip`. A start in ms is the frame
+/// nearest to it; an end in ms is when the span stops, so its last frame
+/// is the one before the frame nearest to that time (a stop within the
+/// first frame leaves a point).
 fn frames_of(
     index: usize,
     span: &Span,
@@ -310,18 +311,29 @@ fn frames_of(
     times: &dyn ClipTimes,
 ) -> Result<(u32, u32), ImportError> {
     let frames = clip.media.frames;
-    let frame = |point: TimePoint, what: &'static str| -> Result<u32, ImportError> {
-        let frame = match point {
-            TimePoint::Frame(f) => u64::from(f),
-            TimePoint::Ms(ms) => {
-                let f = times.frame_of(clip, ms);
-                if f == u64::from(frames) && frames > 0 {
-                    f - 1
-                } else {
-                    f
-                }
+    let reversed = |start: u64, end: u64| ImportError::EndsBeforeStart {
+        span: index,
+        at: describe(index, span),
+        start,
+        end,
+    };
+    let start = match span.start {
+        TimePoint::Frame(f) => u64::from(f),
+        TimePoint::Ms(ms) => times.frame_of(clip, ms),
+    };
+    let end = match span.end {
+        TimePoint::Frame(f) => u64::from(f),
+        TimePoint::Ms(ms) => {
+            if let TimePoint::Ms(from) = span.start
+                && ms < from
+            {
+                return Err(reversed(start, times.frame_of(clip, ms)));
             }
-        };
+            let stop = times.frame_of(clip, ms);
+            if stop > start { stop - 1 } else { stop }
+        }
+    };
+    let within = |frame: u64, what: &'static str| {
         u32::try_from(frame)
             .ok()
             .filter(|f| *f < frames)
@@ -334,15 +346,10 @@ fn frames_of(
                 frames,
             })
     };
-    let start = frame(span.start, "the start")?;
-    let end = frame(span.end, "the end")?;
+    let start = within(start, "the start")?;
+    let end = within(end, "the end")?;
     if end < start {
-        return Err(ImportError::EndsBeforeStart {
-            span: index,
-            at: describe(index, span),
-            start: u64::from(start),
-            end: u64::from(end),
-        });
+        return Err(reversed(u64::from(start), u64::from(end)));
     }
     Ok((start, end))
 }

@@ -51,6 +51,13 @@ pub fn from_project(
 
 fn span_of(row: ExportRow, values: &HashMap<(String, String), String>) -> Span {
     let coded = !row.codebook.is_empty();
+    // A point keeps `end == start`: ELAN makes it one frame long, BORIS a
+    // point event.
+    let end_ms = if row.start_frame == row.end_frame {
+        row.start_ms
+    } else {
+        row.end_ms
+    };
     Span {
         media: Some(row.file),
         tier: if coded {
@@ -66,7 +73,7 @@ fn span_of(row: ExportRow, values: &HashMap<(String, String), String>) -> Span {
             .unwrap_or(row.code),
         vocabulary: coded.then_some(row.codebook),
         start: TimePoint::Ms(row.start_ms),
-        end: TimePoint::Ms(row.end_ms),
+        end: TimePoint::Ms(end_ms),
         caption: row.caption,
         note: row.note,
     }

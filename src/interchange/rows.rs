@@ -39,10 +39,10 @@ pub struct ExportRow {
     /// Inclusive: the moment's last frame.
     pub end_frame: u32,
     pub start_ms: u64,
-    /// When the last frame starts (as `end_frame` is the last frame).
+    /// When the moment stops: the end of its last frame, so a single-frame
+    /// moment lasts one frame.
     pub end_ms: u64,
-    /// From the first frame's start to the end of the last frame, so a
-    /// single-frame moment lasts one frame.
+    /// `end_ms - start_ms`.
     pub duration_ms: u64,
     pub caption: String,
     /// Empty unless the scope says `with_notes`.
@@ -105,7 +105,7 @@ fn base_row(
     times: &dyn ClipTimes,
 ) -> ExportRow {
     let start_ms = times.ms_of(clip, moment.start);
-    let after_ms = times.ms_of(clip, moment.end.saturating_add(1));
+    let end_ms = times.ms_of(clip, moment.end.saturating_add(1));
     ExportRow {
         clip: clip.id,
         clip_name: clip.name.clone(),
@@ -123,8 +123,8 @@ fn base_row(
         start_frame: moment.start,
         end_frame: moment.end,
         start_ms,
-        end_ms: times.ms_of(clip, moment.end),
-        duration_ms: after_ms.saturating_sub(start_ms),
+        end_ms,
+        duration_ms: end_ms.saturating_sub(start_ms),
         caption: moment.caption.clone(),
         note: if scope.with_notes {
             moment.note.clone()

@@ -164,8 +164,10 @@ fn codes_from_elsewhere_become_a_codebook_and_tiers_become_codes() {
     assert_eq!(imported.people, ["Nan"]);
     assert_eq!(imported.moments.len(), 3);
     assert!(imported.moments[2].codes.is_empty(), "an uncoded row");
-    // 1000 ms at 30000/1001 is frame 30 (1001 ms), the nearest.
-    assert_eq!(imported.moments[0].end, 30);
+    // Stopping at 1000 ms at 30000/1001: frame 30 starts nearest to it
+    // (1001 ms), so the last frame is 29; the next row starts on frame 30.
+    assert_eq!(imported.moments[0].end, 29);
+    assert_eq!(imported.moments[1].start, 30);
 
     // A plan says what it adds before anything changes.
     let a = csv::read(text, Path::new("g.csv")).unwrap();

@@ -151,3 +151,34 @@ fn an_end_where_the_last_frame_ends_is_the_last_frame_and_later_is_refused() {
     );
     assert_eq!(err.span(), Some(0));
 }
+
+#[test]
+fn millisecond_ends_are_where_a_span_stops() {
+    let p = project();
+    let clip = p
+        .clips
+        .iter()
+        .find(|c| c.path == "play-mat-landscape.mp4")
+        .unwrap();
+    use attune::interchange::ClipTimes as _;
+    let second = ByRate.frame_of(clip, 1000);
+    let frames = |ms: (u64, u64)| {
+        let a = Annotations {
+            spans: vec![span("Gaze", "", None, ms)],
+            ..Default::default()
+        };
+        plan_import(&p, &a, &target(), &ByRate).map(|plan| {
+            let m = &plan.work.moments[0];
+            (u64::from(m.start), u64::from(m.end))
+        })
+    };
+    assert_eq!(frames((0, 1000)), Ok((0, second - 1)), "a second of frames");
+    assert_eq!(frames((1000, 1000)), Ok((second, second)), "a point");
+    assert_eq!(
+        frames((1000, 1010)),
+        Ok((second, second)),
+        "stops within its frame"
+    );
+    let err = frames((2000, 1000)).unwrap_err();
+    assert!(err.to_string().contains("ends (frame"), "{err}");
+}
