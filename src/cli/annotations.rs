@@ -61,8 +61,9 @@ impl Format {
 pub struct ExportArgs {
     /// The project file (.attune.json).
     pub project: PathBuf,
+    /// eaf, boris or csv; by default the output's extension says.
     #[arg(long, value_enum)]
-    pub format: Format,
+    pub format: Option<Format>,
     /// The file to write.
     #[arg(short = 'o', long = "out")]
     pub out: PathBuf,
@@ -144,13 +145,22 @@ fn find_clip(project: &Project, wanted: &str) -> anyhow::Result<ClipId> {
 }
 
 fn export(args: &ExportArgs) -> anyhow::Result<i32> {
-    if !matches!(args.format, Format::Eaf | Format::Boris | Format::Csv) {
+    let format = match args.format {
+        Some(format) => format,
+        None => Format::of_file(&args.out).with_context(|| {
+            format!(
+                "{}: cannot tell the format from the file name; say it with --format eaf|boris|csv",
+                args.out.display()
+            )
+        })?,
+    };
+    if !matches!(format, Format::Eaf | Format::Boris | Format::Csv) {
         bail!(
             "--format {} is for import only; export writes eaf, boris or csv",
-            args.format.name()
+            format.name()
         );
     }
-    if args.excel && args.format != Format::Csv {
+    if args.excel && format != Format::Csv {
         bail!("--excel is for --format csv only");
     }
     let loaded = store::load(&args.project)?;
@@ -169,13 +179,13 @@ fn export(args: &ExportArgs) -> anyhow::Result<i32> {
     let times = ProjectTimes::open(&args.project, project, scope.clip);
     let out_dir = output_folder(&args.out);
     let media_path = |clip: &Clip| media_path(&args.project, clip, out_dir.as_deref());
-    let (bytes, count) = write_format(args, project, &scope, &times, &media_path)?;
+    let (bytes, count) = write_format(format, args, project, &scope, &times, &media_path)?;
     let mut file = AtomicFile::create(&args.out)?;
     file.write_all(&bytes)?;
     file.commit()?;
     log::info!(
         "annotations exported as {}: {count} moment(s), {} byte(s), notes {}",
-        args.format.name(),
+        format.name(),
         bytes.len(),
         if args.with_notes {
             "included"
@@ -186,7 +196,7 @@ fn export(args: &ExportArgs) -> anyhow::Result<i32> {
     eprintln!(
         "{}: {count} moment(s) as {}{}",
         args.out.display(),
-        args.format.name(),
+        format.name(),
         if args.with_notes {
             ", with clinical notes"
         } else {
@@ -200,6 +210,7 @@ fn export(args: &ExportArgs) -> anyhow::Result<i32> {
 /// are written by their own modules (`interchange::eaf`, `interchange::boris`),
 /// joined here when they are built.
 fn write_format(
+    format: Format,
     args: &ExportArgs,
     project: &Project,
     scope: &ExportScope,
@@ -212,7 +223,7 @@ fn write_format(
         .filter(|m| scope.clip.is_none_or(|c| c == m.clip))
         .filter(|m| scope.coder.as_ref().is_none_or(|c| *c == m.author))
         .count();
-    match args.format {
+    match format {
         Format::Csv => {
             let rows = interchange::export_rows(project, scope, times, media_path);
             let options = CsvOptions {

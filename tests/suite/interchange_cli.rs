@@ -115,6 +115,21 @@ fn csv_export_has_the_columns_no_notes_and_no_absolute_paths() {
         "CRLF"
     );
     assert!(text.contains(&loaded.moments[0].note));
+    // The format may come from the file name alone.
+    let plain = dir.path().join("plain.csv");
+    let run = attune(&[
+        os("annotations"),
+        os("export"),
+        project.as_os_str(),
+        os("-o"),
+        plain.as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        std::fs::read_to_string(&plain)
+            .unwrap()
+            .starts_with("clip,file,")
+    );
     // Never over the project itself.
     let run = export_csv(&project, &project, &["--force"]);
     assert_eq!(run.status.code(), Some(1));
