@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-use super::clip_times::ProjectTimes;
+use crate::export::ProjectTimes;
 use crate::files::{AtomicFile, MAX_PROJECT_BYTES};
 use crate::interchange::{
     self, Annotations, ExportScope, ImportError, ImportTarget, csv::CsvOptions, subtitles,
@@ -177,6 +177,7 @@ fn export(args: &ExportArgs) -> anyhow::Result<i32> {
     let guard = store::output_guard(&args.project, project, super::overwrite(args.force));
     guard.check(&args.out)?;
     let times = ProjectTimes::open(&args.project, project, scope.clip);
+    warn_timed_by_rate(project, &times);
     let out_dir = output_folder(&args.out);
     let media_path = |clip: &Clip| media_path(&args.project, clip, out_dir.as_deref());
     let (bytes, count) = write_format(format, args, project, &scope, &times, &media_path)?;
@@ -271,6 +272,16 @@ fn media_path(project_path: &Path, clip: &Clip, out_dir: Option<&Path>) -> Strin
     interchange::portable_path(clip)
 }
 
+/// Says which variable-rate clips could not be timed by their frames.
+fn warn_timed_by_rate(project: &Project, times: &ProjectTimes) {
+    for (id, why) in times.timed_by_rate() {
+        let name = project.clip(*id).map_or("?", |c| c.name.as_str());
+        eprintln!(
+            "attune: clip \"{name}\" varies its frame rate but its file cannot be read ({why}); its times follow the average rate and may be a frame off"
+        );
+    }
+}
+
 /// The most an annotation file may hold: as much as a project.
 const MAX_ANNOTATION_BYTES: u64 = MAX_PROJECT_BYTES;
 
@@ -312,6 +323,7 @@ fn import(args: &ImportArgs) -> anyhow::Result<i32> {
         now: chrono::Utc::now(),
     };
     let times = ProjectTimes::open(&args.project, &project, target.clip);
+    warn_timed_by_rate(&project, &times);
     let started = std::time::Instant::now();
     let plan = interchange::plan_import(&project, &annotations, &target, &times)
         .map_err(|e| located(e, &args.file, lines.as_deref()))?;

@@ -3,7 +3,6 @@
 
 mod annotations;
 mod check;
-mod clip_times;
 mod export;
 mod new;
 mod probe;

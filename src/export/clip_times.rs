@@ -1,6 +1,8 @@
 //! Frame ↔ ms for a project's clips as annotation files need them: by the
 //! rate for constant-rate clips, through the file's real timestamps for
-//! variable-rate ones (read once per command, only for those clips).
+//! variable-rate ones (read once per import or export, only for those
+//! clips). Here, beside the other exports, so the CLI and the app (off
+//! its UI thread) time annotations the same way.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -10,16 +12,20 @@ use crate::media::frame_clock::FrameClock;
 use crate::model::{Clip, ClipId, Project};
 use crate::store;
 
-pub(super) struct ProjectTimes {
+pub struct ProjectTimes {
     clocks: HashMap<ClipId, FrameClock>,
+    /// Variable-rate clips whose file could not be read, with why: they are
+    /// timed by their average rate, and may be a frame off.
+    by_rate: Vec<(ClipId, String)>,
 }
 
 impl ProjectTimes {
     /// Reads the timestamps of the variable-rate clips (only `only`, when
-    /// given). A clip whose file cannot be read is timed by its rate, and
-    /// the user is told, since its times may then be a frame off.
-    pub(super) fn open(project_path: &Path, project: &Project, only: Option<ClipId>) -> Self {
+    /// given). A clip whose file cannot be read is timed by its rate and
+    /// listed in [`timed_by_rate`](Self::timed_by_rate) for the user.
+    pub fn open(project_path: &Path, project: &Project, only: Option<ClipId>) -> Self {
         let mut clocks = HashMap::new();
+        let mut by_rate = Vec::new();
         for clip in &project.clips {
             if !clip.media.variable_frame_rate || only.is_some_and(|id| id != clip.id) {
                 continue;
@@ -35,14 +41,16 @@ impl ProjectTimes {
                         clip.id.0,
                         crate::files::log::kind_of(&e)
                     );
-                    eprintln!(
-                        "attune: clip \"{}\" varies its frame rate but its file cannot be read ({e}); its times follow the average rate and may be a frame off",
-                        clip.name
-                    );
+                    by_rate.push((clip.id, e.to_string()));
                 }
             }
         }
-        Self { clocks }
+        Self { clocks, by_rate }
+    }
+
+    /// Variable-rate clips timed by their average rate, with why.
+    pub fn timed_by_rate(&self) -> &[(ClipId, String)] {
+        &self.by_rate
     }
 }
 
