@@ -2,8 +2,9 @@
 //! subtitles (WebVTT, SRT). Every format reads into and writes from one
 //! intermediate form, [`Annotations`], so the mapping to Attune's model
 //! (moments, codebooks, coders, participants, frames) is made once:
-//! `from_project` for export, `into_import` for import. The format modules
-//! only translate text to and from this form; they never see a `Project`.
+//! `from_project` (and `export_rows`, the CSV's rows) for export,
+//! `plan_import` for import. The format modules only translate text to and
+//! from this form; they never see a `Project`.
 //!
 //! Pure: no media, no UI, no file writes (the CLI and the app write what a
 //! format returns through the one output guard).
