@@ -1,8 +1,10 @@
 //! The command line: `attune [PROJECT | CLIP]` opens the app; subcommands do
 //! batch work, benchmarks and the checks tests rely on.
 
+mod annotations;
 mod check;
 mod export;
+mod new;
 mod probe;
 mod stills;
 
@@ -43,6 +45,11 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Write each reel item's still as PNG and a printable handout.html.
     Stills(stills::StillsArgs),
+    /// Moments to and from ELAN, BORIS, CSV and subtitle files.
+    #[command(subcommand)]
+    Annotations(annotations::AnnotationsCommand),
+    /// Create a project over clips (probed and fingerprinted; no consent recorded).
+    New(new::NewArgs),
     /// Tools for developers and tests.
     #[command(subcommand, hide = true)]
     Dev(crate::tools::dev::DevCommand),
@@ -92,6 +99,8 @@ fn run_command(command: Command) -> anyhow::Result<i32> {
         Command::Bench(command) => crate::tools::bench::run(&command).map(|()| 0),
         Command::Export(args) => export::run(&args),
         Command::Stills(args) => stills::run(&args),
+        Command::Annotations(command) => annotations::run(&command),
+        Command::New(args) => new::run(&args),
         Command::Dev(command) => crate::tools::dev::run(command).map(|()| 0),
     }
 }
@@ -106,6 +115,8 @@ impl Command {
             Command::Bench(_) => "bench",
             Command::Export(_) => "export",
             Command::Stills(_) => "stills",
+            Command::Annotations(_) => "annotations",
+            Command::New(_) => "new",
             Command::Dev(_) => "dev",
         }
     }
@@ -149,6 +160,18 @@ pub fn error_kinds(err: &anyhow::Error) -> String {
             }
             if let Some(e) = cause.downcast_ref::<crate::media::probe::ProbeError>() {
                 return kind("probe", e);
+            }
+            if let Some(e) = cause.downcast_ref::<crate::interchange::ImportError>() {
+                return kind("import", e);
+            }
+            if cause.is::<crate::interchange::csv::CsvError>() {
+                return Some("csv:CsvError".into());
+            }
+            if cause.is::<crate::interchange::subtitles::SubtitleError>() {
+                return Some("subtitles:SubtitleError".into());
+            }
+            if let Some(e) = cause.downcast_ref::<crate::model::Refusal>() {
+                return kind("refused", e);
             }
             None
         })

@@ -1,6 +1,7 @@
 //! Writing video: the reel plan, consent gating, the renderer, WebVTT sidecars,
 //! and stills with a printable handout.
 
+pub(crate) mod clip_times;
 pub(crate) mod consent;
 pub(crate) mod handout;
 pub(crate) mod picture;
@@ -14,6 +15,7 @@ pub(crate) mod yuv;
 
 use std::path::PathBuf;
 
+pub use clip_times::ProjectTimes;
 pub use consent::{ConsentError, MissingConsent, check_consent};
 pub use plan::{
     Expected, OutputSettings, PlanError, PlannedItem, PlannedTitle, ReelPlan, Shown, plan_reel,

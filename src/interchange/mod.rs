@@ -2,8 +2,9 @@
 //! subtitles (WebVTT, SRT). Every format reads into and writes from one
 //! intermediate form, [`Annotations`], so the mapping to Attune's model
 //! (moments, codebooks, coders, participants, frames) is made once:
-//! `from_project` for export, `into_import` for import. The format modules
-//! only translate text to and from this form; they never see a `Project`.
+//! `from_project` (and `export_rows`, the CSV's rows) for export,
+//! `plan_import` for import. The format modules only translate text to and
+//! from this form; they never see a `Project`.
 //!
 //! Pure: no media, no UI, no file writes (the CLI and the app write what a
 //! format returns through the one output guard).
@@ -36,7 +37,10 @@ pub struct Span {
     /// The vocabulary `value` belongs to, when the file says.
     pub vocabulary: Option<String>,
     pub start: TimePoint,
-    /// Inclusive end; equal to `start` for a point.
+    /// The end; equal to `start` for a point. A `Frame` end is the last
+    /// frame (inclusive, as Attune counts); an `Ms` end is when the span
+    /// stops (the end of its last frame, as ELAN, BORIS and subtitles
+    /// store it), so 0–1000 ms at 30 fps is frames 0 to 29.
     pub end: TimePoint,
     /// Parent-facing text.
     pub caption: String,
@@ -89,4 +93,45 @@ pub struct Annotations {
     pub spans: Vec<Span>,
     /// People named in the file (ELAN PARTICIPANT, BORIS subjects).
     pub participants: Vec<String>,
+}
+
+// ---- Shared by every format (added with the project mapping) ----
+
+pub mod csv;
+mod plan;
+mod project;
+mod rows;
+pub mod subtitles;
+mod times;
+mod vocabularies;
+
+pub use plan::{ClipShare, ImportError, ImportPlan, ImportTarget, NewCode, plan_import};
+pub use project::from_project;
+pub use rows::{ExportRow, ExportScope, export_rows, portable_path, relative_to};
+pub use times::{ByRate, ClipTimes};
+
+/// The tier an uncoded moment is written on, and read back from: a span on
+/// it with no vocabulary and no value is a moment without a code (subtitle
+/// cues, Attune moments not yet coded), not a free-text annotation.
+pub const UNCODED_TIER: &str = "Moments";
+
+impl Vocabulary {
+    /// The entry a span's `value` names: by id first (Attune item ids, CSV
+    /// `code`), then by value (ELAN annotation text, BORIS code).
+    pub fn entry(&self, value: &str) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find(|e| e.id == value)
+            .or_else(|| self.entries.iter().find(|e| e.value == value))
+    }
+}
+
+impl Annotations {
+    /// The vocabulary with this id, else this name.
+    pub fn vocabulary(&self, id: &str) -> Option<&Vocabulary> {
+        self.vocabularies
+            .iter()
+            .find(|v| v.id == id)
+            .or_else(|| self.vocabularies.iter().find(|v| v.name == id))
+    }
 }

@@ -6,6 +6,7 @@
 
 pub mod engine;
 pub mod ffmpeg;
+pub mod frame_clock;
 pub(crate) mod overview;
 pub mod probe;
 pub mod still;

@@ -44,6 +44,9 @@ pub enum Edit {
     },
     RemoveReview(ReviewId),
     UpdateReview(ReviewLog),
+    /// The project's list of people in the clips, as a whole (it is short,
+    /// and the inverse is simply the list before).
+    SetPeople(Vec<String>),
     /// Applied all together or not at all; undone as one step.
     Batch(Vec<Edit>),
 }
@@ -68,6 +71,7 @@ impl Edit {
             Edit::InsertReview { .. } => "Log review",
             Edit::RemoveReview(_) => "Remove review log entry",
             Edit::UpdateReview(_) => "Change review notes",
+            Edit::SetPeople(_) => "Change people",
             Edit::Batch(edits) => match edits.as_slice() {
                 [only] => only.label(),
                 _ => "Several changes",
@@ -274,6 +278,7 @@ fn apply_unchecked(project: &mut Project, edit: Edit) -> Result<Edit, EditError>
                 .ok_or(EditError::NoReview(id))?;
             Edit::UpdateReview(std::mem::replace(slot, review))
         }
+        Edit::SetPeople(people) => Edit::SetPeople(std::mem::replace(&mut project.people, people)),
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());
             for edit in edits {

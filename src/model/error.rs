@@ -108,4 +108,13 @@ pub enum ValidationError {
         date: chrono::NaiveDate,
         today: chrono::NaiveDate,
     },
+    #[error("person '{0}' is listed more than once in the project's people")]
+    DuplicatePerson(String),
+    #[error(
+        "'{0}' cannot be a person's name: names must not be blank, start or end with a space, \
+         or be a role (parent, infant, other)"
+    )]
+    BadPersonName(String),
+    #[error("moment {moment} is about '{name}', who is not in the project's list of people")]
+    UnknownPerson { moment: MomentId, name: String },
 }

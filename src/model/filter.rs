@@ -5,6 +5,7 @@
 use super::codebook::CodeRef;
 use super::ids::ClipId;
 use super::moment::Moment;
+use super::participant::Participant;
 use super::project::Project;
 
 /// An empty filter (no text, no clip, no code) lets every moment through.
@@ -15,11 +16,16 @@ pub struct MomentFilter {
     pub text: String,
     pub clip: Option<ClipId>,
     pub code: Option<CodeRef>,
+    /// Only moments about this participant (the infant's initiatives, say).
+    pub participant: Option<Participant>,
 }
 
 impl MomentFilter {
     pub fn is_empty(&self) -> bool {
-        self.clip.is_none() && self.code.is_none() && self.text.trim().is_empty()
+        self.clip.is_none()
+            && self.code.is_none()
+            && self.participant.is_none()
+            && self.text.trim().is_empty()
     }
 
     pub fn matches(&self, project: &Project, moment: &Moment) -> bool {
@@ -61,6 +67,9 @@ impl MomentFilter {
         if let Some(code) = &self.code
             && !moment.codes.contains(code)
         {
+            return false;
+        }
+        if self.participant.is_some() && self.participant != moment.participant {
             return false;
         }
         if words.is_empty() {
@@ -172,10 +181,28 @@ mod tests {
             text: "she".into(),
             clip: Some(ClipId(1)),
             code: Some(CodeRef::new("vig", "waiting")),
+            participant: None,
         };
         assert_eq!(ids(&both.apply(&p)), [1]);
         assert!(both.matches(&p, &p.moments[0]));
         assert!(!both.matches(&p, &p.moments[1]));
+    }
+
+    #[test]
+    fn participant_narrows_the_list() {
+        let mut p = two_clips();
+        p.moments[2].participant = Some(Participant::Infant);
+        let infant = MomentFilter {
+            participant: Some(Participant::Infant),
+            ..Default::default()
+        };
+        assert!(!infant.is_empty());
+        assert_eq!(ids(&infant.apply(&p)), [3]);
+        let parent = MomentFilter {
+            participant: Some(Participant::Parent),
+            ..Default::default()
+        };
+        assert!(parent.apply(&p).is_empty());
     }
 
     mod props {
@@ -195,7 +222,7 @@ mod tests {
                 ]),
             ) {
                 let p = two_clips();
-                let f = MomentFilter { text: text.join(" "), clip, code };
+                let f = MomentFilter { text: text.join(" "), clip, code, participant: None };
                 let got = f.apply(&p);
                 // Exactly the moments that match, each once.
                 let expected: Vec<u32> = ids(&MomentFilter::default().apply(&p))

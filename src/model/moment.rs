@@ -1,5 +1,6 @@
 use super::codebook::CodeRef;
 use super::ids::{ClipId, MomentId};
+use super::participant::Participant;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,9 @@ pub struct Moment {
     pub note: String,
     /// Parent-facing and strengths-based; this is what a review shows.
     pub caption: String,
+    /// Whose behaviour the moment records (schema 4); `None` when not said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant: Option<Participant>,
     pub author: String,
     pub created: DateTime<Utc>,
     pub modified: DateTime<Utc>,

@@ -4,6 +4,7 @@ use super::consent::ConsentUse;
 use super::error::ValidationError;
 use super::ids::{ClipId, MomentId, ReelId, ReviewId};
 use super::moment::Moment;
+use super::participant::{Participant, is_role_word};
 use super::reel::{Reel, SPEED_PERCENT_RANGE};
 use super::review::ReviewLog;
 use chrono::{DateTime, Utc};
@@ -12,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 /// The project file format version this build writes. Older files are
 /// migrated on load (see `store::migrate`).
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
@@ -30,6 +31,10 @@ pub struct Project {
     /// One entry per shared review held (schema 3).
     #[serde(default)]
     pub reviews: Vec<ReviewLog>,
+    /// The people in the clips besides the parent and infant roles (a
+    /// second parent, a sibling), by the names moments use (schema 4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<String>,
 }
 
 impl Project {
@@ -43,6 +48,7 @@ impl Project {
             moments: Vec::new(),
             reels: Vec::new(),
             reviews: Vec::new(),
+            people: Vec::new(),
         }
     }
 
@@ -157,6 +163,17 @@ impl Project {
         limits::count("moments", self.moments.len(), MAX_MOMENTS)?;
         limits::count("reels", self.reels.len(), MAX_ITEMS)?;
         limits::count("review logs", self.reviews.len(), MAX_ITEMS)?;
+        limits::count("people", self.people.len(), MAX_ITEMS)?;
+        let mut people = HashSet::new();
+        for name in &self.people {
+            limits::text(|| format!("person '{name}'"), name, MAX_NAME_CHARS)?;
+            if name.trim().is_empty() || name.trim() != name || is_role_word(name) {
+                return Err(ValidationError::BadPersonName(name.clone()));
+            }
+            if !people.insert(name.as_str()) {
+                return Err(ValidationError::DuplicatePerson(name.clone()));
+            }
+        }
         let mut clips = HashMap::new();
         for clip in &self.clips {
             limits::clip(clip)?;
@@ -179,6 +196,14 @@ impl Project {
             }
             limits::moment(moment)?;
             validate_moment(moment, &clips, &codebooks)?;
+            if let Some(Participant::Person(name)) = &moment.participant
+                && !people.contains(name.as_str())
+            {
+                return Err(ValidationError::UnknownPerson {
+                    moment: moment.id,
+                    name: name.clone(),
+                });
+            }
         }
         let mut reels = HashSet::new();
         for reel in &self.reels {

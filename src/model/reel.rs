@@ -159,6 +159,7 @@ mod tests {
             codes: vec![],
             note: "clinical".into(),
             caption: "You waited for her".into(),
+            participant: None,
             author: "A".into(),
             created: DateTime::UNIX_EPOCH,
             modified: DateTime::UNIX_EPOCH,

@@ -44,6 +44,7 @@ pub(crate) fn sample_project() -> Project {
         codes: vec![CodeRef::new("vig", item)],
         note: "Mother waits; infant initiates".into(),
         caption: "You waited, and she looked up at you".into(),
+        participant: None,
         author: "Dr Amani Okafor".into(),
         created,
         modified: created,
@@ -67,6 +68,7 @@ pub(crate) fn sample_project() -> Project {
             rendered: None,
         }],
         reviews: Vec::new(),
+        people: Vec::new(),
     }
 }
 

@@ -39,6 +39,7 @@ pub(crate) fn sample_project(dir: &Path) -> anyhow::Result<Project> {
                 codes: vec![CodeRef::new("vig", scripted.vig_item)],
                 note: scripted.note.into(),
                 caption: scripted.caption.into(),
+                participant: None,
                 author: AUTHOR.into(),
                 created: when,
                 modified: when,

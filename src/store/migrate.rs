@@ -15,7 +15,7 @@ pub struct MigrationError {
 type Step = fn(Value) -> Result<Value, MigrationError>;
 
 /// `STEPS[i]` turns schema `i + 1` into schema `i + 2`.
-const STEPS: [Step; (SCHEMA_VERSION - 1) as usize] = [v1_to_v2, v2_to_v3];
+const STEPS: [Step; (SCHEMA_VERSION - 1) as usize] = [v1_to_v2, v2_to_v3, v3_to_v4];
 
 /// Brings a project value of schema `from` up to `SCHEMA_VERSION`.
 pub(crate) fn migrate(mut value: Value, from: u32) -> Result<Value, MigrationError> {
@@ -31,6 +31,20 @@ pub(crate) fn migrate(mut value: Value, from: u32) -> Result<Value, MigrationErr
         if let Some(object) = value.as_object_mut() {
             object.insert("schema_version".into(), json!(reached));
         }
+    }
+    Ok(value)
+}
+
+/// Schema 4 added participants on moments and the project's list of
+/// people; both are optional, so a schema 3 project is already one: no
+/// moment says who it is about and the list is empty. Checked, not
+/// assumed: a value that is not an object stops here rather than later.
+fn v3_to_v4(value: Value) -> Result<Value, MigrationError> {
+    if !value.is_object() {
+        return Err(MigrationError {
+            from: 3,
+            problem: "the project is not a JSON object".into(),
+        });
     }
     Ok(value)
 }
@@ -142,5 +156,17 @@ mod tests {
         assert!(err.to_string().contains("consent_teaching"), "{err}");
         assert!(migrate(json!({"schema_version": 1}), 1).is_err());
         assert!(migrate(json!({}), 0).is_err());
+        assert!(migrate(json!([]), 3).is_err());
+    }
+
+    #[test]
+    fn a_schema_3_project_comes_up_unchanged_but_for_its_version() {
+        let v3 = json!({"schema_version": 3, "title": "t", "reviews": [],
+                        "moments": [{"id": 1, "note": "kept"}]});
+        let v4 = migrate(v3.clone(), 3).unwrap();
+        assert_eq!(v4["schema_version"], 4);
+        let mut expected = v3;
+        expected["schema_version"] = json!(4);
+        assert_eq!(v4, expected);
     }
 }

@@ -7,7 +7,7 @@ pub(crate) mod dialogs;
 mod help;
 mod jobs;
 pub(crate) mod keys;
-mod opening;
+pub(crate) mod opening;
 mod played;
 mod reel_player;
 mod saving;

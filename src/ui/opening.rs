@@ -95,7 +95,7 @@ fn open_clip(path: &Path) -> anyhow::Result<Opened> {
 
 /// Probes and fingerprints a file so it can join a project as a clip with
 /// no consent recorded yet. `stored_path` is how the project refers to it.
-pub(super) fn clip_from_file(path: &Path, id: ClipId, stored_path: String) -> anyhow::Result<Clip> {
+pub(crate) fn clip_from_file(path: &Path, id: ClipId, stored_path: String) -> anyhow::Result<Clip> {
     let report = crate::media::probe::probe(path)?;
     let fingerprint =
         store::fingerprint(path).with_context(|| format!("{}: cannot read", path.display()))?;

@@ -16,7 +16,7 @@ const SLOW_FROM_S: i64 = 12;
 /// Copies the landscape sample's video with a monotonic time stretch (the
 /// second half at half the rate). Stream copy: the pixels, and so the frame
 /// codes, are untouched; only the timestamps change.
-fn make_vfr_copy(out: &Path) {
+pub(super) fn make_vfr_copy(out: &Path) {
     attune::media::ffmpeg::init().expect("FFmpeg initialises");
     let src = sample("play-mat-landscape.mp4").unwrap();
     let mut input = ffmpeg::format::input(&src).unwrap();

@@ -176,6 +176,33 @@ fn no_text_or_file_name_of_a_project_reaches_the_log() {
     assert_eq!(saved.moments[0].note, note, "the edit was saved");
     planted.push(note.clone());
     ok(&attune(state.path(), &[o("check"), p]), "check after save");
+    // Annotations out (notes included) and back in, and a bad file.
+    let csv = dir.path().join(format!("{MARK}-codes Sam.csv"));
+    let out_csv = [
+        o("annotations"),
+        o("export"),
+        p,
+        o("--format"),
+        o("csv"),
+        o("--with-notes"),
+        o("-o"),
+        csv.as_os_str(),
+    ];
+    ok(&attune(state.path(), &out_csv), "annotations export");
+    planted.push(format!("{MARK}-codes Sam.csv"));
+    let in_csv = [o("annotations"), o("import"), p, csv.as_os_str()];
+    ok(&attune(state.path(), &in_csv), "annotations import");
+    let bad = dir.path().join(format!("{MARK}-bad Sam.csv"));
+    std::fs::write(
+        &bad,
+        format!("caption,start_frame,end_frame\n{MARK}-bad-caption Sam,1,{MARK}x\n"),
+    )
+    .unwrap();
+    let failed = attune(
+        state.path(),
+        &[o("annotations"), o("import"), p, bad.as_os_str()],
+    );
+    assert_eq!(failed.status.code(), Some(1), "a bad CSV");
     // Errors too: their messages name the file and the reel.
     let missing = dir.path().join(format!("{MARK}-missing Sam.attune.json"));
     let failed = attune(state.path(), &[o("check"), missing.as_os_str()]);
@@ -207,6 +234,9 @@ fn no_text_or_file_name_of_a_project_reaches_the_log() {
         "INFO attune::store::save: project ",
         "not opened: Read",
         "ERROR attune::cli: command stills failed",
+        "annotations exported as csv: ",
+        "annotations imported: ",
+        "command annotations failed",
     ] {
         assert!(log.contains(expected), "no {expected:?} in the log:\n{log}");
     }

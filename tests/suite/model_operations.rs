@@ -58,6 +58,7 @@ fn ui_new_moment(p: &Project, clip: ClipId, start: u32, end: u32, codes: Vec<Cod
         codes,
         note: String::new(),
         caption: String::new(),
+        participant: None,
         author: "guider".into(),
         created: now(),
         modified: now(),

@@ -223,6 +223,7 @@ fn build_moment(id: u32, clips: &[Clip], codes: &[CodeRef], seed: MomentSeed) ->
         },
         note,
         caption,
+        participant: None,
         author,
         created: time(secs, nanos),
         modified: time(secs + i64::from(later % 100_000), nanos),
@@ -280,6 +281,27 @@ fn build_reel(id: u32, project: &Project, seed: ReelSeed) -> Reel {
     }
 }
 
+/// Names for the project's people: never a role's word, never blank.
+fn people() -> impl Strategy<Value = Vec<String>> {
+    proptest::collection::btree_set("[A-Z][a-zé]{1,8}( [A-Z][a-z]{1,6})?", 0..4)
+        .prop_map(|names| names.into_iter().filter(|n| !is_role_word(n)).collect())
+}
+
+/// Who a moment is about: a pick among nobody, the roles and the people.
+pub(super) fn participant(pick: u8, people: &[String]) -> Option<Participant> {
+    match pick % 6 {
+        0 => None,
+        1 => Some(Participant::Parent),
+        2 => Some(Participant::Infant),
+        3 => Some(Participant::Other),
+        _ => pick_person(people, pick as usize),
+    }
+}
+
+fn pick_person(people: &[String], i: usize) -> Option<Participant> {
+    pick(people, i).map(|name| Participant::Person(name.clone()))
+}
+
 pub(super) fn project() -> impl Strategy<Value = Project> {
     (
         (text(), 0i64..4_000_000_000),
@@ -287,31 +309,40 @@ pub(super) fn project() -> impl Strategy<Value = Project> {
         (0usize..3).prop_flat_map(|n| (0..n).map(codebook).collect::<Vec<_>>()),
         vec(moment_seed(), 0..10),
         vec(reel_seed(), 0..3),
+        (people(), vec(any::<u8>(), 10)),
     )
-        .prop_map(|((title, created), clips, codebooks, moments, reels)| {
-            let codes = all_items(&codebooks);
-            let moments = moments
-                .into_iter()
-                .enumerate()
-                .filter_map(|(i, seed)| build_moment(i as u32 * 3 + 1, &clips, &codes, seed))
-                .collect();
-            let mut project = Project {
-                schema_version: SCHEMA_VERSION,
-                title,
-                created: time(created, 0),
-                clips,
-                codebooks,
-                moments,
-                reels: vec![],
-                reviews: Vec::new(),
-            };
-            project.reels = reels
-                .into_iter()
-                .enumerate()
-                .map(|(i, seed)| build_reel(i as u32 + 1, &project, seed))
-                .collect();
-            project
-        })
+        .prop_map(
+            |((title, created), clips, codebooks, moments, reels, (people, picks))| {
+                let codes = all_items(&codebooks);
+                let moments = moments
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(i, seed)| build_moment(i as u32 * 3 + 1, &clips, &codes, seed))
+                    .zip(picks.iter().cycle())
+                    .map(|(mut m, pick)| {
+                        m.participant = participant(*pick, &people);
+                        m
+                    })
+                    .collect();
+                let mut project = Project {
+                    schema_version: SCHEMA_VERSION,
+                    title,
+                    created: time(created, 0),
+                    clips,
+                    codebooks,
+                    moments,
+                    reels: vec![],
+                    reviews: Vec::new(),
+                    people,
+                };
+                project.reels = reels
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, seed)| build_reel(i as u32 + 1, &project, seed))
+                    .collect();
+                project
+            },
+        )
 }
 
 proptest! {
@@ -339,7 +370,7 @@ proptest! {
 type Op = (u8, usize, usize, String);
 
 fn op() -> impl Strategy<Value = Op> {
-    (0u8..13, any::<usize>(), any::<usize>(), "\\PC{0,12}")
+    (0u8..15, any::<usize>(), any::<usize>(), "\\PC{0,12}")
 }
 
 pub(super) fn pick<T>(items: &[T], i: usize) -> Option<&T> {
@@ -362,6 +393,7 @@ fn edit_for(p: &Project, (kind, a, b, s): Op, now: DateTime<Utc>) -> Option<Edit
             codes: pick(&codes, b).cloned().into_iter().collect(),
             note: note.clone(),
             caption: format!("caption {note}"),
+            participant: None,
             author: "guider".into(),
             created: now,
             modified: now,
@@ -457,6 +489,19 @@ fn edit_for(p: &Project, (kind, a, b, s): Op, now: DateTime<Utc>) -> Option<Edit
                 moment: new_moment(pick(&p.clips, b)?),
             },
         ]),
+        // Someone new, a role or nobody: refused for a blank name or a
+        // role's word as a name.
+        13 => operations::set_participant(
+            p,
+            pick(&p.moments, a)?.id,
+            match b % 3 {
+                0 => Some(Participant::Person(s)),
+                1 => participant(b as u8, &p.people),
+                _ => None,
+            },
+            now,
+        )
+        .ok()?,
         // Refused whenever a moment uses the codebook.
         _ => Edit::RemoveCodebook(pick(&p.codebooks, a)?.id.clone()),
     })
@@ -514,4 +559,54 @@ proptest! {
         }
         prop_assert!(!doc.redo());
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Naming who a moment is about changes that moment only (and adds a
+    /// new person to the list), and one undo takes it all back.
+    #[test]
+    fn setting_a_participant_is_one_undoable_step(
+        original in project(),
+        at in any::<usize>(),
+        pick in any::<u8>(),
+        name in "[A-Z][a-z]{1,8}",
+    ) {
+        let Some(moment) = pick_moment(&original, at) else { return Ok(()) };
+        let wanted = if pick % 7 == 6 {
+            Some(Participant::Person(name.clone()))
+        } else {
+            participant(pick, &original.people)
+        };
+        let result = operations::set_participant(&original, moment, wanted.clone(), time(1_800_000_000, 0));
+        let edit = match result {
+            Ok(edit) => edit,
+            Err(Refusal::Unchanged) => {
+                prop_assert_eq!(&original.moment(moment).unwrap().participant, &wanted);
+                return Ok(());
+            }
+            Err(refused) => {
+                prop_assert!(is_role_word(&name), "refused: {refused}");
+                return Ok(());
+            }
+        };
+        let mut project = original.clone();
+        let inverse = apply(&mut project, edit).unwrap();
+        prop_assert_eq!(&project.moment(moment).unwrap().participant, &wanted);
+        if let Some(Participant::Person(n)) = &wanted {
+            prop_assert!(project.people.contains(n));
+        }
+        for (before, after) in original.moments.iter().zip(&project.moments) {
+            if before.id != moment {
+                prop_assert_eq!(before, after);
+            }
+        }
+        apply(&mut project, inverse).unwrap();
+        prop_assert_eq!(&project, &original);
+    }
+}
+
+fn pick_moment(project: &Project, at: usize) -> Option<MomentId> {
+    pick(&project.moments, at).map(|m| m.id)
 }

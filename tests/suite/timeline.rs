@@ -57,6 +57,7 @@ fn project() -> Project {
         codes: codes.iter().map(|c| CodeRef::new("vig", *c)).collect(),
         note: String::new(),
         caption: String::new(),
+        participant: None,
         author: "Kit Moreno".into(),
         created,
         modified: created,
@@ -74,6 +75,7 @@ fn project() -> Project {
         ],
         reels: Vec::new(),
         reviews: Vec::new(),
+        people: Vec::new(),
     };
     project.validate().unwrap();
     project

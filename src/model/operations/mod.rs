@@ -10,6 +10,7 @@
 mod clips;
 mod codebooks;
 mod moments;
+mod participants;
 mod reels;
 mod refusal;
 mod reviews;
@@ -21,6 +22,7 @@ pub use moments::{
     MomentDraft, code_on_key, mark_moment, marked_span, moment_from_marks, remove_moment,
     revise_moment, toggle_code, trim_moment,
 };
+pub use participants::{ImportedWork, import_annotations, set_participant};
 pub use reels::{
     HOLD_MS, ReelChange, TITLE_CARD_MS, add_moment_to_reel, change_reel, move_reel_item,
     record_render, remove_reel_item, rename_reel, set_item_caption, set_item_hold, set_item_prompt,

@@ -53,6 +53,7 @@ pub fn mark_moment(
         codes,
         note: String::new(),
         caption: String::new(),
+        participant: None,
         author: author.to_owned(),
         created: now,
         modified: now,

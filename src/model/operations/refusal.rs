@@ -46,6 +46,8 @@ pub enum Refusal {
     NoTitleCard,
     #[error("no clips to add")]
     NoClips,
+    #[error("the file holds no moments or codes to import")]
+    NothingToImport,
     #[error("{used:?} consent is already recorded for this clip")]
     AlreadyConsented { used: ConsentUse },
     #[error(

@@ -142,3 +142,68 @@ fn a_reel_item_freezes_in_its_middle_and_a_blank_caption_is_the_moments() {
         })
     );
 }
+
+#[test]
+fn naming_a_new_person_adds_them_to_the_people_in_one_step() {
+    use crate::model::Participant;
+    let mut p = sample_project();
+    let edit = set_participant(
+        &p,
+        MomentId(1),
+        Some(Participant::Person(" Nan ".into())),
+        now(),
+    )
+    .unwrap();
+    let before = p.clone();
+    let inverse = apply(&mut p, edit).unwrap();
+    assert_eq!(p.people, ["Nan"]);
+    assert_eq!(
+        p.moment(MomentId(1)).unwrap().participant,
+        Some(Participant::Person("Nan".into()))
+    );
+    apply(&mut p, inverse).unwrap();
+    assert_eq!(p, before, "one undo takes both back");
+    assert_eq!(
+        set_participant(&p, MomentId(1), None, now()),
+        Err(Refusal::Unchanged)
+    );
+    let edit = set_participant(&p, MomentId(1), Some(Participant::Infant), now()).unwrap();
+    assert!(matches!(edit, Edit::UpdateMoment(_)), "a role adds nobody");
+    let err = set_participant(
+        &p,
+        MomentId(1),
+        Some(Participant::Person("Parent".into())),
+        now(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("role"), "{err}");
+    assert_eq!(
+        set_participant(&p, MomentId(99), None, now()),
+        Err(Refusal::MomentNotFound(MomentId(99)))
+    );
+}
+
+#[test]
+fn an_import_is_one_edit_with_fresh_ids() {
+    let mut p = sample_project();
+    let mut moment = p.moments[0].clone();
+    moment.id = MomentId(1);
+    let work = ImportedWork {
+        codebooks: vec![],
+        people: vec!["Nan".into()],
+        moments: vec![moment.clone(), moment],
+    };
+    let edit = import_annotations(&p, work).unwrap();
+    let before = p.clone();
+    let inverse = apply(&mut p, edit).unwrap();
+    assert_eq!(p.moments.len(), before.moments.len() + 2);
+    let ids: Vec<u32> = p.moments.iter().map(|m| m.id.0).collect();
+    assert_eq!(ids, [1, 2, 3, 4]);
+    assert_eq!(p.people, ["Nan"]);
+    apply(&mut p, inverse).unwrap();
+    assert_eq!(p, before);
+    assert_eq!(
+        import_annotations(&p, ImportedWork::default()),
+        Err(Refusal::NothingToImport)
+    );
+}

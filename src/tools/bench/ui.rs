@@ -476,6 +476,7 @@ pub(crate) fn synthetic_project(moments: u32, frames: u32) -> anyhow::Result<Pro
                 codes,
                 note: sentence(&mut rng, 8),
                 caption: sentence(&mut rng, 6),
+                participant: None,
                 author: (*rng.pick(&AUTHORS)).to_owned(),
                 created,
                 modified: created,
@@ -491,6 +492,7 @@ pub(crate) fn synthetic_project(moments: u32, frames: u32) -> anyhow::Result<Pro
         moments,
         reels: Vec::new(),
         reviews: Vec::new(),
+        people: Vec::new(),
     };
     project.validate()?;
     Ok(project)

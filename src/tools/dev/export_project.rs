@@ -62,6 +62,7 @@ pub(crate) fn make_project(clip_path: &Path, out: &Path) -> anyhow::Result<()> {
             codes: vec![],
             note: format!("bench note {n}"),
             caption: caption(n),
+            participant: None,
             author: "bench".into(),
             created,
             modified: created,

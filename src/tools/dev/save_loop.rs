@@ -66,6 +66,7 @@ pub fn crash_state(n: u64) -> Project {
                 codes: vec![CodeRef::new("crash", "waiting")],
                 note: format!("state {n}, moment {i}: {}", "ñ".repeat((i % 7) as usize)),
                 caption: "You waited for her".repeat((n % 3) as usize + 1),
+                participant: None,
                 author: "crash test".into(),
                 created,
                 modified: created + Duration::seconds(n as i64),
@@ -92,6 +93,7 @@ pub fn crash_state(n: u64) -> Project {
         moments,
         reels,
         reviews: Vec::new(),
+        people: Vec::new(),
     }
 }
 
