@@ -90,3 +90,10 @@ pub struct Annotations {
     /// People named in the file (ELAN PARTICIPANT, BORIS subjects).
     pub participants: Vec<String>,
 }
+
+// ---- The file formats (ELAN, BORIS) and the error they share ----
+
+pub mod eaf;
+pub mod error;
+
+pub use error::FormatError;
