@@ -93,6 +93,7 @@ pub struct Annotations {
 
 // ---- The file formats (ELAN, BORIS) and the error they share ----
 
+pub mod boris;
 pub mod eaf;
 pub mod error;
 
