@@ -14,6 +14,9 @@
 //!   coder also in the observation's independent variable [`CODER_VARIABLE`]
 //!   (so the coder survives a rename of the observation). Reading takes the
 //!   coder from that variable, else from the observation id.
+//!   BORIS pairs a state code's events per subject in time order, so two
+//!   overlapping spans of one state code for one subject cannot share an
+//!   observation: the later one goes to `<clip> — <coder> #2` (and so on).
 //! - Events are `[time_s, subject, code, modifier, comment, frame_index]`:
 //!   a point is one event, a span a START/STOP pair of its code at its start
 //!   and end (BORIS pairs a state code's events in time order). The

@@ -30,14 +30,6 @@ fn ms(t: TimePoint) -> u64 {
     }
 }
 
-/// The sample without its one overlap of a code with itself for one
-/// subject and coder, which a BORIS state event cannot hold.
-fn boris_sample() -> Annotations {
-    let mut a = sample();
-    a.spans.remove(3);
-    a
-}
-
 fn read_all(text: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     for o in observations(text, Path::new("out.boris")).unwrap() {
@@ -278,7 +270,7 @@ fn malformed_or_foreign_json_is_refused_with_its_place() {
 
 #[test]
 fn a_round_trip_keeps_every_span_with_notes() {
-    let a = boris_sample();
+    let a = sample();
     let text = write(&a, &options(true));
     let back = read_all(&text);
     let mut expected = a.spans.clone();
@@ -295,7 +287,7 @@ fn a_round_trip_keeps_every_span_with_notes() {
 
 #[test]
 fn notes_stay_out_unless_asked_for() {
-    let a = boris_sample();
+    let a = sample();
     let text = write(&a, &options(false));
     assert!(
         !text.contains("Note: ") && !text.contains("second line") && !text.contains("Ben's note")
@@ -307,13 +299,23 @@ fn notes_stay_out_unless_asked_for() {
 
 #[test]
 fn one_observation_per_clip_and_coder() {
-    let text = write(&boris_sample(), &options(false));
+    let text = write(&sample(), &options(false));
     let ids: Vec<String> = observations(&text, Path::new("out.boris"))
         .unwrap()
         .into_iter()
         .map(|o| o.id)
         .collect();
-    assert_eq!(ids, ["Feed", "Feed — Anna", "Feed — Ben"]);
+    // Anna's two overlapping "Looking" spans of the parent cannot share
+    // one observation.
+    assert_eq!(ids, ["Feed", "Feed — Anna", "Feed — Anna #2", "Feed — Ben"]);
+    let second = read(&text, Path::new("out.boris"), Some("Feed — Anna #2")).unwrap();
+    let got: Vec<(&str, u64, u64)> = second
+        .spans
+        .iter()
+        .map(|s| (s.value.as_str(), ms(s.start), ms(s.end)))
+        .collect();
+    assert_eq!(got, [("Looking", 2200, 2600)]);
+    assert_eq!(second.spans[0].coder.as_deref(), Some("Anna"));
     let ben = read(&text, Path::new("out.boris"), Some("Feed — Ben")).unwrap();
     assert!(ben.spans.iter().all(|s| s.coder.as_deref() == Some("Ben")));
     let nobody = read(&text, Path::new("out.boris"), Some("Feed")).unwrap();
@@ -322,7 +324,7 @@ fn one_observation_per_clip_and_coder() {
 
 #[test]
 fn exported_projects_carry_every_key_boris_reads() {
-    let text = write(&boris_sample(), &options(true));
+    let text = write(&sample(), &options(true));
     let p: Value = serde_json::from_str(&text).unwrap();
     let keys = |v: &Value| -> Vec<String> {
         let mut k: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
@@ -503,4 +505,20 @@ fn times_run_on_across_player_one_files_after_the_time_offset() {
         e,
         "early.boris: observation \"Feed 2\", event 1: time 0.5 s lies before the start of the media"
     );
+}
+
+#[test]
+fn empty_annotations_make_a_project_boris_opens() {
+    let text = write(&Annotations::default(), &options(false));
+    let p: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(p["observations"], serde_json::json!({}));
+    assert!(
+        observations(&text, Path::new("e.boris"))
+            .unwrap()
+            .is_empty()
+    );
+    let e = read(&text, Path::new("e.boris"), None)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "e.boris: observations: the project has no observations");
 }

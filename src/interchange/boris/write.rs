@@ -211,27 +211,70 @@ fn observations(
             Some(c) => format!("{clip} — {c}"),
             None => clip,
         };
-        let mut id = base.clone();
-        let mut n = 1;
-        while out.contains_key(&id) {
-            n += 1;
-            id = format!("{base} ({n})");
-        }
         let spans = members.get(key).map(Vec::as_slice).unwrap_or(&[]);
-        let obs = observation(
-            a,
-            opts,
-            media,
-            path,
-            coder.as_deref(),
-            spans,
-            behaviours,
-            code_of,
-            date,
-        );
-        out.insert(id, obs);
+        for (lane, spans) in lanes(a, spans, behaviours, code_of).iter().enumerate() {
+            let lane_base = if lane == 0 {
+                base.clone()
+            } else {
+                format!("{base} #{}", lane + 1)
+            };
+            let mut id = lane_base.clone();
+            let mut n = 1;
+            while out.contains_key(&id) {
+                n += 1;
+                id = format!("{lane_base} ({n})");
+            }
+            let obs = observation(
+                a,
+                opts,
+                media,
+                path,
+                coder.as_deref(),
+                spans,
+                behaviours,
+                code_of,
+                date,
+            );
+            out.insert(id, obs);
+        }
     }
     out
+}
+
+/// One coder's spans of one clip, split so that no observation holds two
+/// overlapping spans of one state code for one subject: BORIS pairs a
+/// state code's events in time order, so an overlap would come back as
+/// different spans. The first lane is the observation; others follow as
+/// `<id> #2`…, always at least one (possibly empty).
+fn lanes(
+    a: &Annotations,
+    spans: &[usize],
+    behaviours: &[Behaviour],
+    code_of: &[usize],
+) -> Vec<Vec<usize>> {
+    let ms = |t: TimePoint| match t {
+        TimePoint::Ms(ms) => ms,
+        TimePoint::Frame(f) => u64::from(f),
+    };
+    let mut sorted = spans.to_vec();
+    sorted.sort_by_key(|&s| (ms(a.spans[s].start), ms(a.spans[s].end)));
+    let mut lanes: Vec<Vec<usize>> = vec![Vec::new()];
+    for s in sorted {
+        let span = &a.spans[s];
+        let clashes = |other: &usize| {
+            let o = &a.spans[*other];
+            !behaviours[code_of[s]].point
+                && code_of[*other] == code_of[s]
+                && o.participant == span.participant
+                && ms(o.start) < ms(span.end)
+                && ms(span.start) < ms(o.end)
+        };
+        match lanes.iter_mut().find(|lane| !lane.iter().any(clashes)) {
+            Some(lane) => lane.push(s),
+            None => lanes.push(vec![s]),
+        }
+    }
+    lanes
 }
 
 #[allow(clippy::too_many_arguments)]
