@@ -86,6 +86,8 @@ struct Doc {
 
 /// Reads an ELAN document. `file` only names it in errors.
 pub fn read(text: &str, file: &Path) -> Result<Annotations, FormatError> {
+    // Editors on Windows may have saved the file with a byte-order mark.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let doc = parse(text, file)?;
     build(doc, text, file)
 }

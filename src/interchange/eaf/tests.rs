@@ -699,6 +699,21 @@ fn ten_thousand_annotations_read_quickly() {
     assert_eq!(back.spans.len(), 10_000);
 }
 
+#[test]
+fn empty_annotations_and_a_byte_order_mark_are_fine() {
+    let text = write(&Annotations::default(), &options(false));
+    structure(&text);
+    assert_eq!(
+        read(&text, Path::new("empty.eaf")).unwrap(),
+        Annotations::default()
+    );
+    let with_bom = format!("\u{FEFF}{}", OLD_CV);
+    assert_eq!(
+        read(&with_bom, Path::new("bom.eaf")).unwrap().spans.len(),
+        2
+    );
+}
+
 // ---- A structural reading of an exported document, for the checks ----
 
 #[derive(Debug)]
