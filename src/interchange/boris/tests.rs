@@ -522,3 +522,96 @@ fn empty_annotations_make_a_project_boris_opens() {
         .to_string();
     assert_eq!(e, "e.boris: observations: the project has no observations");
 }
+
+mod generated {
+    //! Round trips through both formats over generated annotations.
+
+    use std::path::Path;
+
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+
+    use super::{options, read_all};
+    use crate::interchange::eaf;
+    use crate::interchange::eaf::tests::sorted;
+    use crate::interchange::{Annotations, Span, TimePoint};
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![Just(String::new()), "[a-zA-Z é&<>\"'\n\t\r]{1,24}",]
+    }
+
+    fn who(names: &'static [&'static str]) -> impl Strategy<Value = Option<String>> {
+        prop_oneof![
+            Just(None),
+            proptest::sample::select(names).prop_map(|n| Some(n.to_owned()))
+        ]
+    }
+
+    fn span() -> impl Strategy<Value = Span> {
+        (
+            // An entry of the sample's vocabularies, or no code.
+            0usize..5,
+            who(&["Anna", "Ben"]),
+            who(&["parent", "infant", "Grandma Jo"]),
+            0u64..120_000,
+            prop_oneof![Just(0u64), 0u64..5_000],
+            text(),
+            text(),
+        )
+            .prop_map(|(code, coder, participant, start, length, caption, note)| {
+                let (tier, vocabulary, value) = [
+                    ("Being attentive", Some("vig"), "Looking"),
+                    ("Receiving initiatives", Some("vig"), "Turn taking"),
+                    ("Being attentive", Some("vig"), "Smile returned"),
+                    ("State regulation", Some("nbo"), "Self-calming"),
+                    ("Moments", None, ""),
+                ][code];
+                Span {
+                    media: Some("clips/feed 1.mp4".into()),
+                    tier: tier.into(),
+                    coder,
+                    participant,
+                    value: value.into(),
+                    vocabulary: vocabulary.map(Into::into),
+                    start: TimePoint::Ms(start),
+                    end: TimePoint::Ms(start + length),
+                    caption,
+                    note,
+                }
+            })
+    }
+
+    fn annotations(spans: Vec<Span>) -> Annotations {
+        Annotations {
+            spans,
+            ..crate::interchange::eaf::tests::sample()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn elan_round_trips_keep_every_span(spans in vec(span(), 0..40)) {
+            let a = annotations(spans);
+            let text = eaf::write(&a, &crate::interchange::eaf::tests::options(true));
+            let back = eaf::read(&text, Path::new("gen.eaf")).unwrap();
+            prop_assert_eq!(sorted(back.spans), sorted(a.spans));
+        }
+
+        #[test]
+        fn boris_round_trips_keep_every_span(spans in vec(span(), 0..40)) {
+            let a = annotations(spans);
+            let text = super::write(&a, &options(true));
+            let back = read_all(&text);
+            let mut expected = a.spans.clone();
+            for s in &mut expected {
+                s.vocabulary = Some("Attune export".into());
+                if s.value.is_empty() {
+                    s.value = s.tier.clone();
+                }
+            }
+            prop_assert_eq!(sorted(back), sorted(expected));
+        }
+    }
+}
