@@ -233,18 +233,66 @@ fn write_format(
             };
             Ok((interchange::csv::write(&rows, &options), count))
         }
-        other => {
-            let _annotations = interchange::from_project(project, scope, times, media_path);
-            Err(not_built(other))
+        Format::Eaf => {
+            // An ELAN document describes one clip.
+            let clip = match scope.clip {
+                Some(id) => project.clips.iter().find(|c| c.id == id),
+                None if project.clips.len() == 1 => project.clips.first(),
+                None => bail!(
+                    "an ELAN file holds one clip and {} has {}: say which with --clip NAME",
+                    args.project.display(),
+                    project.clips.len()
+                ),
+            };
+            let Some(clip) = clip else {
+                bail!("{}: has no clips to export", args.project.display());
+            };
+            let scope = ExportScope {
+                clip: Some(clip.id),
+                ..scope.clone()
+            };
+            let annotations = interchange::from_project(project, &scope, times, media_path);
+            let rate = clip.media.frame_rate;
+            let options = interchange::eaf::WriteOptions {
+                author: args.coder.clone().unwrap_or_default(),
+                document_seed: format!("{}/{}", project.title, clip.id),
+                with_notes: args.with_notes,
+                frame_ms: (rate.num > 0)
+                    .then(|| 1000.0 * f64::from(rate.den) / f64::from(rate.num)),
+                ..Default::default()
+            };
+            let count = project
+                .moments
+                .iter()
+                .filter(|m| m.clip == clip.id)
+                .filter(|m| scope.coder.as_ref().is_none_or(|c| *c == m.author))
+                .count();
+            Ok((
+                interchange::eaf::write(&annotations, &options).into_bytes(),
+                count,
+            ))
         }
+        Format::Boris => {
+            let annotations = interchange::from_project(project, scope, times, media_path);
+            let options = interchange::boris::WriteOptions {
+                project_name: project.title.clone(),
+                clip_name: scope
+                    .clip
+                    .and_then(|id| project.clips.iter().find(|c| c.id == id))
+                    .map(|c| c.name.clone()),
+                with_notes: args.with_notes,
+                ..Default::default()
+            };
+            Ok((
+                interchange::boris::write(&annotations, &options).into_bytes(),
+                count,
+            ))
+        }
+        Format::Vtt | Format::Srt => bail!(
+            "--format {} is for import; reels' captions are written by `attune export`",
+            format.name()
+        ),
     }
-}
-
-fn not_built(format: Format) -> anyhow::Error {
-    anyhow::anyhow!(
-        "--format {} is not built yet in this version of Attune",
-        format.name()
-    )
 }
 
 /// The folder the export goes into, resolved, for paths relative to it.
@@ -308,11 +356,7 @@ fn import(args: &ImportArgs) -> anyhow::Result<i32> {
     let loaded = store::load(&args.project)?;
     let project = loaded.project;
     let text = read_text(&args.file)?;
-    let (annotations, lines) = read_format(format, &text, &args.file)?;
-    let annotations = match &args.observation {
-        Some(id) => only_observation(annotations, id, &args.file)?,
-        None => annotations,
-    };
+    let (annotations, lines) = read_format(format, &text, &args.file, args.observation.as_deref())?;
     let target = ImportTarget {
         clip: args
             .clip
@@ -397,6 +441,7 @@ fn read_format(
     format: Format,
     text: &str,
     file: &Path,
+    observation: Option<&str>,
 ) -> anyhow::Result<(Annotations, Option<Vec<u64>>)> {
     match format {
         Format::Csv => {
@@ -412,21 +457,11 @@ fn read_format(
             let (a, lines) = subtitles::read_with_lines(text, kind, file)?;
             Ok((a, Some(lines)))
         }
-        other => Err(not_built(other)),
+        Format::Eaf => Ok((interchange::eaf::read(text, file)?, None)),
+        // The reader picks the observation (the only one, or the one asked
+        // for) and names its coder.
+        Format::Boris => Ok((interchange::boris::read(text, file, observation)?, None)),
     }
-}
-
-/// A BORIS observation's spans: the reader credits each observation's
-/// events to a coder named by its id.
-fn only_observation(mut a: Annotations, id: &str, file: &Path) -> anyhow::Result<Annotations> {
-    a.spans.retain(|s| s.coder.as_deref() == Some(id));
-    if a.spans.is_empty() {
-        bail!(
-            "{}: has no observation \"{id}\" with events",
-            file.display()
-        );
-    }
-    Ok(a)
 }
 
 /// The planner's error at the file's line when the format knows it, all

@@ -135,3 +135,11 @@ impl Annotations {
             .or_else(|| self.vocabularies.iter().find(|v| v.name == id))
     }
 }
+
+// ---- The file formats (ELAN, BORIS) and the error they share ----
+
+pub mod boris;
+pub mod eaf;
+pub mod error;
+
+pub use error::FormatError;

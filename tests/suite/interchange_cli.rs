@@ -372,3 +372,90 @@ fn a_project_open_in_the_app_is_not_imported_into() {
     let run = import(&project, &cues, &["--clip", "1"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
 }
+
+/// Exports the sample project in `format` (with `extra` arguments), imports
+/// the file into a copy with no moments (with `import_extra`), and returns
+/// the moments of `clip` before and after.
+fn round_trip(
+    format: &str,
+    extra: &[&str],
+    import_extra: &[&str],
+    clip: &str,
+) -> (
+    Vec<(u32, u32, u32, Vec<String>, String, String)>,
+    Vec<(u32, u32, u32, Vec<String>, String, String)>,
+) {
+    let (dir, project, loaded) = support::sample_copy();
+    let out = dir.path().join(format!("codes.{format}"));
+    let mut args = vec![
+        os("annotations"),
+        os("export"),
+        project.as_os_str(),
+        os("--format"),
+        os(format),
+        os("-o"),
+        out.as_os_str(),
+    ];
+    args.extend(extra.iter().map(os));
+    let run = attune(&args);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let mut empty = loaded.clone();
+    empty.moments.clear();
+    empty.reels.clear();
+    empty.reviews.clear();
+    let fresh = dir.path().join("fresh.attune.json");
+    attune::store::save(&fresh, &empty).unwrap();
+    let run = import(&fresh, &out, import_extra);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let id = loaded.clips.iter().find(|c| c.name == clip).unwrap().id.0;
+    let of_clip = |p: &attune::model::Project| {
+        moment_facts(p)
+            .into_iter()
+            .filter(|f| f.0 == id)
+            .collect::<Vec<_>>()
+    };
+    let imported = attune::store::load(&fresh).unwrap().project;
+    (of_clip(&loaded), of_clip(&imported))
+}
+
+#[test]
+fn an_elan_export_of_one_clip_imports_back_to_the_same_moments() {
+    let clip = "Play on the mat, week 1";
+    let (before, after) = round_trip("eaf", &["--clip", clip], &["--clip", clip], clip);
+    assert!(!before.is_empty());
+    assert_eq!(after, before);
+}
+
+#[test]
+fn a_boris_observation_imports_back_to_the_same_moments() {
+    let clip = "Play on the mat, week 1";
+    let (before, after) = round_trip(
+        "boris",
+        &[],
+        &[
+            "--observation",
+            "play-mat-landscape — R. Patel (health visitor)",
+            "--clip",
+            clip,
+        ],
+        clip,
+    );
+    assert!(!before.is_empty());
+    assert_eq!(after, before);
+}
+
+#[test]
+fn an_elan_export_of_a_project_with_several_clips_asks_which() {
+    let (dir, project, _) = support::sample_copy();
+    let out = dir.path().join("all.eaf");
+    let run = attune(&[
+        os("annotations"),
+        os("export"),
+        project.as_os_str(),
+        os("-o"),
+        out.as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("--clip"), "{}", stderr(&run));
+    assert!(!out.exists());
+}
