@@ -171,7 +171,9 @@ fn read_file(path: &Path) -> Result<ReadFile, String> {
         )
     })?;
     let text = read_text(path)?;
-    let read = formats::read(format, &text, path)?;
+    // Messages name the file, not the whole path of the user's disk.
+    let shown = path.file_name().map(Path::new).unwrap_or(path);
+    let read = formats::read(format, &text, shown)?;
     let observations = formats::observations(format, &read.annotations);
     Ok(ReadFile {
         path: path.to_path_buf(),
@@ -214,14 +216,18 @@ fn plan(
             Planned::Plan(Box::new(plan))
         }
         Err(e) => {
-            let message = formats::located(&e, &file.path, file.read.lines.as_deref());
+            let shown = file.path.file_name().map(Path::new).unwrap_or(&file.path);
             match e {
-                ImportError::UnknownMedia { .. } | ImportError::WhichClip { .. }
-                    if !project.clips.is_empty() =>
-                {
-                    Planned::NeedsClip(message)
+                // The CLI's wording says "--clip"; here the person picks below.
+                ImportError::UnknownMedia { media, .. } if !project.clips.is_empty() => {
+                    Planned::NeedsClip(format!(
+                        "The file is about \"{media}\", which is not one of this project's clips."
+                    ))
                 }
-                _ => Planned::Refused(message),
+                ImportError::WhichClip { .. } if !project.clips.is_empty() => {
+                    Planned::NeedsClip("The file does not say which clip it belongs to.".to_owned())
+                }
+                _ => Planned::Refused(formats::located(&e, shown, file.read.lines.as_deref())),
             }
         }
     }
@@ -479,7 +485,7 @@ impl Workspace {
                                 Some(c) => c.name.clone(),
                                 None => "As the file says".to_owned(),
                             };
-                        egui::ComboBox::from_label("Clip")
+                        egui::ComboBox::from_label("Put the moments on")
                             .selected_text(clip_name(wanted.clip))
                             .width(220.0)
                             .show_ui(ui, |ui| {
