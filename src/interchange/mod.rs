@@ -98,6 +98,7 @@ pub struct Annotations {
 // ---- Shared by every format (added with the project mapping) ----
 
 pub mod csv;
+pub mod formats;
 mod plan;
 mod project;
 mod rows;

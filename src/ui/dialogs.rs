@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::interchange::formats::Format;
 use crate::ui::jobs::{self, Job, JobError, Worker};
 
 /// What a dialog is for; decides the kind of dialog and its filters.
@@ -19,6 +20,9 @@ pub enum Question {
     ExportCodebook,
     RenderReel,
     SaveStill,
+    ImportAnnotations,
+    /// A save dialog for an export in this format.
+    ExportAnnotations(Format),
 }
 
 #[derive(Clone, Default)]
@@ -101,6 +105,18 @@ fn native(question: Question) -> Vec<PathBuf> {
             .add_filter("PNG image", &["png"])
             .add_filter("JPEG image", &["jpg", "jpeg"])
             .set_file_name("still.png")
+            .save_file()),
+        Question::ImportAnnotations => one(dialog
+            .set_title("Import annotations")
+            .add_filter(
+                "ELAN, BORIS, spreadsheet or subtitles",
+                &Format::ALL.map(Format::name),
+            )
+            .pick_file()),
+        Question::ExportAnnotations(format) => one(dialog
+            .set_title("Export annotations")
+            .add_filter(format.title(), &[format.name()])
+            .set_file_name(format!("annotations.{}", format.name()))
             .save_file()),
         Question::ExportCodebook => one(dialog
             .set_title("Export codebook")

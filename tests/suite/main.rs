@@ -45,6 +45,7 @@ mod store_crash;
 mod store_errors;
 mod store_lifecycle;
 mod timeline;
+mod ui_annotations;
 mod ui_foundation;
 mod ui_review;
 mod ui_workspace;

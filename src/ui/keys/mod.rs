@@ -37,6 +37,8 @@ pub(crate) enum Action {
     Code(char),
     PlaySelection,
     LoopSelection,
+    /// W: the selected moment's participant (who), cycled.
+    CycleParticipant,
     Delete,
     Undo,
     Redo,

@@ -104,6 +104,11 @@ pub(crate) const WORKSPACE: &[Row<Action>] = &[
         &[bind(Trigger::Key(Key::P), Mods::Shift, W::LoopSelection)],
     ),
     row(
+        "W",
+        "Cycle who the selected moment is about (parent, infant, other, people)",
+        &[plain(Key::W, W::CycleParticipant)],
+    ),
+    row(
         "Delete or Backspace",
         "Delete the selected moment",
         &[

@@ -92,6 +92,7 @@ impl Workspace {
                         .send(PlayerCommand::LoopSpan { start, end });
                 }
             }
+            Action::CycleParticipant => self.cycle_participant(),
             Action::Delete => self.delete_selected(),
             Action::Undo => {
                 self.commit_draft();

@@ -26,6 +26,8 @@ pub(super) enum Pending {
     ExportCodebook(String),
     RenderReel(crate::model::ReelId),
     SaveStill { clip: ClipId, frame: u32 },
+    ImportAnnotations,
+    ExportAnnotations,
 }
 
 impl Workspace {
@@ -96,6 +98,8 @@ impl Workspace {
             Pending::ExportCodebook(id) => self.export_codebook(&id, &first),
             Pending::RenderReel(reel) => self.render_to(reel, first),
             Pending::SaveStill { clip, frame } => self.save_still_to(clip, frame, first),
+            Pending::ImportAnnotations => self.import_annotations_from(first),
+            Pending::ExportAnnotations => self.export_annotations_to(first),
         }
     }
 

@@ -7,7 +7,8 @@ use chrono::Utc;
 use super::Workspace;
 use super::moment_panel::MomentPanel;
 use crate::model::operations::{self, MomentDraft};
-use crate::model::{CodeRef, MomentId, Project};
+use crate::model::participant::ROLES;
+use crate::model::{CodeRef, MomentId, Participant, Project};
 use crate::ui::style;
 
 /// What the inspector asks of the workspace, in order.
@@ -16,6 +17,9 @@ pub(super) enum InspectorAsk {
     Revise(MomentDraft),
     AddToReel,
     ToggleCode(MomentId, CodeRef),
+    /// Whose behaviour the moment records (`None` clears it); a new name
+    /// joins the project's people in the same undo step.
+    SetParticipant(MomentId, Option<Participant>),
     Delete,
 }
 
@@ -133,6 +137,10 @@ impl MomentPanel {
                 commit |= r.lost_focus();
             });
             ui.separator();
+            if let Some(chosen) = self.participant_row(ui, project, moment.participant.as_ref()) {
+                asks.push(InspectorAsk::SetParticipant(id, chosen));
+            }
+            ui.separator();
             ui.label(egui::RichText::new("Codes").strong());
             if let Some(book) = active {
                 for category in &book.categories {
@@ -215,7 +223,126 @@ impl MomentPanel {
     }
 }
 
+impl MomentPanel {
+    /// Who the moment is about: none, a role or one of the project's people,
+    /// and a field to name someone new. Returns the choice when it changes.
+    fn participant_row(
+        &mut self,
+        ui: &mut egui::Ui,
+        project: &Project,
+        current: Option<&Participant>,
+    ) -> Option<Option<Participant>> {
+        let mut chosen = None;
+        ui.label(egui::RichText::new("Participant").strong())
+            .on_hover_text("Whose behaviour this moment records (W cycles through them)");
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .selectable_label(current.is_none(), "Nobody in particular")
+                .clicked()
+            {
+                chosen = Some(None);
+            }
+            let people = project
+                .people
+                .iter()
+                .map(|n| Participant::Person(n.clone()));
+            for who in ROLES.iter().map(|(_, r)| r.clone()).chain(people) {
+                let on = current == Some(&who);
+                if ui.selectable_label(on, participant_title(&who)).clicked() && !on {
+                    chosen = Some(Some(who));
+                }
+            }
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("New person");
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut self.new_person)
+                        .char_limit(crate::model::limits::MAX_NAME_CHARS)
+                        .hint_text("a sibling, a grandparent…")
+                        .desired_width(140.0),
+                )
+                .labelled_by(label.id);
+            let entered = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+            let name = self.new_person.trim().to_owned();
+            let add = ui
+                .add_enabled(!name.is_empty(), egui::Button::new("Add person"))
+                .on_hover_text("Adds the name to the project's people and sets it here")
+                .clicked();
+            if (add || entered) && !name.is_empty() {
+                chosen = Some(Participant::from_label(&name));
+                self.new_person.clear();
+            }
+        });
+        chosen
+    }
+}
+
+/// How the inspector and the list name a participant: a role capitalised,
+/// a person by name.
+pub(super) fn participant_title(who: &Participant) -> String {
+    match who {
+        Participant::Person(name) => name.clone(),
+        role => {
+            let label = role.label();
+            let mut chars = label.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// The participant after `current` in the order the inspector lists them
+/// (none, parent, infant, other, the project's people, none again).
+pub(super) fn next_participant(
+    project: &Project,
+    current: Option<&Participant>,
+) -> Option<Participant> {
+    let order: Vec<Participant> = ROLES
+        .iter()
+        .map(|(_, r)| r.clone())
+        .chain(
+            project
+                .people
+                .iter()
+                .map(|n| Participant::Person(n.clone())),
+        )
+        .collect();
+    match current.and_then(|c| order.iter().position(|p| p == c)) {
+        None if current.is_none() => order.first().cloned(),
+        None => None,
+        Some(i) => order.get(i + 1).cloned(),
+    }
+}
+
 impl Workspace {
+    /// Sets whose behaviour the moment records, through the model's edit.
+    pub(super) fn set_participant(&mut self, id: MomentId, who: Option<Participant>) {
+        self.commit_draft();
+        let made = operations::set_participant(self.session.doc.project(), id, who, Utc::now());
+        self.apply(made);
+    }
+
+    /// W: the selected moment's participant moves to the next one.
+    pub(super) fn cycle_participant(&mut self) {
+        let Some(id) = self.moments.selected else {
+            self.status = Some("Select a moment first to say who it is about.".into());
+            return;
+        };
+        let project = self.session.doc.project();
+        let Some(moment) = project.moment(id) else {
+            return;
+        };
+        let next = next_participant(project, moment.participant.as_ref());
+        self.status = Some(match &next {
+            Some(who) => format!("Participant: {}", participant_title(who)),
+            None => "Participant: nobody in particular".into(),
+        });
+        self.set_participant(id, next);
+    }
+
     /// The inspector, and what it asks carried out in order.
     pub(super) fn inspector(&mut self, ui: &mut egui::Ui) {
         let asks = self.moments.inspector(ui, self.session.doc.project());
@@ -228,6 +355,7 @@ impl Workspace {
                 }
                 InspectorAsk::AddToReel => self.add_to_open_reel(),
                 InspectorAsk::ToggleCode(id, code) => self.toggle_code(id, code),
+                InspectorAsk::SetParticipant(id, who) => self.set_participant(id, who),
                 InspectorAsk::Delete => self.perform(crate::ui::keys::Action::Delete),
             }
         }

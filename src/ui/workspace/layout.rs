@@ -24,7 +24,8 @@ impl Workspace {
         self.review_notes_dialog(&ctx);
         let modal_open = self.session.recovery_offer.is_some()
             || self.session.asking_to_close
-            || self.review.notes.is_some();
+            || self.review.notes.is_some()
+            || self.io.is_modal();
         if !modal_open {
             let typing = ctx.egui_wants_keyboard_input();
             for action in ctx.input(|i| keys::read(i, typing)) {
@@ -38,6 +39,7 @@ impl Workspace {
             crate::ui::help::show(&ctx, &mut self.show_help);
         }
         self.codebook_window(&ctx);
+        self.annotations_dialogs(&ctx);
 
         egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::left("media-bin")
@@ -140,6 +142,7 @@ impl Workspace {
                 MenuAsk::SaveAs => self.save_as(),
                 MenuAsk::ReelsTab => self.side_tab = SideTab::Reels,
                 MenuAsk::EditCodebooks => self.open_codebook_editor(),
+                MenuAsk::ExportAnnotations => self.open_export_dialog(),
                 MenuAsk::Help => self.show_help = true,
             }
         }

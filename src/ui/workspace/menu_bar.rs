@@ -30,6 +30,8 @@ pub(super) enum MenuAsk {
     SaveAs,
     ReelsTab,
     EditCodebooks,
+    /// The export dialog (format, clip, notes), then a save dialog.
+    ExportAnnotations,
     Help,
 }
 
@@ -69,6 +71,15 @@ pub(super) fn show(ui: &mut egui::Ui, facts: &MenuFacts<'_>) -> Vec<MenuAsk> {
             ui.separator();
             if ui.button("Add clips…").clicked() {
                 asked.push(MenuAsk::Question(Question::AddClips, Pending::AddClips));
+            }
+            if ui.button("Import annotations…").clicked() {
+                asked.push(MenuAsk::Question(
+                    Question::ImportAnnotations,
+                    Pending::ImportAnnotations,
+                ));
+            }
+            if ui.button("Export annotations…").clicked() {
+                asked.push(MenuAsk::ExportAnnotations);
             }
             if ui.button("Export a reel…").clicked() {
                 // Reels are built, previewed and rendered in the Reels tab.

@@ -4,6 +4,7 @@
 //! engine as a command.
 
 mod actions;
+mod annotations;
 mod clip_bin;
 mod clips;
 mod codebooks;
@@ -60,6 +61,8 @@ pub struct Workspace {
     review: ReviewMode,
     questions: Questions,
     codebook_editor: Option<CodebookEditor>,
+    /// Annotations coming in from, or going out to, other tools.
+    io: annotations::AnnotationsIo,
     show_help: bool,
     /// What the top of the right-hand panel shows.
     side_tab: SideTab,
@@ -137,6 +140,7 @@ impl Workspace {
                 pending: None,
             },
             codebook_editor: None,
+            io: annotations::AnnotationsIo::default(),
             show_help: false,
             side_tab: SideTab::Moment,
             status: None,
@@ -245,6 +249,7 @@ impl Workspace {
         self.poll_preview(ctx);
         self.poll_review(ctx);
         self.poll_job(ctx);
+        self.poll_annotations();
         self.session.saver.poll(&mut self.session.doc);
         if self.session.quit_after_save && !self.session.saver.is_saving() {
             self.session.quit_after_save = false;

@@ -1,9 +1,12 @@
-//! Every moment in the project, filterable by text, clip and code; a click
-//! jumps to the moment. Only the visible rows are laid out, so thousands
+//! Every moment in the project, filterable by text, clip, code and
+//! participant; a click jumps to the moment. Only the visible rows are
+//! laid out, so thousands
 //! of moments scroll smoothly.
 
+use super::inspect::participant_title;
 use super::moment_panel::MomentPanel;
-use crate::model::{ClipId, CodeRef, MomentId, Project};
+use crate::model::participant::ROLES;
+use crate::model::{ClipId, CodeRef, MomentId, Participant, Project};
 
 impl MomentPanel {
     /// The filter's matches, recomputed only when the filter or project changes.
@@ -79,6 +82,26 @@ impl MomentPanel {
                             let text = format!("{} · {}", item.name, book.name);
                             ui.selectable_value(&mut self.filter.code, Some(code), text);
                         }
+                    }
+                });
+        });
+        ui.horizontal(|ui| {
+            let title = |who: &Option<Participant>| match who {
+                Some(who) => participant_title(who),
+                None => "Anyone".to_owned(),
+            };
+            egui::ComboBox::from_label("Participant")
+                .selected_text(title(&self.filter.participant))
+                .width(140.0)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.participant, None, "Anyone");
+                    let people = project
+                        .people
+                        .iter()
+                        .map(|n| Participant::Person(n.clone()));
+                    for who in ROLES.iter().map(|(_, r)| r.clone()).chain(people) {
+                        let text = participant_title(&who);
+                        ui.selectable_value(&mut self.filter.participant, Some(who), text);
                     }
                 });
         });

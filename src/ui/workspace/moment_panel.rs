@@ -16,6 +16,8 @@ pub(super) struct MomentPanel {
     pub active_codebook: Option<String>,
     /// Written on new moments; the person can change it in the inspector.
     pub author: String,
+    /// A name being typed in the inspector to add to the project's people.
+    pub new_person: String,
 }
 
 impl MomentPanel {
@@ -29,6 +31,7 @@ impl MomentPanel {
             author: std::env::var("USER")
                 .or_else(|_| std::env::var("LOGNAME"))
                 .unwrap_or_default(),
+            new_person: String::new(),
         }
     }
 }
