@@ -9,9 +9,7 @@ use anyhow::{Context as _, bail};
 
 use crate::export::ProjectTimes;
 use crate::files::{AtomicFile, MAX_PROJECT_BYTES};
-use crate::interchange::{
-    self, Annotations, ExportScope, ImportError, ImportTarget, csv::CsvOptions, subtitles,
-};
+use crate::interchange::{self, Annotations, ExportScope, ImportError, ImportTarget, subtitles};
 use crate::model::{Clip, ClipId, Document, Project};
 use crate::store::{self, LockOutcome, ProjectLock};
 
@@ -218,81 +216,23 @@ fn write_format(
     times: &ProjectTimes,
     media_path: &dyn Fn(&Clip) -> String,
 ) -> anyhow::Result<(Vec<u8>, usize)> {
-    let count = project
-        .moments
-        .iter()
-        .filter(|m| scope.clip.is_none_or(|c| c == m.clip))
-        .filter(|m| scope.coder.as_ref().is_none_or(|c| *c == m.author))
-        .count();
-    match format {
-        Format::Csv => {
-            let rows = interchange::export_rows(project, scope, times, media_path);
-            let options = CsvOptions {
-                with_notes: args.with_notes,
-                excel: args.excel,
-            };
-            Ok((interchange::csv::write(&rows, &options), count))
-        }
-        Format::Eaf => {
-            // An ELAN document describes one clip.
-            let clip = match scope.clip {
-                Some(id) => project.clips.iter().find(|c| c.id == id),
-                None if project.clips.len() == 1 => project.clips.first(),
-                None => bail!(
-                    "an ELAN file holds one clip and {} has {}: say which with --clip NAME",
-                    args.project.display(),
-                    project.clips.len()
-                ),
-            };
-            let Some(clip) = clip else {
-                bail!("{}: has no clips to export", args.project.display());
-            };
-            let scope = ExportScope {
-                clip: Some(clip.id),
-                ..scope.clone()
-            };
-            let annotations = interchange::from_project(project, &scope, times, media_path);
-            let rate = clip.media.frame_rate;
-            let options = interchange::eaf::WriteOptions {
-                author: args.coder.clone().unwrap_or_default(),
-                document_seed: format!("{}/{}", project.title, clip.id),
-                with_notes: args.with_notes,
-                frame_ms: (rate.num > 0)
-                    .then(|| 1000.0 * f64::from(rate.den) / f64::from(rate.num)),
-                ..Default::default()
-            };
-            let count = project
-                .moments
-                .iter()
-                .filter(|m| m.clip == clip.id)
-                .filter(|m| scope.coder.as_ref().is_none_or(|c| *c == m.author))
-                .count();
-            Ok((
-                interchange::eaf::write(&annotations, &options).into_bytes(),
-                count,
-            ))
-        }
-        Format::Boris => {
-            let annotations = interchange::from_project(project, scope, times, media_path);
-            let options = interchange::boris::WriteOptions {
-                project_name: project.title.clone(),
-                clip_name: scope
-                    .clip
-                    .and_then(|id| project.clips.iter().find(|c| c.id == id))
-                    .map(|c| c.name.clone()),
-                with_notes: args.with_notes,
-                ..Default::default()
-            };
-            Ok((
-                interchange::boris::write(&annotations, &options).into_bytes(),
-                count,
-            ))
-        }
-        Format::Vtt | Format::Srt => bail!(
-            "--format {} is for import; reels' captions are written by `attune export`",
-            format.name()
-        ),
-    }
+    use interchange::formats::Format as Shared;
+    let shared = match format {
+        Format::Eaf => Shared::Eaf,
+        Format::Boris => Shared::Boris,
+        Format::Csv => Shared::Csv,
+        Format::Vtt => Shared::Vtt,
+        Format::Srt => Shared::Srt,
+    };
+    interchange::formats::write(
+        shared,
+        project,
+        scope,
+        times,
+        media_path,
+        interchange::formats::WriteOptions { excel: args.excel },
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e}", args.project.display()))
 }
 
 /// The folder the export goes into, resolved, for paths relative to it.

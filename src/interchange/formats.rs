@@ -102,12 +102,47 @@ pub fn read(format: Format, text: &str, file: &Path) -> Result<Read, String> {
                 lines: Some(lines),
             })
         }
-        Format::Eaf | Format::Boris => Err(format!(
-            "{}: reading {} files is not built yet in this version of Attune",
-            file.display(),
-            format.title()
-        )),
+        Format::Eaf => Ok(Read {
+            annotations: super::eaf::read(text, file).map_err(|e| e.to_string())?,
+            lines: None,
+        }),
+        Format::Boris => Ok(Read {
+            annotations: read_boris(text, file)?,
+            lines: None,
+        }),
     }
+}
+
+/// Every media observation of a BORIS project, one after another (each
+/// span's coder names its observation's coder), so the app can offer them.
+fn read_boris(text: &str, file: &Path) -> Result<Annotations, String> {
+    let listed = super::boris::observations(text, file).map_err(|e| e.to_string())?;
+    let mut all: Option<Annotations> = None;
+    for o in listed.iter().filter(|o| !o.is_live) {
+        let one = super::boris::read(text, file, Some(&o.id)).map_err(|e| e.to_string())?;
+        match all.as_mut() {
+            None => all = Some(one),
+            Some(a) => {
+                for m in one.media {
+                    if !a.media.contains(&m) {
+                        a.media.push(m);
+                    }
+                }
+                for p in one.participants {
+                    if !a.participants.contains(&p) {
+                        a.participants.push(p);
+                    }
+                }
+                a.spans.extend(one.spans);
+            }
+        }
+    }
+    all.ok_or_else(|| {
+        format!(
+            "{}: has no observation of a media file (LIVE observations cannot be imported)",
+            file.display()
+        )
+    })
 }
 
 /// The observations (passes) a file holds, by id, in the file's order.
@@ -176,10 +211,57 @@ pub fn write(
             };
             Ok((super::csv::write(&rows, &csv), count))
         }
-        Format::Eaf | Format::Boris => Err(format!(
-            "writing {} files is not built yet in this version of Attune",
-            format.title()
-        )),
+        Format::Eaf => {
+            // An ELAN document describes one clip.
+            let clip = match scope.clip {
+                Some(id) => project.clips.iter().find(|c| c.id == id),
+                None if project.clips.len() == 1 => project.clips.first(),
+                None => {
+                    return Err(format!(
+                        "an ELAN file holds one clip and the project has {}: choose one (--clip NAME)",
+                        project.clips.len()
+                    ));
+                }
+            };
+            let clip = clip.ok_or("the project has no clips to export")?;
+            let scope = ExportScope {
+                clip: Some(clip.id),
+                ..scope.clone()
+            };
+            let annotations = super::from_project(project, &scope, times, media_path);
+            let rate = clip.media.frame_rate;
+            let eaf = super::eaf::WriteOptions {
+                author: scope.coder.clone().unwrap_or_default(),
+                document_seed: format!("{}/{}", project.title, clip.id),
+                with_notes: scope.with_notes,
+                frame_ms: (rate.num > 0)
+                    .then(|| 1000.0 * f64::from(rate.den) / f64::from(rate.num)),
+                ..Default::default()
+            };
+            let count = project
+                .moments
+                .iter()
+                .filter(|m| m.clip == clip.id)
+                .filter(|m| scope.coder.as_ref().is_none_or(|c| *c == m.author))
+                .count();
+            Ok((super::eaf::write(&annotations, &eaf).into_bytes(), count))
+        }
+        Format::Boris => {
+            let annotations = super::from_project(project, scope, times, media_path);
+            let boris = super::boris::WriteOptions {
+                project_name: project.title.clone(),
+                clip_name: scope
+                    .clip
+                    .and_then(|id| project.clips.iter().find(|c| c.id == id))
+                    .map(|c| c.name.clone()),
+                with_notes: scope.with_notes,
+                ..Default::default()
+            };
+            Ok((
+                super::boris::write(&annotations, &boris).into_bytes(),
+                count,
+            ))
+        }
         Format::Vtt | Format::Srt => Err(format!(
             "{} is for import only; export writes ELAN, BORIS or CSV",
             format.title()

@@ -373,6 +373,9 @@ fn a_project_open_in_the_app_is_not_imported_into() {
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
 }
 
+/// (clip, start, end, codes, caption, author) of one moment.
+type Facts = (u32, u32, u32, Vec<String>, String, String);
+
 /// Exports the sample project in `format` (with `extra` arguments), imports
 /// the file into a copy with no moments (with `import_extra`), and returns
 /// the moments of `clip` before and after.
@@ -381,10 +384,7 @@ fn round_trip(
     extra: &[&str],
     import_extra: &[&str],
     clip: &str,
-) -> (
-    Vec<(u32, u32, u32, Vec<String>, String, String)>,
-    Vec<(u32, u32, u32, Vec<String>, String, String)>,
-) {
+) -> (Vec<Facts>, Vec<Facts>) {
     let (dir, project, loaded) = support::sample_copy();
     let out = dir.path().join(format!("codes.{format}"));
     let mut args = vec![
