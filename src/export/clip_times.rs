@@ -24,13 +24,30 @@ impl ProjectTimes {
     /// given). A clip whose file cannot be read is timed by its rate and
     /// listed in [`timed_by_rate`](Self::timed_by_rate) for the user.
     pub fn open(project_path: &Path, project: &Project, only: Option<ClipId>) -> Self {
+        Self::with_paths(
+            project,
+            &|clip| Some(store::clip_path(project_path, clip)),
+            only,
+        )
+    }
+
+    /// As [`open`](Self::open), finding each clip's file through `path_of`
+    /// (the app knows where relinked clips are); a clip it has no file for
+    /// is timed by its rate.
+    pub fn with_paths(
+        project: &Project,
+        path_of: &dyn Fn(&crate::model::Clip) -> Option<std::path::PathBuf>,
+        only: Option<ClipId>,
+    ) -> Self {
         let mut clocks = HashMap::new();
         let mut by_rate = Vec::new();
         for clip in &project.clips {
             if !clip.media.variable_frame_rate || only.is_some_and(|id| id != clip.id) {
                 continue;
             }
-            let path = store::clip_path(project_path, clip);
+            let Some(path) = path_of(clip) else {
+                continue;
+            };
             match FrameClock::open(&path, clip.media.frame_rate) {
                 Ok(clock) => {
                     clocks.insert(clip.id, clock);

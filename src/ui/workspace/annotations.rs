@@ -13,12 +13,10 @@ use chrono::Utc;
 
 use super::Workspace;
 use super::clips::Pending;
+use crate::export::ProjectTimes;
 use crate::files::{MAX_PROJECT_BYTES, OutputGuard};
 use crate::interchange::formats::{self, Format, Read, WriteOptions};
-use crate::interchange::{
-    ByRate, ClipTimes, ExportScope, ImportError, ImportPlan, ImportTarget, plan_import,
-};
-use crate::media::frame_clock::FrameClock;
+use crate::interchange::{ExportScope, ImportError, ImportPlan, ImportTarget, plan_import};
 use crate::model::{Clip, ClipId, Project};
 use crate::ui::dialogs::Question;
 use crate::ui::jobs::{self, Job, Worker};
@@ -104,51 +102,14 @@ struct Exported {
     with_notes: bool,
 }
 
-/// Frame ↔ ms as the CLI's `ProjectTimes`: the real timestamps of
-/// variable-rate clips (read on the worker), the rate for the rest.
-struct Times {
-    clocks: HashMap<ClipId, FrameClock>,
-}
-
-impl Times {
-    fn open(project: &Project, paths: &HashMap<ClipId, PathBuf>, only: Option<ClipId>) -> Self {
-        let mut clocks = HashMap::new();
-        for clip in &project.clips {
-            if !clip.media.variable_frame_rate || only.is_some_and(|id| id != clip.id) {
-                continue;
-            }
-            let Some(path) = paths.get(&clip.id) else {
-                continue;
-            };
-            match FrameClock::open(path, clip.media.frame_rate) {
-                Ok(clock) => {
-                    clocks.insert(clip.id, clock);
-                }
-                Err(e) => log::warn!(
-                    "clip {} timed by its rate: {}",
-                    clip.id.0,
-                    crate::files::log::kind_of(&e)
-                ),
-            }
-        }
-        Self { clocks }
-    }
-}
-
-impl ClipTimes for Times {
-    fn ms_of(&self, clip: &Clip, frame: u32) -> u64 {
-        match self.clocks.get(&clip.id) {
-            Some(clock) => clock.ms_of(frame),
-            None => ByRate.ms_of(clip, frame),
-        }
-    }
-
-    fn frame_of(&self, clip: &Clip, ms: u64) -> u64 {
-        match self.clocks.get(&clip.id) {
-            Some(clock) => clock.frame_of(ms),
-            None => ByRate.frame_of(clip, ms),
-        }
-    }
+/// Frame ↔ ms: the real timestamps of variable-rate clips (read on the
+/// worker, from where the app knows each clip is), the rate for the rest.
+fn times(
+    project: &Project,
+    paths: &HashMap<ClipId, PathBuf>,
+    only: Option<ClipId>,
+) -> ProjectTimes {
+    ProjectTimes::with_paths(project, &|clip| paths.get(&clip.id).cloned(), only)
 }
 
 /// The file as text: a regular file within the size limit, UTF-8.
@@ -202,7 +163,7 @@ fn plan(
         coder: None,
         now: Utc::now(),
     };
-    let times = Times::open(project, paths, choice.clip);
+    let times = times(project, paths, choice.clip);
     let started = std::time::Instant::now();
     match plan_import(project, annotations, &target, &times) {
         Ok(plan) => {
@@ -280,7 +241,7 @@ fn export(job: ExportJob) -> Result<Exported, String> {
         coder: None,
         with_notes: form.with_notes,
     };
-    let times = Times::open(&project, &paths, form.clip);
+    let times = times(&project, &paths, form.clip);
     let out_dir = {
         let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
         std::fs::canonicalize(parent.unwrap_or(Path::new("."))).ok()
