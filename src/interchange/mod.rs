@@ -128,6 +128,18 @@ impl Vocabulary {
 }
 
 impl Annotations {
+    /// The id of the vocabulary a span's value comes from (found by id,
+    /// else by name), or the name the span gives when the file has no such
+    /// vocabulary.
+    pub fn vocabulary_id_of(&self, span: &Span) -> Option<String> {
+        let name = span.vocabulary.as_deref()?;
+        Some(
+            self.vocabulary(name)
+                .map_or(name, |v| v.id.as_str())
+                .to_owned(),
+        )
+    }
+
     /// The vocabulary with this id, else this name.
     pub fn vocabulary(&self, id: &str) -> Option<&Vocabulary> {
         self.vocabularies

@@ -133,7 +133,9 @@ fn ethogram(a: &Annotations) -> (Vec<Behaviour>, Vec<usize>) {
     }
     let mut code_of = Vec::with_capacity(a.spans.len());
     for s in &a.spans {
-        let found = vocabulary_id(a, s).and_then(|v| by_entry.get(&(v, s.value.clone())).copied());
+        let found = a
+            .vocabulary_id_of(s)
+            .and_then(|v| by_entry.get(&(v, s.value.clone())).copied());
         let i = found.unwrap_or_else(|| {
             let code = if s.value.is_empty() {
                 &s.tier
@@ -393,16 +395,6 @@ fn observation(
 /// `{"0": …, "1": …}` as BORIS keys its configuration tables.
 fn numbered(items: impl Iterator<Item = Value>) -> Value {
     Value::Object(items.enumerate().map(|(i, v)| (i.to_string(), v)).collect())
-}
-
-fn vocabulary_id(a: &Annotations, span: &Span) -> Option<String> {
-    let name = span.vocabulary.as_deref()?;
-    let found = a
-        .vocabularies
-        .iter()
-        .find(|v| v.id == name)
-        .or_else(|| a.vocabularies.iter().find(|v| v.name == name));
-    Some(found.map_or(name, |v| v.id.as_str()).to_owned())
 }
 
 /// A path's file name without its extension.

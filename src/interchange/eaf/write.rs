@@ -391,7 +391,7 @@ fn linguistic_types(a: &Annotations) -> Types {
         by_vocabulary: HashMap::new(),
     };
     for span in &a.spans {
-        let v = vocabulary_id(a, span);
+        let v = a.vocabulary_id_of(span);
         if types.by_vocabulary.contains_key(&v) {
             continue;
         }
@@ -413,22 +413,9 @@ fn linguistic_types(a: &Annotations) -> Types {
     types
 }
 
-/// The id of the vocabulary a span's value comes from (found by id, else
-/// by name), or the name the span gives when the file has no such
-/// vocabulary.
-fn vocabulary_id(a: &Annotations, span: &Span) -> Option<String> {
-    let name = span.vocabulary.as_deref()?;
-    let found = a
-        .vocabularies
-        .iter()
-        .find(|v| v.id == name)
-        .or_else(|| a.vocabularies.iter().find(|v| v.name == name));
-    Some(found.map_or(name, |v| v.id.as_str()).to_owned())
-}
-
 /// The `CVE_ID` of the entry a span's value names.
 fn cve_ref(a: &Annotations, span: &Span) -> Option<String> {
-    let id = vocabulary_id(a, span)?;
+    let id = a.vocabulary_id_of(span)?;
     let v = a.vocabularies.iter().find(|v| v.id == id)?;
     v.entries
         .iter()
@@ -452,7 +439,7 @@ fn tiers(a: &Annotations, types: &Types, times: &[(u64, u64)]) -> Vec<Tier> {
         };
         let key = (
             base,
-            vocabulary_id(a, s),
+            a.vocabulary_id_of(s),
             s.coder.clone().filter(|c| !c.is_empty()),
             s.participant.clone().filter(|p| !p.is_empty()),
         );
