@@ -4,6 +4,7 @@
 //! `media` probes and plays clips on its own threads; `export` renders from
 //! the model; `ui` draws state and emits edits and commands.
 
+pub mod agreement;
 pub mod cli;
 pub mod export;
 pub mod files;

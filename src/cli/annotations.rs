@@ -115,7 +115,7 @@ pub(super) fn run(command: &AnnotationsCommand) -> anyhow::Result<i32> {
 }
 
 /// A clip by exact name, then by number.
-fn find_clip(project: &Project, wanted: &str) -> anyhow::Result<ClipId> {
+pub(super) fn find_clip(project: &Project, wanted: &str) -> anyhow::Result<ClipId> {
     project
         .clips
         .iter()
@@ -261,7 +261,7 @@ fn media_path(project_path: &Path, clip: &Clip, out_dir: Option<&Path>) -> Strin
 }
 
 /// Says which variable-rate clips could not be timed by their frames.
-fn warn_timed_by_rate(project: &Project, times: &ProjectTimes) {
+pub(super) fn warn_timed_by_rate(project: &Project, times: &ProjectTimes) {
     for (id, why) in times.timed_by_rate() {
         let name = project.clip(*id).map_or("?", |c| c.name.as_str());
         eprintln!(
@@ -350,7 +350,7 @@ fn import(args: &ImportArgs) -> anyhow::Result<i32> {
 /// The project's lock, as the app takes it; refused while someone has the
 /// project open. `None` for a project file that is not there (loading then
 /// says so).
-fn lock(project: &Path) -> anyhow::Result<Option<ProjectLock>> {
+pub(super) fn lock(project: &Path) -> anyhow::Result<Option<ProjectLock>> {
     if !project.exists() {
         return Ok(None);
     }

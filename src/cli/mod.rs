@@ -1,9 +1,11 @@
 //! The command line: `attune [PROJECT | CLIP]` opens the app; subcommands do
 //! batch work, benchmarks and the checks tests rely on.
 
+mod agreement;
 mod annotations;
 mod check;
 mod export;
+mod merge;
 mod new;
 mod probe;
 mod stills;
@@ -50,6 +52,10 @@ pub enum Command {
     Annotations(annotations::AnnotationsCommand),
     /// Create a project over clips (probed and fingerprinted; no consent recorded).
     New(new::NewArgs),
+    /// Bring a colleague's coding of the same clips in from their project, as their pass.
+    Merge(merge::MergeArgs),
+    /// How far two coders agree on a clip: modified kappa (ELAN) and time-slice kappa (BORIS).
+    Agreement(agreement::AgreementArgs),
     /// Tools for developers and tests.
     #[command(subcommand, hide = true)]
     Dev(crate::tools::dev::DevCommand),
@@ -101,6 +107,8 @@ fn run_command(command: Command) -> anyhow::Result<i32> {
         Command::Stills(args) => stills::run(&args),
         Command::Annotations(command) => annotations::run(&command),
         Command::New(args) => new::run(&args),
+        Command::Merge(args) => merge::run(&args),
+        Command::Agreement(args) => agreement::run(&args),
         Command::Dev(command) => crate::tools::dev::run(command).map(|()| 0),
     }
 }
@@ -117,6 +125,8 @@ impl Command {
             Command::Stills(_) => "stills",
             Command::Annotations(_) => "annotations",
             Command::New(_) => "new",
+            Command::Merge(_) => "merge",
+            Command::Agreement(_) => "agreement",
             Command::Dev(_) => "dev",
         }
     }

@@ -61,6 +61,32 @@ impl ImportPlan {
         self.work.moments.len()
     }
 
+    /// Credits every moment to `coder` (a trimmed, non-empty name), as the
+    /// app's "Coder" field and the CLI's `--coder` do; the file's own coder
+    /// names are kept when it is blank.
+    pub fn credit_to(&mut self, coder: &str) {
+        let coder = coder.trim();
+        if coder.is_empty() {
+            return;
+        }
+        let coder = shortened(coder, MAX_NAME_CHARS);
+        for moment in &mut self.work.moments {
+            moment.author.clone_from(&coder);
+        }
+    }
+
+    /// The coders the moments are credited to, in first-seen order (blank
+    /// when the file names none).
+    pub fn coders(&self) -> Vec<&str> {
+        let mut coders: Vec<&str> = Vec::new();
+        for moment in &self.work.moments {
+            if !coders.contains(&moment.author.as_str()) {
+                coders.push(&moment.author);
+            }
+        }
+        coders
+    }
+
     /// The one edit (one undo step) that adds it all.
     pub fn into_edit(self, project: &Project) -> Result<Edit, Refusal> {
         import_annotations(project, self.work)
@@ -255,6 +281,7 @@ pub fn plan_import(
         });
         open_key = Some(key);
     }
+    planner.unused_vocabularies();
     Ok(planner.finish(moments))
 }
 
@@ -478,6 +505,20 @@ impl<'a> Planner<'a> {
         }
         let entry = self.effective.get(name)?.entry(value)?;
         self.vocabularies.get(name)?.codes.get(&entry.id).cloned()
+    }
+
+    /// Vocabularies no span uses (a BORIS ethogram's codes never observed,
+    /// an ELAN CV no tier points at) still come in as codebooks, or are
+    /// found in one: the file's coding scheme is part of what it holds.
+    fn unused_vocabularies(&mut self) {
+        let annotations = self.annotations;
+        for vocabulary in &annotations.vocabularies {
+            let seen = self.vocabularies.contains_key(&vocabulary.id)
+                || self.vocabularies.contains_key(&vocabulary.name);
+            if !seen && !vocabulary.entries.is_empty() {
+                self.vocabulary_code(&vocabulary.id, "");
+            }
+        }
     }
 
     /// The file's vocabulary with any value its spans use but it does not

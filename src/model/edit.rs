@@ -47,6 +47,8 @@ pub enum Edit {
     /// The project's list of people in the clips, as a whole (it is short,
     /// and the inverse is simply the list before).
     SetPeople(Vec<String>),
+    /// The project's list of coders, as a whole (short, like the people).
+    SetCoders(Vec<String>),
     /// Applied all together or not at all; undone as one step.
     Batch(Vec<Edit>),
 }
@@ -72,6 +74,7 @@ impl Edit {
             Edit::RemoveReview(_) => "Remove review log entry",
             Edit::UpdateReview(_) => "Change review notes",
             Edit::SetPeople(_) => "Change people",
+            Edit::SetCoders(_) => "Change coders",
             Edit::Batch(edits) => match edits.as_slice() {
                 [only] => only.label(),
                 _ => "Several changes",
@@ -279,6 +282,7 @@ fn apply_unchecked(project: &mut Project, edit: Edit) -> Result<Edit, EditError>
             Edit::UpdateReview(std::mem::replace(slot, review))
         }
         Edit::SetPeople(people) => Edit::SetPeople(std::mem::replace(&mut project.people, people)),
+        Edit::SetCoders(coders) => Edit::SetCoders(std::mem::replace(&mut project.coders, coders)),
         Edit::Batch(edits) => {
             let mut inverses = Vec::with_capacity(edits.len());
             for edit in edits {

@@ -115,6 +115,10 @@ pub enum ValidationError {
          or be a role (parent, infant, other)"
     )]
     BadPersonName(String),
+    #[error("coder '{0}' is listed more than once in the project's coders")]
+    DuplicateCoder(String),
+    #[error("'{0}' cannot be a coder's name: names must not be blank or start or end with a space")]
+    BadCoderName(String),
     #[error("moment {moment} is about '{name}', who is not in the project's list of people")]
     UnknownPerson { moment: MomentId, name: String },
 }

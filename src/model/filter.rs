@@ -18,6 +18,8 @@ pub struct MomentFilter {
     pub code: Option<CodeRef>,
     /// Only moments about this participant (the infant's initiatives, say).
     pub participant: Option<Participant>,
+    /// Only this coder's moments (blind coding hides the others').
+    pub coder: Option<String>,
 }
 
 impl MomentFilter {
@@ -25,6 +27,7 @@ impl MomentFilter {
         self.clip.is_none()
             && self.code.is_none()
             && self.participant.is_none()
+            && self.coder.is_none()
             && self.text.trim().is_empty()
     }
 
@@ -70,6 +73,9 @@ impl MomentFilter {
             return false;
         }
         if self.participant.is_some() && self.participant != moment.participant {
+            return false;
+        }
+        if self.coder.as_ref().is_some_and(|c| *c != moment.author) {
             return false;
         }
         if words.is_empty() {
@@ -182,8 +188,18 @@ mod tests {
             clip: Some(ClipId(1)),
             code: Some(CodeRef::new("vig", "waiting")),
             participant: None,
+            coder: None,
         };
         assert_eq!(ids(&both.apply(&p)), [1]);
+        let blind = MomentFilter {
+            coder: Some("nobody here".into()),
+            ..Default::default()
+        };
+        assert!(
+            blind.apply(&p).is_empty(),
+            "another coder's moments are hidden"
+        );
+        assert!(!blind.is_empty());
         assert!(both.matches(&p, &p.moments[0]));
         assert!(!both.matches(&p, &p.moments[1]));
     }
@@ -222,7 +238,7 @@ mod tests {
                 ]),
             ) {
                 let p = two_clips();
-                let f = MomentFilter { text: text.join(" "), clip, code, participant: None };
+                let f = MomentFilter { text: text.join(" "), clip, code, participant: None, coder: None };
                 let got = f.apply(&p);
                 // Exactly the moments that match, each once.
                 let expected: Vec<u32> = ids(&MomentFilter::default().apply(&p))

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 /// The project file format version this build writes. Older files are
 /// migrated on load (see `store::migrate`).
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
@@ -35,6 +35,12 @@ pub struct Project {
     /// second parent, a sibling), by the names moments use (schema 4).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub people: Vec<String>,
+    /// Everyone who codes in the project (trainee, supervisor, second
+    /// researcher), by the names moments carry as their author (schema 5).
+    /// A moment's author is its coder; moments of a name not listed here
+    /// (hand-edited files) still count as that coder's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coders: Vec<String>,
 }
 
 impl Project {
@@ -49,7 +55,33 @@ impl Project {
             reels: Vec::new(),
             reviews: Vec::new(),
             people: Vec::new(),
+            coders: Vec::new(),
         }
+    }
+
+    /// Every coder: the project's list, then any moment author missing
+    /// from it, in the order first seen. Blank authors are nobody's.
+    pub fn all_coders(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self.coders.iter().map(String::as_str).collect();
+        for moment in &self.moments {
+            let author = moment.author.as_str();
+            if !author.trim().is_empty() && !all.contains(&author) {
+                all.push(author);
+            }
+        }
+        all
+    }
+
+    /// The coders with moments on `clip`, in the order of [`all_coders`](Self::all_coders).
+    pub fn coders_on(&self, clip: ClipId) -> Vec<&str> {
+        self.all_coders()
+            .into_iter()
+            .filter(|c| {
+                self.moments
+                    .iter()
+                    .any(|m| m.clip == clip && m.author == *c)
+            })
+            .collect()
     }
 
     pub fn review(&self, id: ReviewId) -> Option<&ReviewLog> {
@@ -172,6 +204,17 @@ impl Project {
             }
             if !people.insert(name.as_str()) {
                 return Err(ValidationError::DuplicatePerson(name.clone()));
+            }
+        }
+        limits::count("coders", self.coders.len(), MAX_ITEMS)?;
+        let mut coders = HashSet::new();
+        for name in &self.coders {
+            limits::text(|| format!("coder '{name}'"), name, MAX_NAME_CHARS)?;
+            if name.trim().is_empty() || name.trim() != name {
+                return Err(ValidationError::BadCoderName(name.clone()));
+            }
+            if !coders.insert(name.as_str()) {
+                return Err(ValidationError::DuplicateCoder(name.clone()));
             }
         }
         let mut clips = HashMap::new();

@@ -69,6 +69,7 @@ pub(crate) fn sample_project() -> Project {
         }],
         reviews: Vec::new(),
         people: Vec::new(),
+        coders: Vec::new(),
     }
 }
 

@@ -23,6 +23,7 @@ pub(crate) fn sample_project(dir: &Path) -> anyhow::Result<Project> {
     let created = fixed_time(1_793_527_200); // 2026-11-02 09:20 UTC
     let mut project = Project::new("Sam and Jo — play, feeding and bath", created);
     project.codebooks = bundled().context("reading the bundled codebooks")?;
+    project.coders = vec![AUTHOR.into()];
 
     for (i, clip) in SampleClip::ALL.iter().enumerate() {
         let id = ClipId(i as u32 + 1);

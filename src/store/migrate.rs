@@ -15,7 +15,7 @@ pub struct MigrationError {
 type Step = fn(Value) -> Result<Value, MigrationError>;
 
 /// `STEPS[i]` turns schema `i + 1` into schema `i + 2`.
-const STEPS: [Step; (SCHEMA_VERSION - 1) as usize] = [v1_to_v2, v2_to_v3, v3_to_v4];
+const STEPS: [Step; (SCHEMA_VERSION - 1) as usize] = [v1_to_v2, v2_to_v3, v3_to_v4, v4_to_v5];
 
 /// Brings a project value of schema `from` up to `SCHEMA_VERSION`.
 pub(crate) fn migrate(mut value: Value, from: u32) -> Result<Value, MigrationError> {
@@ -31,6 +31,33 @@ pub(crate) fn migrate(mut value: Value, from: u32) -> Result<Value, MigrationErr
         if let Some(object) = value.as_object_mut() {
             object.insert("schema_version".into(), json!(reached));
         }
+    }
+    Ok(value)
+}
+
+/// Schema 5 made coders first-class: the project lists them. A schema 4
+/// project's coders are its moments' authors, in the order they first
+/// appear; a name that could not be listed (blank, or with spaces at its
+/// ends, from a hand-edited file) stays on its moments unlisted.
+fn v4_to_v5(mut value: Value) -> Result<Value, MigrationError> {
+    let object = value.as_object_mut().ok_or_else(|| MigrationError {
+        from: 4,
+        problem: "the project is not a JSON object".into(),
+    })?;
+    let mut coders: Vec<String> = Vec::new();
+    if let Some(moments) = object.get("moments").and_then(Value::as_array) {
+        for author in moments
+            .iter()
+            .filter_map(|m| m.get("author").and_then(Value::as_str))
+        {
+            let listable = !author.trim().is_empty() && author.trim() == author;
+            if listable && !coders.iter().any(|c| c == author) {
+                coders.push(author.to_owned());
+            }
+        }
+    }
+    if !coders.is_empty() {
+        object.insert("coders".into(), json!(coders));
     }
     Ok(value)
 }
@@ -163,10 +190,29 @@ mod tests {
     fn a_schema_3_project_comes_up_unchanged_but_for_its_version() {
         let v3 = json!({"schema_version": 3, "title": "t", "reviews": [],
                         "moments": [{"id": 1, "note": "kept"}]});
-        let v4 = migrate(v3.clone(), 3).unwrap();
-        assert_eq!(v4["schema_version"], 4);
+        let now = migrate(v3.clone(), 3).unwrap();
+        assert_eq!(now["schema_version"], SCHEMA_VERSION);
         let mut expected = v3;
-        expected["schema_version"] = json!(4);
-        assert_eq!(v4, expected);
+        expected["schema_version"] = json!(SCHEMA_VERSION);
+        assert_eq!(now, expected, "no author: no coders listed");
+    }
+
+    #[test]
+    fn a_schema_4_projects_coders_are_its_authors_in_order() {
+        let v4 = json!({"schema_version": 4, "title": "t", "moments": [
+            {"id": 1, "author": "Trainee Bo"},
+            {"id": 2, "author": "Dr Ada"},
+            {"id": 3, "author": "Trainee Bo"},
+            {"id": 4, "author": ""},
+            {"id": 5, "author": " padded "},
+            {"id": 6}
+        ]});
+        let v5 = migrate(v4, 4).unwrap();
+        assert_eq!(v5["schema_version"], 5);
+        assert_eq!(v5["coders"], json!(["Trainee Bo", "Dr Ada"]));
+        assert_eq!(
+            v5["moments"][4]["author"], " padded ",
+            "moments are untouched"
+        );
     }
 }

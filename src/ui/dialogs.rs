@@ -23,6 +23,8 @@ pub enum Question {
     ImportAnnotations,
     /// A save dialog for an export in this format.
     ExportAnnotations(Format),
+    /// A colleague's project to merge coding from.
+    MergeCoding,
 }
 
 #[derive(Clone, Default)]
@@ -118,6 +120,10 @@ fn native(question: Question) -> Vec<PathBuf> {
             .add_filter(format.title(), &[format.name()])
             .set_file_name(format!("annotations.{}", format.name()))
             .save_file()),
+        Question::MergeCoding => one(dialog
+            .set_title("Merge coding from another project")
+            .add_filter("Attune project", &["json"])
+            .pick_file()),
         Question::ExportCodebook => one(dialog
             .set_title("Export codebook")
             .add_filter("Codebook", &["json"])

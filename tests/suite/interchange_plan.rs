@@ -182,3 +182,46 @@ fn millisecond_ends_are_where_a_span_stops() {
     let err = frames((2000, 1000)).unwrap_err();
     assert!(err.to_string().contains("ends (frame"), "{err}");
 }
+
+#[test]
+fn a_vocabulary_no_span_uses_still_becomes_a_codebook() {
+    let p = project();
+    let entry = |id: &str, value: &str| Entry {
+        id: id.into(),
+        value: value.into(),
+        description: format!("{value}, as the ethogram describes it"),
+        category: "Infant".into(),
+        colour: None,
+        hotkey: None,
+        point: true,
+    };
+    let ethogram = Vocabulary {
+        id: "ethogram".into(),
+        name: "NBO items".into(),
+        description: String::new(),
+        entries: vec![entry("startle", "Startle"), entry("yawn", "Yawn")],
+    };
+    let a = Annotations {
+        vocabularies: vec![ethogram],
+        spans: vec![span("Moments", "", None, (0, 100))],
+        ..Default::default()
+    };
+    let plan = plan_import(&p, &a, &target(), &ByRate).unwrap();
+    assert_eq!(plan.work.codebooks.len(), 1, "{:?}", plan.summary());
+    let book = &plan.work.codebooks[0];
+    assert_eq!(book.name, "NBO items");
+    let names: Vec<_> = book.items().map(|(_, i)| i.name.as_str()).collect();
+    assert_eq!(names, ["Startle", "Yawn"]);
+    assert!(
+        plan.summary()
+            .iter()
+            .any(|l| l.contains("new codebook \"NBO items\" with 2 code(s)")),
+        "{:?}",
+        plan.summary()
+    );
+    // Importing the same vocabulary again finds the codebook instead.
+    let mut after = p.clone();
+    apply(&mut after, plan.into_edit(&p).unwrap()).unwrap();
+    let again = plan_import(&after, &a, &target(), &ByRate).unwrap();
+    assert!(again.work.codebooks.is_empty(), "{:?}", again.summary());
+}

@@ -44,6 +44,7 @@ mod signals;
 mod store_crash;
 mod store_errors;
 mod store_lifecycle;
+mod supervision_cli;
 mod timeline;
 mod ui_annotations;
 mod ui_foundation;

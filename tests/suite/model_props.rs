@@ -334,7 +334,15 @@ pub(super) fn project() -> impl Strategy<Value = Project> {
                     reels: vec![],
                     reviews: Vec::new(),
                     people,
+                    coders: Vec::new(),
                 };
+                // The moments' coders are listed, as a schema 5 project has them.
+                project.coders = project
+                    .all_coders()
+                    .into_iter()
+                    .filter(|c| c.trim() == *c)
+                    .map(str::to_owned)
+                    .collect();
                 project.reels = reels
                     .into_iter()
                     .enumerate()

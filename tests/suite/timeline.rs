@@ -76,6 +76,7 @@ fn project() -> Project {
         reels: Vec::new(),
         reviews: Vec::new(),
         people: Vec::new(),
+        coders: Vec::new(),
     };
     project.validate().unwrap();
     project

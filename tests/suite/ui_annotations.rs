@@ -203,3 +203,113 @@ fn export_writes_a_csv_of_the_moments_without_notes() {
         "an absolute path"
     );
 }
+
+/// Export dialog → `format` → Export…, waiting for the file.
+fn export_as(h: &mut egui_kittest::Harness<'_, attune::ui::AttuneApp>, format: &str) {
+    open_file_menu_item(h, "Export annotations…");
+    step_until(h, "the export dialog", |h| {
+        h.query_by_label("Include clinical notes").is_some()
+    });
+    h.get_by_label(format).click();
+    h.step();
+    h.get_by_label("Export…").click();
+    step_until(h, "the export", |h| {
+        ws(h).status().is_some_and(|s| s.contains("exported"))
+    });
+}
+
+/// The moments of one clip as (start, end, codes, caption), in order.
+fn coded(
+    project: &attune::model::Project,
+    clip: attune::model::ClipId,
+) -> Vec<(u32, u32, Vec<attune::model::CodeRef>, String)> {
+    let mut v: Vec<_> = project
+        .moments
+        .iter()
+        .filter(|m| m.clip == clip)
+        .map(|m| (m.start, m.end, m.codes.clone(), m.caption.clone()))
+        .collect();
+    v.sort_by_key(|m| (m.0, m.1, format!("{:?}", m.2), m.3.clone()));
+    v
+}
+
+#[test]
+fn elan_out_and_back_in_through_the_app_keeps_every_moment_of_the_clip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_samples(dir.path());
+    let eaf = dir.path().join("clip.eaf");
+    let mut h = harness_with(
+        path,
+        Dialogs::scripted([vec![eaf.clone()], vec![eaf.clone()]]),
+        dir.path(),
+    );
+    wait_ready(&mut h);
+    let before = ws(&h).project().clone();
+    let clip = before.clips[0].id;
+    let on_clip = coded(&before, clip);
+    assert!(!on_clip.is_empty());
+
+    export_as(&mut h, "ELAN (.eaf)");
+    let text = std::fs::read_to_string(&eaf).unwrap();
+    assert!(text.contains("<ANNOTATION_DOCUMENT"), "{text}");
+
+    open_file_menu_item(&mut h, "Import annotations…");
+    let expected = format!("Moments to add: {}", on_clip.len());
+    step_until(&mut h, "the ELAN preview", |h| {
+        h.query_by_label(&expected).is_some()
+    });
+    assert!(
+        h.query_by_label("New codebooks: 0").is_some(),
+        "the codebook is found, not copied"
+    );
+    h.get_by_label("Import").click();
+    step_until(&mut h, "the import", |h| {
+        ws(h).project().moments.len() == before.moments.len() + on_clip.len()
+    });
+    // Every moment of the clip is there twice now: the same frames and codes.
+    let after = coded(ws(&h).project(), clip);
+    let mut doubled: Vec<_> = on_clip.iter().chain(&on_clip).cloned().collect();
+    doubled.sort_by_key(|m| (m.0, m.1, format!("{:?}", m.2), m.3.clone()));
+    assert_eq!(after, doubled);
+}
+
+#[test]
+fn a_boris_import_can_be_credited_to_another_coder() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = copy_samples(dir.path());
+    let boris = dir.path().join("clip.boris");
+    let mut h = harness_with(
+        path,
+        Dialogs::scripted([vec![boris.clone()], vec![boris.clone()]]),
+        dir.path(),
+    );
+    wait_ready(&mut h);
+    let before = ws(&h).project().clone();
+    let clip = before.clips[0].id;
+    let on_clip = coded(&before, clip);
+
+    export_as(&mut h, "BORIS (.boris)");
+    open_file_menu_item(&mut h, "Import annotations…");
+    let expected = format!("Moments to add: {}", on_clip.len());
+    step_until(&mut h, "the BORIS preview", |h| {
+        h.query_by_label(&expected).is_some()
+    });
+    h.get_by_label("Coder").click();
+    h.step();
+    h.get_by_label("Coder").type_text("Supervisor Ada");
+    h.step();
+    h.get_by_label("Import").click();
+    step_until(&mut h, "the import", |h| {
+        ws(h).project().moments.len() == before.moments.len() + on_clip.len()
+    });
+    let added = &ws(&h).project().moments[before.moments.len()..];
+    assert!(
+        added.iter().all(|m| m.author == "Supervisor Ada"),
+        "{:?}",
+        added.iter().map(|m| &m.author).collect::<Vec<_>>()
+    );
+    let mut frames: Vec<_> = added.iter().map(|m| (m.start, m.end)).collect();
+    frames.sort();
+    let wanted: Vec<_> = on_clip.iter().map(|m| (m.0, m.1)).collect();
+    assert_eq!(frames, wanted);
+}

@@ -554,7 +554,10 @@ mod generated {
             who(&["Anna", "Ben"]),
             who(&["parent", "infant", "Grandma Jo"]),
             0u64..120_000,
-            prop_oneof![Just(0u64), 0u64..5_000],
+            // A point, or longer than one frame (40 ms here): ELAN has no
+            // points, so one frame long is how a point is written, and a
+            // one-frame moment is a point in Attune too.
+            prop_oneof![Just(0u64), 41u64..5_000],
             text(),
             text(),
         )

@@ -9,6 +9,7 @@
 
 mod clips;
 mod codebooks;
+mod coders;
 mod moments;
 mod participants;
 mod reels;
@@ -18,6 +19,7 @@ mod trial;
 
 pub use clips::{add_clips, record_consent, relink_clip, relocate_clips, withdraw_consent};
 pub use codebooks::{blank_codebook, free_codebook_id, import_codebook, save_codebook};
+pub use coders::{Merge, MergeSummary, add_coder, merge_coding};
 pub use moments::{
     MomentDraft, code_on_key, mark_moment, marked_span, moment_from_marks, remove_moment,
     revise_moment, toggle_code, trim_moment,

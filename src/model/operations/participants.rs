@@ -79,6 +79,10 @@ pub fn import_annotations(project: &Project, work: ImportedWork) -> Result<Edit,
     if people != project.people {
         edits.push(Edit::SetPeople(people));
     }
+    // Whoever coded the moments becomes one of the project's coders.
+    if let Some(coders) = with_coders(project, work.moments.iter().map(|m| m.author.as_str())) {
+        edits.push(Edit::SetCoders(coders));
+    }
     let first_id = project.next_moment_id().0;
     let first_moment = project.moments.len();
     for (i, mut moment) in work.moments.into_iter().enumerate() {
@@ -89,6 +93,22 @@ pub fn import_annotations(project: &Project, work: ImportedWork) -> Result<Edit,
         });
     }
     checked(project, Edit::Batch(edits))
+}
+
+/// The project's coders with any new listable names from `authors` added,
+/// or `None` when nothing is new.
+pub(super) fn with_coders<'a>(
+    project: &Project,
+    authors: impl Iterator<Item = &'a str>,
+) -> Option<Vec<String>> {
+    let mut coders = project.coders.clone();
+    for author in authors {
+        let listable = !author.trim().is_empty() && author.trim() == author;
+        if listable && !coders.iter().any(|c| c == author) {
+            coders.push(author.to_owned());
+        }
+    }
+    (coders != project.coders).then_some(coders)
 }
 
 fn single_or_batch(mut edits: Vec<Edit>) -> Edit {

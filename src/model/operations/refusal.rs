@@ -46,6 +46,15 @@ pub enum Refusal {
     NoTitleCard,
     #[error("no clips to add")]
     NoClips,
+    #[error("a coder needs a name")]
+    BlankCoder,
+    #[error(
+        "the other project has none of this project's clips (clips are matched by their \
+         content, so the same footage is found whatever its file is called)"
+    )]
+    NoSharedClips,
+    #[error("moment {0} of the other project has no coder; name whose coding it is")]
+    MomentWithoutCoder(MomentId),
     #[error("the file holds no moments or codes to import")]
     NothingToImport,
     #[error("{used:?} consent is already recorded for this clip")]

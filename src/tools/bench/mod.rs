@@ -2,6 +2,7 @@
 //! the UI through the library's public API. A tool, not a layer: nothing
 //! in the library imports it.
 
+pub(crate) mod annotations;
 pub(crate) mod engine;
 pub(crate) mod ui;
 
@@ -21,6 +22,9 @@ pub enum BenchCommand {
     /// The UI on a large synthetic project: timeline drawing, the moment
     /// filter, project save and load.
     Ui(ui::BenchUiArgs),
+    /// Importing a large coding: read and plan per format (ELAN, BORIS,
+    /// CSV), from files the export wrote.
+    Annotations(annotations::BenchAnnotationsArgs),
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -76,6 +80,7 @@ pub(crate) fn run(cmd: &BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Playback(a) => engine::run_playback(a),
         BenchCommand::Overview(a) => engine::run_overview(a),
         BenchCommand::Ui(a) => ui::run(a),
+        BenchCommand::Annotations(a) => annotations::run(a),
     }
 }
 

@@ -493,6 +493,7 @@ pub(crate) fn synthetic_project(moments: u32, frames: u32) -> anyhow::Result<Pro
         reels: Vec::new(),
         reviews: Vec::new(),
         people: Vec::new(),
+        coders: Vec::new(),
     };
     project.validate()?;
     Ok(project)

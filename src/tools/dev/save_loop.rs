@@ -94,6 +94,7 @@ pub fn crash_state(n: u64) -> Project {
         reels,
         reviews: Vec::new(),
         people: Vec::new(),
+        coders: Vec::new(),
     }
 }
 

@@ -80,61 +80,41 @@ pub struct TimelineIndex {
 pub(super) const OTHER_CODES: &str = "Other codes";
 pub(super) const UNCODED: &str = "Uncoded";
 
+/// Which moments the timeline shows: every coder's, or (blind coding) one
+/// coder's only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TimelineLens {
+    pub only_coder: Option<String>,
+}
+
+impl TimelineLens {
+    fn shows(&self, moment: &Moment) -> bool {
+        self.only_coder.as_ref().is_none_or(|c| *c == moment.author)
+    }
+}
+
 impl TimelineIndex {
     /// One lane per category of `codebook` (a moment coded in two categories
     /// is in both), then "Other codes" when some moment carries codes from
     /// other codebooks, then "Uncoded". Rebuild when the document changes.
     pub fn build(project: &Project, clip: ClipId, codebook: Option<&Codebook>) -> Self {
-        let categories = codebook.map_or(&[][..], |b| &b.categories[..]);
-        let mut by_category: Vec<Vec<Span>> = vec![Vec::new(); categories.len()];
-        let mut other = Vec::new();
-        let mut uncoded = Vec::new();
-        for moment in project.moments.iter().filter(|m| m.clip == clip) {
-            if moment.codes.is_empty() {
-                uncoded.push(span(moment, NEUTRAL));
-                continue;
-            }
-            let mut in_category = vec![false; categories.len()];
-            let mut elsewhere = None;
-            for code in &moment.codes {
-                let found = codebook.filter(|b| b.id == code.codebook).and_then(|b| {
-                    let at = b
-                        .categories
-                        .iter()
-                        .position(|c| c.items.iter().any(|i| i.id == code.item))?;
-                    Some((at, b.colour_of(&code.item)?))
-                });
-                match found {
-                    // The first code of a category colours the moment there.
-                    Some((at, colour)) if !in_category[at] => {
-                        in_category[at] = true;
-                        by_category[at].push(span(moment, colour32(colour)));
-                    }
-                    Some(_) => {}
-                    None if elsewhere.is_none() => {
-                        let colour = project
-                            .codebook(&code.codebook)
-                            .and_then(|b| b.colour_of(&code.item))
-                            .map_or(NEUTRAL, colour32);
-                        elsewhere = Some(colour);
-                    }
-                    None => {}
-                }
-            }
-            if let Some(colour) = elsewhere {
-                other.push(span(moment, colour));
-            }
-        }
-        let mut lanes: Vec<Lane> = categories
+        Self::build_for(project, clip, codebook, &TimelineLens::default())
+    }
+
+    /// As [`build`](Self::build), with only the moments `lens` shows.
+    pub fn build_for(
+        project: &Project,
+        clip: ClipId,
+        codebook: Option<&Codebook>,
+        lens: &TimelineLens,
+    ) -> Self {
+        let moments = project
+            .moments
             .iter()
-            .zip(by_category)
-            .map(|(c, spans)| Lane::new(c.name.clone(), colour32(c.colour), spans))
-            .collect();
-        if !other.is_empty() {
-            lanes.push(Lane::new(OTHER_CODES, NEUTRAL, other));
+            .filter(|m| m.clip == clip && lens.shows(m));
+        Self {
+            lanes: lanes_of(project, moments, codebook),
         }
-        lanes.push(Lane::new(UNCODED, NEUTRAL, uncoded));
-        Self { lanes }
     }
 
     pub fn lanes(&self) -> &[Lane] {
@@ -149,6 +129,65 @@ impl TimelineIndex {
             .find(|s| s.moment == moment)
             .copied()
     }
+}
+
+/// The lanes for `moments`: one per category of `codebook`, "Other codes"
+/// when needed, then "Uncoded".
+fn lanes_of<'a>(
+    project: &Project,
+    moments: impl Iterator<Item = &'a Moment>,
+    codebook: Option<&Codebook>,
+) -> Vec<Lane> {
+    let categories = codebook.map_or(&[][..], |b| &b.categories[..]);
+    let mut by_category: Vec<Vec<Span>> = vec![Vec::new(); categories.len()];
+    let mut other = Vec::new();
+    let mut uncoded = Vec::new();
+    for moment in moments {
+        if moment.codes.is_empty() {
+            uncoded.push(span(moment, NEUTRAL));
+            continue;
+        }
+        let mut in_category = vec![false; categories.len()];
+        let mut elsewhere = None;
+        for code in &moment.codes {
+            let found = codebook.filter(|b| b.id == code.codebook).and_then(|b| {
+                let at = b
+                    .categories
+                    .iter()
+                    .position(|c| c.items.iter().any(|i| i.id == code.item))?;
+                Some((at, b.colour_of(&code.item)?))
+            });
+            match found {
+                // The first code of a category colours the moment there.
+                Some((at, colour)) if !in_category[at] => {
+                    in_category[at] = true;
+                    by_category[at].push(span(moment, colour32(colour)));
+                }
+                Some(_) => {}
+                None if elsewhere.is_none() => {
+                    let colour = project
+                        .codebook(&code.codebook)
+                        .and_then(|b| b.colour_of(&code.item))
+                        .map_or(NEUTRAL, colour32);
+                    elsewhere = Some(colour);
+                }
+                None => {}
+            }
+        }
+        if let Some(colour) = elsewhere {
+            other.push(span(moment, colour));
+        }
+    }
+    let mut lanes: Vec<Lane> = categories
+        .iter()
+        .zip(by_category)
+        .map(|(c, spans)| Lane::new(c.name.clone(), colour32(c.colour), spans))
+        .collect();
+    if !other.is_empty() {
+        lanes.push(Lane::new(OTHER_CODES, NEUTRAL, other));
+    }
+    lanes.push(Lane::new(UNCODED, NEUTRAL, uncoded));
+    lanes
 }
 
 fn span(moment: &Moment, colour: Color32) -> Span {

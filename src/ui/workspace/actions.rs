@@ -166,7 +166,7 @@ impl Workspace {
             start,
             end,
             codes,
-            &self.moments.author,
+            &self.coding.coder,
             Utc::now(),
         );
         if self.apply(made) {

@@ -28,6 +28,7 @@ pub(super) enum Pending {
     SaveStill { clip: ClipId, frame: u32 },
     ImportAnnotations,
     ExportAnnotations,
+    MergeCoding,
 }
 
 impl Workspace {
@@ -100,6 +101,7 @@ impl Workspace {
             Pending::SaveStill { clip, frame } => self.save_still_to(clip, frame, first),
             Pending::ImportAnnotations => self.import_annotations_from(first),
             Pending::ExportAnnotations => self.export_annotations_to(first),
+            Pending::MergeCoding => self.merge_coding_from(first),
         }
     }
 

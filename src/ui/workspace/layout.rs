@@ -25,7 +25,8 @@ impl Workspace {
         let modal_open = self.session.recovery_offer.is_some()
             || self.session.asking_to_close
             || self.review.notes.is_some()
-            || self.io.is_modal();
+            || self.io.is_modal()
+            || self.coding.asking.is_some();
         if !modal_open {
             let typing = ctx.egui_wants_keyboard_input();
             for action in ctx.input(|i| keys::read(i, typing)) {
@@ -40,6 +41,7 @@ impl Workspace {
         }
         self.codebook_window(&ctx);
         self.annotations_dialogs(&ctx);
+        self.coding_dialog(&ctx);
 
         egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::left("media-bin")
@@ -79,6 +81,8 @@ impl Workspace {
                     });
                 ui.separator();
                 let revision = self.session.doc.revision();
+                // Blind coding narrows the list; the person cannot widen it.
+                self.moments.filter.coder = self.coding.only().map(str::to_owned);
                 if let Some(id) = self.moments.list(ui, self.session.doc.project(), revision) {
                     self.go_to_moment(id);
                 }
@@ -131,6 +135,7 @@ impl Workspace {
                 .or(self.session.saver.status.as_deref()),
             title: self.title(),
             project_path: self.session.project_path.as_deref(),
+            blind: self.coding.blind,
         };
         let asked = menu_bar::show(ui, &facts);
         for ask in asked {
@@ -143,6 +148,8 @@ impl Workspace {
                 MenuAsk::ReelsTab => self.side_tab = SideTab::Reels,
                 MenuAsk::EditCodebooks => self.open_codebook_editor(),
                 MenuAsk::ExportAnnotations => self.open_export_dialog(),
+                MenuAsk::ChooseCoder => self.coding.ask_who(self.session.doc.project()),
+                MenuAsk::ToggleBlind => self.toggle_blind(),
                 MenuAsk::Help => self.show_help = true,
             }
         }
@@ -173,12 +180,16 @@ impl Workspace {
     fn timeline_panel(&mut self, ui: &mut egui::Ui) {
         let revision = self.session.doc.revision();
         let project = self.session.doc.project();
+        let lens = crate::ui::timeline::TimelineLens {
+            only_coder: self.coding.only().map(str::to_owned),
+        };
         let actions = self.transport.timeline(
             ui,
             project,
             revision,
             &mut self.moments.active_codebook,
             self.moments.selected,
+            &lens,
         );
         for action in actions {
             if !matches!(action, TimelineAction::Select(_)) {

@@ -18,6 +18,8 @@ pub(super) struct MenuFacts<'a> {
     pub status: Option<&'a str>,
     pub title: String,
     pub project_path: Option<&'a Path>,
+    /// Blind coding is on.
+    pub blind: bool,
 }
 
 /// What was chosen from the menu.
@@ -32,6 +34,10 @@ pub(super) enum MenuAsk {
     EditCodebooks,
     /// The export dialog (format, clip, notes), then a save dialog.
     ExportAnnotations,
+    /// "Who is coding?"
+    ChooseCoder,
+    /// Blind coding on (at once) or off (asked first).
+    ToggleBlind,
     Help,
 }
 
@@ -127,6 +133,26 @@ pub(super) fn show(ui: &mut egui::Ui, facts: &MenuFacts<'_>) -> Vec<MenuAsk> {
                 asked.push(MenuAsk::Question(
                     Question::ImportCodebook,
                     Pending::ImportCodebook,
+                ));
+            }
+        });
+        ui.menu_button("Coding", |ui| {
+            if ui.button("Who is coding…").clicked() {
+                asked.push(MenuAsk::ChooseCoder);
+            }
+            let mut blind = facts.blind;
+            if ui
+                .checkbox(&mut blind, "Blind coding")
+                .on_hover_text("Hide the other coders' moments")
+                .clicked()
+            {
+                asked.push(MenuAsk::ToggleBlind);
+            }
+            ui.separator();
+            if ui.button("Merge coding from another project…").clicked() {
+                asked.push(MenuAsk::Question(
+                    Question::MergeCoding,
+                    Pending::MergeCoding,
                 ));
             }
         });

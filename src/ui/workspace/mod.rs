@@ -8,6 +8,7 @@ mod annotations;
 mod clip_bin;
 mod clips;
 mod codebooks;
+mod coding;
 mod inspect;
 mod layout;
 mod menu_bar;
@@ -63,6 +64,8 @@ pub struct Workspace {
     codebook_editor: Option<CodebookEditor>,
     /// Annotations coming in from, or going out to, other tools.
     io: annotations::AnnotationsIo,
+    /// Who is coding, and whether blind.
+    coding: coding::Coding,
     show_help: bool,
     /// What the top of the right-hand panel shows.
     side_tab: SideTab,
@@ -99,6 +102,7 @@ impl Workspace {
             Document::new(opened.project)
         };
         let active_codebook = doc.project().codebooks.first().map(|b| b.id.clone());
+        let coding = coding::Coding::start(doc.project());
         let thumb_jobs =
             clip_bin::spawn_thumbnails(ctx, &doc.project().clips, opened.project_path.as_deref())
                 .map_err(|e| log::warn!("no thumbnails: {e}"))
@@ -141,6 +145,7 @@ impl Workspace {
             },
             codebook_editor: None,
             io: annotations::AnnotationsIo::default(),
+            coding,
             show_help: false,
             side_tab: SideTab::Moment,
             status: None,
@@ -214,6 +219,16 @@ impl Workspace {
         self.status.as_deref()
     }
 
+    /// The coder new moments are credited to.
+    pub fn coder(&self) -> &str {
+        &self.coding.coder
+    }
+
+    /// True while blind coding hides the other coders' moments.
+    pub fn blind(&self) -> bool {
+        self.coding.blind
+    }
+
     pub fn active_codebook(&self) -> Option<&str> {
         self.moments.active_codebook.as_deref()
     }
@@ -250,6 +265,7 @@ impl Workspace {
         self.poll_review(ctx);
         self.poll_job(ctx);
         self.poll_annotations();
+        self.poll_merge();
         self.session.saver.poll(&mut self.session.doc);
         if self.session.quit_after_save && !self.session.saver.is_saving() {
             self.session.quit_after_save = false;
@@ -282,8 +298,12 @@ impl Workspace {
             .as_deref()
             .and_then(|p| p.file_name())
         {
-            Some(file) => format!("{name}{dirty} — {}", file.to_string_lossy()),
-            None => format!("{name}{dirty} — not saved yet"),
+            Some(file) => format!(
+                "{name}{dirty} — {} — {}",
+                file.to_string_lossy(),
+                self.coding.title()
+            ),
+            None => format!("{name}{dirty} — not saved yet — {}", self.coding.title()),
         }
     }
 

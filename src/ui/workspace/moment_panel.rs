@@ -14,8 +14,6 @@ pub(super) struct MomentPanel {
     pub filtered: Option<(u64, MomentFilter, Vec<MomentId>)>,
     /// Id of the codebook whose hotkeys 1–9 apply.
     pub active_codebook: Option<String>,
-    /// Written on new moments; the person can change it in the inspector.
-    pub author: String,
     /// A name being typed in the inspector to add to the project's people.
     pub new_person: String,
 }
@@ -28,9 +26,6 @@ impl MomentPanel {
             filter: MomentFilter::default(),
             filtered: None,
             active_codebook,
-            author: std::env::var("USER")
-                .or_else(|_| std::env::var("LOGNAME"))
-                .unwrap_or_default(),
             new_person: String::new(),
         }
     }

@@ -55,7 +55,7 @@ impl Workspace {
             .project()
             .moments
             .iter()
-            .filter(|m| m.clip == clip)
+            .filter(|m| m.clip == clip && self.coding.shows(m))
             .map(|m| (m.start, m.id.0, m.id))
             .collect();
         moments.sort_unstable();

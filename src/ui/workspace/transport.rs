@@ -5,7 +5,9 @@
 use crate::media::engine::PlayerCommand;
 use crate::model::{ClipId, FrameRate, MomentId, Project};
 use crate::ui::keys::Action;
-use crate::ui::timeline::{self, TimelineAction, TimelineIndex, TimelineInput, TimelineView};
+use crate::ui::timeline::{
+    self, TimelineAction, TimelineIndex, TimelineInput, TimelineLens, TimelineView,
+};
 use crate::ui::viewer::Viewer;
 
 use super::overview::Overviews;
@@ -20,6 +22,15 @@ pub(super) enum TransportAsk {
     },
 }
 
+/// The lanes built for one revision, clip, codebook and lens.
+pub(super) struct TimelineCache {
+    revision: u64,
+    clip: ClipId,
+    codebook: Option<String>,
+    lens: TimelineLens,
+    index: TimelineIndex,
+}
+
 pub(super) struct Transport {
     pub viewer: Viewer,
     /// The clip in the viewer and timeline.
@@ -27,8 +38,9 @@ pub(super) struct Transport {
     pub mark_in: Option<u32>,
     pub mark_out: Option<u32>,
     pub timeline_view: TimelineView,
-    /// Lanes of the current clip, rebuilt when the project or the codebook changes.
-    pub timeline_index: Option<(u64, ClipId, Option<String>, TimelineIndex)>,
+    /// Lanes of the current clip, rebuilt when the project, the codebook or
+    /// the lens (blind coding) changes.
+    pub timeline_index: Option<TimelineCache>,
     pub overviews: Overviews,
 }
 
@@ -155,6 +167,7 @@ impl Transport {
         revision: u64,
         active_codebook: &mut Option<String>,
         selected: Option<MomentId>,
+        lens: &TimelineLens,
     ) -> Vec<TimelineAction> {
         ui.horizontal(|ui| {
             let mut active = active_codebook.clone();
@@ -181,16 +194,23 @@ impl Transport {
             ui.label(egui::RichText::new("Pick a clip to see its timeline.").weak());
             return Vec::new();
         };
-        let fresh = self
-            .timeline_index
-            .as_ref()
-            .is_some_and(|(r, c, b, _)| *r == revision && *c == clip.id && b == active_codebook);
+        let fresh = self.timeline_index.as_ref().is_some_and(|c| {
+            c.revision == revision
+                && c.clip == clip.id
+                && c.codebook == *active_codebook
+                && c.lens == *lens
+        });
         if !fresh {
             let book = active_codebook.as_deref().and_then(|b| project.codebook(b));
-            let index = TimelineIndex::build(project, clip.id, book);
-            self.timeline_index = Some((revision, clip.id, active_codebook.clone(), index));
+            self.timeline_index = Some(TimelineCache {
+                revision,
+                clip: clip.id,
+                codebook: active_codebook.clone(),
+                lens: lens.clone(),
+                index: TimelineIndex::build_for(project, clip.id, book, lens),
+            });
         }
-        let Some((_, _, _, index)) = &self.timeline_index else {
+        let Some(TimelineCache { index, .. }) = &self.timeline_index else {
             return Vec::new();
         };
         let overview = self.overviews.get(&clip);
