@@ -25,6 +25,8 @@ pub enum Question {
     ExportAnnotations(Format),
     /// A colleague's project to merge coding from.
     MergeCoding,
+    /// Where the agreement report (HTML) goes.
+    AgreementReport,
 }
 
 #[derive(Clone, Default)]
@@ -124,6 +126,11 @@ fn native(question: Question) -> Vec<PathBuf> {
             .set_title("Merge coding from another project")
             .add_filter("Attune project", &["json"])
             .pick_file()),
+        Question::AgreementReport => one(dialog
+            .set_title("Export agreement report")
+            .add_filter("Web page (prints on A4)", &["html"])
+            .set_file_name("agreement.html")
+            .save_file()),
         Question::ExportCodebook => one(dialog
             .set_title("Export codebook")
             .add_filter("Codebook", &["json"])

@@ -49,4 +49,5 @@ mod timeline;
 mod ui_annotations;
 mod ui_foundation;
 mod ui_review;
+mod ui_supervision;
 mod ui_workspace;

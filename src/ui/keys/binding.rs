@@ -29,6 +29,8 @@ pub(crate) enum Mods {
     /// Ctrl (Cmd on a Mac), with or without Shift.
     Command,
     CommandShift,
+    /// Alt, without Ctrl/Cmd.
+    Alt,
 }
 
 impl Mods {
@@ -40,6 +42,7 @@ impl Mods {
             Mods::NoCommand => !m.command,
             Mods::Command => m.command,
             Mods::CommandShift => m.command && m.shift,
+            Mods::Alt => m.alt && !m.command,
         }
     }
 
@@ -48,7 +51,7 @@ impl Mods {
         match self {
             Mods::Any | Mods::NoCommand => 0,
             Mods::Plain | Mods::Command => 1,
-            Mods::Shift | Mods::CommandShift => 2,
+            Mods::Shift | Mods::CommandShift | Mods::Alt => 2,
         }
     }
 
@@ -60,6 +63,7 @@ impl Mods {
             Mods::Shift => &["Shift"],
             Mods::Command => &["Ctrl"],
             Mods::CommandShift => &["Ctrl", "Shift"],
+            Mods::Alt => &["Alt"],
         }
     }
 }

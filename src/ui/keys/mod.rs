@@ -39,6 +39,8 @@ pub(crate) enum Action {
     LoopSelection,
     /// W: the selected moment's participant (who), cycled.
     CycleParticipant,
+    /// Alt+Left/Right: the previous or next place two coders disagree.
+    Disagreement(bool),
     Delete,
     Undo,
     Redo,

@@ -48,6 +48,22 @@ pub(crate) const WORKSPACE: &[Row<Action>] = &[
         ],
     ),
     row(
+        "Alt+Left / Right",
+        "Previous / next disagreement between the coders compared",
+        &[
+            bind(
+                Trigger::Key(Key::ArrowLeft),
+                Mods::Alt,
+                W::Disagreement(false),
+            ),
+            bind(
+                Trigger::Key(Key::ArrowRight),
+                Mods::Alt,
+                W::Disagreement(true),
+            ),
+        ],
+    ),
+    row(
         "Home / End",
         "First / last frame",
         &[

@@ -1,6 +1,9 @@
 //! The timeline's lanes, built once per document revision so drawing a
 //! frame only looks at the moments on screen.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use egui::Color32;
 
 use crate::model::{ClipId, Codebook, Colour, Moment, MomentId, Project};
@@ -16,6 +19,22 @@ pub struct Span {
     /// Inclusive, as on `Moment`.
     pub end: u32,
     pub colour: Color32,
+    /// How the compared coders stand on this moment (compare mode only).
+    pub verdict: Verdict,
+}
+
+/// A moment's standing when two coders are compared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// Not compared (compare mode off, or not a compared coder's).
+    #[default]
+    None,
+    /// Paired with the other coder's moment, same code.
+    Agrees,
+    /// Paired with the other coder's moment, another code.
+    Differs,
+    /// The other coder has no moment here.
+    OneCoder,
 }
 
 impl Span {
@@ -74,23 +93,59 @@ impl Lane {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TimelineIndex {
     lanes: Vec<Lane>,
+    /// Compare mode's joined pairs.
+    links: Vec<Link>,
 }
 
 /// Lane names for moments outside the active codebook's categories.
 pub(super) const OTHER_CODES: &str = "Other codes";
 pub(super) const UNCODED: &str = "Uncoded";
 
-/// Which moments the timeline shows: every coder's, or (blind coding) one
-/// coder's only.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Which moments the timeline shows: every coder's, (blind coding) one
+/// coder's only, or (compare mode) two coders' in lanes one above the other.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct TimelineLens {
     pub only_coder: Option<String>,
+    pub compare: Option<CompareLens>,
+}
+
+/// Two coders side by side, with how their moments were paired.
+#[derive(Clone, Debug)]
+pub struct CompareLens {
+    pub coders: [String; 2],
+    pub marks: Arc<CompareMarks>,
+}
+
+impl PartialEq for CompareLens {
+    /// The marks are one agreement's: the same `Arc` is the same result.
+    fn eq(&self, other: &Self) -> bool {
+        self.coders == other.coders && Arc::ptr_eq(&self.marks, &other.marks)
+    }
+}
+
+/// An agreement's verdict on each moment, and the pairs to join.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CompareMarks {
+    /// The worst verdict of any of the moment's codes.
+    pub verdicts: HashMap<MomentId, Verdict>,
+    /// (first coder's moment, second coder's moment, same code).
+    pub pairs: Vec<(MomentId, MomentId, bool)>,
 }
 
 impl TimelineLens {
     fn shows(&self, moment: &Moment) -> bool {
         self.only_coder.as_ref().is_none_or(|c| *c == moment.author)
     }
+}
+
+/// A pair of moments drawn joined: lanes `upper` (first coder) and
+/// `upper + 1` (second coder).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Link {
+    pub upper: usize,
+    pub a: Span,
+    pub b: Span,
+    pub same_code: bool,
 }
 
 impl TimelineIndex {
@@ -108,13 +163,73 @@ impl TimelineIndex {
         codebook: Option<&Codebook>,
         lens: &TimelineLens,
     ) -> Self {
+        if let Some(compare) = &lens.compare {
+            return Self::compared(project, clip, codebook, compare);
+        }
         let moments = project
             .moments
             .iter()
             .filter(|m| m.clip == clip && lens.shows(m));
         Self {
-            lanes: lanes_of(project, moments, codebook),
+            lanes: lanes_of(project, moments, codebook, false),
+            links: Vec::new(),
         }
+    }
+
+    /// Each lane twice, "<lane> · <coder>", the first coder above the
+    /// second, spans marked with their verdict and pairs joined where both
+    /// moments sit in the same lane pair.
+    fn compared(
+        project: &Project,
+        clip: ClipId,
+        codebook: Option<&Codebook>,
+        compare: &CompareLens,
+    ) -> Self {
+        let of = |coder: &str| {
+            let moments = project
+                .moments
+                .iter()
+                .filter(|m| m.clip == clip && m.author == coder);
+            let mut lanes = lanes_of(project, moments, codebook, true);
+            for lane in &mut lanes {
+                lane.name = format!("{} · {coder}", lane.name);
+                for span in &mut lane.spans {
+                    span.verdict = compare
+                        .marks
+                        .verdicts
+                        .get(&span.moment)
+                        .copied()
+                        .unwrap_or_default();
+                }
+            }
+            lanes
+        };
+        let (upper, lower) = (of(&compare.coders[0]), of(&compare.coders[1]));
+        let mut lanes = Vec::with_capacity(upper.len() * 2);
+        for (a, b) in upper.into_iter().zip(lower) {
+            lanes.push(a);
+            lanes.push(b);
+        }
+        let mut links = Vec::new();
+        for &(a, b, same_code) in &compare.marks.pairs {
+            for upper in (0..lanes.len()).step_by(2) {
+                let find = |lane: &Lane, id| lane.spans.iter().find(|s| s.moment == id).copied();
+                if let (Some(sa), Some(sb)) = (find(&lanes[upper], a), find(&lanes[upper + 1], b)) {
+                    links.push(Link {
+                        upper,
+                        a: sa,
+                        b: sb,
+                        same_code,
+                    });
+                }
+            }
+        }
+        Self { lanes, links }
+    }
+
+    /// Compare mode's joined pairs.
+    pub fn links(&self) -> &[Link] {
+        &self.links
     }
 
     pub fn lanes(&self) -> &[Lane] {
@@ -137,6 +252,7 @@ fn lanes_of<'a>(
     project: &Project,
     moments: impl Iterator<Item = &'a Moment>,
     codebook: Option<&Codebook>,
+    always_other: bool,
 ) -> Vec<Lane> {
     let categories = codebook.map_or(&[][..], |b| &b.categories[..]);
     let mut by_category: Vec<Vec<Span>> = vec![Vec::new(); categories.len()];
@@ -183,7 +299,8 @@ fn lanes_of<'a>(
         .zip(by_category)
         .map(|(c, spans)| Lane::new(c.name.clone(), colour32(c.colour), spans))
         .collect();
-    if !other.is_empty() {
+    // Compare mode keeps both coders' lanes the same, so they pair up.
+    if always_other || !other.is_empty() {
         lanes.push(Lane::new(OTHER_CODES, NEUTRAL, other));
     }
     lanes.push(Lane::new(UNCODED, NEUTRAL, uncoded));
@@ -196,6 +313,7 @@ fn span(moment: &Moment, colour: Color32) -> Span {
         start: moment.start,
         end: moment.end,
         colour,
+        verdict: Verdict::None,
     }
 }
 
@@ -294,6 +412,67 @@ mod tests {
     }
 
     #[test]
+    fn compare_mode_pairs_each_lane_by_coder_and_joins_the_matched_moments() {
+        let mut p = sample_project();
+        let mut theirs = moment_like(&p, 3, 35, 118, vec![CodeRef::new("vig", "waiting")]);
+        theirs.author = "Supervisor Ada".into();
+        p.moments.push(theirs);
+        let mut only_theirs = moment_like(&p, 4, 500, 510, vec![]);
+        only_theirs.author = "Supervisor Ada".into();
+        p.moments.push(only_theirs);
+        let vig = p.codebook("vig").unwrap();
+        let marks = CompareMarks {
+            verdicts: [
+                (MomentId(1), Verdict::Agrees),
+                (MomentId(3), Verdict::Agrees),
+                (MomentId(2), Verdict::OneCoder),
+            ]
+            .into_iter()
+            .collect(),
+            pairs: vec![(MomentId(1), MomentId(3), true)],
+        };
+        let lens = TimelineLens {
+            only_coder: None,
+            compare: Some(CompareLens {
+                coders: ["Dr Amani Okafor".into(), "Supervisor Ada".into()],
+                marks: Arc::new(marks),
+            }),
+        };
+        let index = TimelineIndex::build_for(&p, ClipId(1), Some(vig), &lens);
+        let lanes = index.lanes();
+        assert_eq!(lanes.len(), 2 * (vig.categories.len() + 2));
+        for pair in lanes.chunks(2) {
+            assert!(
+                pair[0].name.ends_with(" · Dr Amani Okafor"),
+                "{}",
+                pair[0].name
+            );
+            assert!(
+                pair[1].name.ends_with(" · Supervisor Ada"),
+                "{}",
+                pair[1].name
+            );
+        }
+        let category = vig.item("waiting").unwrap().0.name.clone();
+        let upper = lanes
+            .iter()
+            .position(|l| l.name == format!("{category} · Dr Amani Okafor"))
+            .unwrap();
+        assert_eq!(ids(&lanes[upper]), [1]);
+        assert_eq!(ids(&lanes[upper + 1]), [3]);
+        assert_eq!(lanes[upper].spans()[0].verdict, Verdict::Agrees);
+        let links = index.links();
+        assert_eq!(links.len(), 1);
+        assert_eq!(
+            (links[0].upper, links[0].a.moment, links[0].b.moment),
+            (upper, MomentId(1), MomentId(3))
+        );
+        assert_eq!(index.find(MomentId(2)).unwrap().verdict, Verdict::OneCoder);
+        let uncoded = lanes.len() - 1;
+        assert_eq!(ids(&lanes[uncoded]), [4], "the second coder's uncoded lane");
+    }
+
+    #[test]
     fn visible_finds_exactly_the_spans_touching_the_range() {
         let spans = [(0, 1000), (10, 12), (50, 50), (60, 70), (900, 950)]
             .iter()
@@ -303,6 +482,7 @@ mod tests {
                 start,
                 end,
                 colour: NEUTRAL,
+                verdict: Verdict::None,
             })
             .collect();
         let lane = Lane::new("x", NEUTRAL, spans);

@@ -6,7 +6,7 @@ use egui::{
     Color32, CornerRadius, FontId, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, pos2, vec2,
 };
 
-use super::index::{Lane, Span};
+use super::index::{Lane, Span, TimelineIndex, Verdict};
 use super::interact::POINT_HALF;
 use super::layout::TimelineLayout;
 use super::view::{TimelineView, frame_at, frame_to_x};
@@ -183,4 +183,65 @@ fn diamond(painter: &Painter, band: Rect, x: f32, fill: Color32, stroke: Stroke)
         pos2(x - h, y),
     ];
     painter.add(Shape::convex_polygon(points, fill, stroke));
+}
+
+/// Compare mode's colours: pairs with the same code, other codes, and
+/// moments only one coder has.
+pub(super) struct VerdictColours {
+    pub agrees: Color32,
+    pub differs: Color32,
+    pub one_coder: Color32,
+}
+
+/// Compare mode over the moments: paired moments joined by a line between
+/// the two coders' lanes, moments coded differently or seen by one coder
+/// outlined in their colour.
+pub(super) fn paint_comparison(
+    painter: &Painter,
+    view: &TimelineView,
+    layout: &TimelineLayout,
+    index: &TimelineIndex,
+    frames: u32,
+    colours: &VerdictColours,
+) {
+    let track = layout.track;
+    let first = frame_at(view, track, track.left() - POINT_HALF, frames);
+    let last = frame_at(view, track, track.right() + POINT_HALF, frames);
+    let band = |row: &Rect| row.shrink2(vec2(0.0, 3.0));
+    for link in index.links() {
+        let starts = link.a.start.min(link.b.start);
+        let ends = link.a.end.max(link.b.end);
+        if ends < first || starts > last {
+            continue;
+        }
+        let (Some(upper), Some(lower)) = (
+            layout.lanes.get(link.upper),
+            layout.lanes.get(link.upper + 1),
+        ) else {
+            continue;
+        };
+        let (ba, bb) = (band(upper), band(lower));
+        let xa = span_rect(view, track, ba, &link.a).center().x;
+        let xb = span_rect(view, track, bb, &link.b).center().x;
+        let colour = if link.same_code {
+            colours.agrees
+        } else {
+            colours.differs
+        };
+        painter.line_segment(
+            [pos2(xa, ba.bottom()), pos2(xb, bb.top())],
+            Stroke::new(1.5, colour),
+        );
+    }
+    for (lane, row) in index.lanes().iter().zip(&layout.lanes) {
+        let b = band(row);
+        for span in lane.visible(first, last) {
+            let colour = match span.verdict {
+                Verdict::Differs => colours.differs,
+                Verdict::OneCoder => colours.one_coder,
+                Verdict::None | Verdict::Agrees => continue,
+            };
+            outline(painter, b, span_rect(view, track, b, span), span, colour);
+        }
+    }
 }

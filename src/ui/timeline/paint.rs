@@ -77,6 +77,12 @@ pub(super) fn paint(
         outline: visuals.strong_text_color(),
     };
     lanes::paint_moments(&track, view, layout, lanes, input.frames, &emphasis);
+    let colours = lanes::VerdictColours {
+        agrees: Color32::from_rgb(0x3f, 0x9b, 0x5a),
+        differs: visuals.warn_fg_color,
+        one_coder: visuals.error_fg_color,
+    };
+    lanes::paint_comparison(&track, view, layout, input.index, input.frames, &colours);
     paint_marks(&track, view, layout, input, visuals.selection.bg_fill);
     paint_playhead(&track, view, layout, input.playhead, visuals.error_fg_color);
     if let Some(progress) = input.overview_progress {

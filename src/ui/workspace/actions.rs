@@ -93,6 +93,7 @@ impl Workspace {
                 }
             }
             Action::CycleParticipant => self.cycle_participant(),
+            Action::Disagreement(forward) => self.walk_disagreements(forward),
             Action::Delete => self.delete_selected(),
             Action::Undo => {
                 self.commit_draft();

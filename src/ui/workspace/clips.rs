@@ -29,6 +29,7 @@ pub(super) enum Pending {
     ImportAnnotations,
     ExportAnnotations,
     MergeCoding,
+    AgreementReport,
 }
 
 impl Workspace {
@@ -102,6 +103,7 @@ impl Workspace {
             Pending::ImportAnnotations => self.import_annotations_from(first),
             Pending::ExportAnnotations => self.export_annotations_to(first),
             Pending::MergeCoding => self.merge_coding_from(first),
+            Pending::AgreementReport => self.agreement_report_to(first),
         }
     }
 

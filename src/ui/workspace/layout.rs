@@ -42,6 +42,7 @@ impl Workspace {
         self.codebook_window(&ctx);
         self.annotations_dialogs(&ctx);
         self.coding_dialog(&ctx);
+        self.agreement_window(&ctx);
 
         egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::left("media-bin")
@@ -150,6 +151,7 @@ impl Workspace {
                 MenuAsk::ExportAnnotations => self.open_export_dialog(),
                 MenuAsk::ChooseCoder => self.coding.ask_who(self.session.doc.project()),
                 MenuAsk::ToggleBlind => self.toggle_blind(),
+                MenuAsk::Agreement => self.open_agreement(),
                 MenuAsk::Help => self.show_help = true,
             }
         }
@@ -180,8 +182,13 @@ impl Workspace {
     fn timeline_panel(&mut self, ui: &mut egui::Ui) {
         let revision = self.session.doc.revision();
         let project = self.session.doc.project();
+        let compare = self
+            .supervision
+            .compare_lens()
+            .filter(|_| self.transport.current == self.supervision.clip());
         let lens = crate::ui::timeline::TimelineLens {
             only_coder: self.coding.only().map(str::to_owned),
+            compare,
         };
         let actions = self.transport.timeline(
             ui,

@@ -38,6 +38,8 @@ pub(super) enum MenuAsk {
     ChooseCoder,
     /// Blind coding on (at once) or off (asked first).
     ToggleBlind,
+    /// The Agreement window.
+    Agreement,
     Help,
 }
 
@@ -149,6 +151,13 @@ pub(super) fn show(ui: &mut egui::Ui, facts: &MenuFacts<'_>) -> Vec<MenuAsk> {
                 asked.push(MenuAsk::ToggleBlind);
             }
             ui.separator();
+            if ui
+                .add_enabled(!facts.blind, egui::Button::new("Agreement…"))
+                .on_disabled_hover_text("Shows the other coders' work: turn blind coding off first")
+                .clicked()
+            {
+                asked.push(MenuAsk::Agreement);
+            }
             if ui.button("Merge coding from another project…").clicked() {
                 asked.push(MenuAsk::Question(
                     Question::MergeCoding,

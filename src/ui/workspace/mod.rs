@@ -24,6 +24,7 @@ mod review_log;
 mod review_view;
 mod selection;
 mod session;
+mod supervision;
 mod transport;
 
 use std::collections::HashSet;
@@ -66,6 +67,8 @@ pub struct Workspace {
     io: annotations::AnnotationsIo,
     /// Who is coding, and whether blind.
     coding: coding::Coding,
+    /// Agreement between two coders, and the timeline's compare mode.
+    supervision: supervision::Supervision,
     show_help: bool,
     /// What the top of the right-hand panel shows.
     side_tab: SideTab,
@@ -146,6 +149,7 @@ impl Workspace {
             codebook_editor: None,
             io: annotations::AnnotationsIo::default(),
             coding,
+            supervision: supervision::Supervision::default(),
             show_help: false,
             side_tab: SideTab::Moment,
             status: None,
@@ -229,6 +233,11 @@ impl Workspace {
         self.coding.blind
     }
 
+    /// The timeline's lanes as last drawn: each lane's name and moments.
+    pub fn timeline_lanes(&self) -> Vec<(String, Vec<MomentId>)> {
+        self.transport.timeline_lanes()
+    }
+
     pub fn active_codebook(&self) -> Option<&str> {
         self.moments.active_codebook.as_deref()
     }
@@ -266,6 +275,7 @@ impl Workspace {
         self.poll_job(ctx);
         self.poll_annotations();
         self.poll_merge();
+        self.poll_agreement();
         self.session.saver.poll(&mut self.session.doc);
         if self.session.quit_after_save && !self.session.saver.is_saving() {
             self.session.quit_after_save = false;

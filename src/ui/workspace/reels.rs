@@ -57,6 +57,8 @@ pub(super) struct ReelFacts<'a> {
     pub selected: Option<MomentId>,
     /// The project has a file, so a reel can be rendered beside it.
     pub saved: bool,
+    /// False for a reel blind coding hides (it shows another coder's moment).
+    pub shows: &'a dyn Fn(&crate::model::Reel) -> bool,
     /// Why a reel cannot be reviewed now, and the rendered file that could
     /// be shown instead.
     pub readiness: &'a dyn Fn(ReelId) -> (Option<String>, Option<std::path::PathBuf>),
@@ -67,8 +69,13 @@ impl ReelPanel {
     fn editor(&mut self, ui: &mut egui::Ui, facts: &ReelFacts<'_>) -> Vec<ReelAsk> {
         let project = facts.project;
         let mut asks = Vec::new();
-        if self.current.is_none_or(|id| project.reel(id).is_none()) {
-            self.current = project.reels.first().map(|r| r.id);
+        let shown = |id: ReelId| project.reel(id).is_some_and(|r| (facts.shows)(r));
+        if self.current.is_none_or(|id| !shown(id)) {
+            self.current = project
+                .reels
+                .iter()
+                .find(|r| (facts.shows)(r))
+                .map(|r| r.id);
         }
         ui.horizontal(|ui| {
             let name = self
@@ -80,7 +87,7 @@ impl ReelPanel {
             egui::ComboBox::from_label("Reel")
                 .selected_text(name)
                 .show_ui(ui, |ui| {
-                    for reel in &project.reels {
+                    for reel in project.reels.iter().filter(|r| (facts.shows)(r)) {
                         ui.selectable_value(&mut pick, Some(reel.id), &reel.name);
                     }
                 });
@@ -541,11 +548,18 @@ impl Workspace {
                 .and_then(|_| rendered_file(project, project_path, reel));
             (blocked, fallback)
         };
+        let coding = &self.coding;
+        let shows = |reel: &crate::model::Reel| {
+            reel.items
+                .iter()
+                .all(|item| project.moment(item.moment).is_none_or(|m| coding.shows(m)))
+        };
         let facts = ReelFacts {
             project,
             selected: self.moments.selected,
             saved: project_path.is_some(),
             readiness: &readiness,
+            shows: &shows,
         };
         let asks = self.reels.editor(ui, &facts);
         self.review_log_list(ui);

@@ -57,6 +57,17 @@ impl Transport {
         }
     }
 
+    /// The lanes as last built: names and moments (tests, diagnostics).
+    pub(super) fn timeline_lanes(&self) -> Vec<(String, Vec<MomentId>)> {
+        self.timeline_index.as_ref().map_or_else(Vec::new, |c| {
+            c.index
+                .lanes()
+                .iter()
+                .map(|l| (l.name.clone(), l.spans().iter().map(|s| s.moment).collect()))
+                .collect()
+        })
+    }
+
     /// The transport bar under the picture; returns what was pressed.
     pub(super) fn controls(
         &mut self,

@@ -147,6 +147,7 @@ impl Workspace {
     }
 
     pub(super) fn export_dialog(&mut self, ctx: &egui::Context) {
+        let blind_coder = self.coding.only().map(str::to_owned);
         if !self.io.export_open {
             return;
         }
@@ -189,7 +190,9 @@ impl Workspace {
                     coders.push(&m.author);
                 }
             }
-            if coders.len() > 1 || form.coder.is_some() {
+            if let Some(coder) = blind_coder.as_deref() {
+                ui.label(format!("Only {coder}'s moments (blind coding)"));
+            } else if coders.len() > 1 || form.coder.is_some() {
                 egui::ComboBox::from_label("Coder")
                     .selected_text(form.coder.clone().unwrap_or_else(|| "Every coder".into()))
                     .width(220.0)
@@ -236,9 +239,13 @@ impl Workspace {
 
     /// The save dialog's answer: written on a worker.
     pub(in crate::ui::workspace) fn export_annotations_to(&mut self, out: PathBuf) {
-        let Some(form) = self.io.export.clone() else {
+        let Some(mut form) = self.io.export.clone() else {
             return;
         };
+        // Blind coding: what leaves the app is this coder's work only.
+        if let Some(coder) = self.coding.only() {
+            form.coder = Some(coder.to_owned());
+        }
         let job = ExportJob {
             project: self.session.doc.project().clone(),
             project_path: self.session.project_path.clone(),

@@ -49,7 +49,7 @@ fn times(
 
 impl Workspace {
     /// Where each clip's file is, for the workers.
-    fn clip_paths(&self) -> HashMap<ClipId, PathBuf> {
+    pub(in crate::ui::workspace) fn clip_paths(&self) -> HashMap<ClipId, PathBuf> {
         self.session
             .doc
             .project()
