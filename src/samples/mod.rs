@@ -9,6 +9,7 @@ pub(crate) mod project;
 mod raster;
 pub(crate) mod scene;
 pub(crate) mod script;
+mod supervision;
 pub(crate) mod voice;
 
 use std::fs;
@@ -211,6 +212,7 @@ pub(crate) fn make_samples(out_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .map(|&clip| write_clip(clip, out_dir))
         .collect::<anyhow::Result<Vec<_>>>()?;
     written.push(project::write_sample_project(out_dir)?);
+    written.push(supervision::write_supervision_project(out_dir)?);
     Ok(written)
 }
 

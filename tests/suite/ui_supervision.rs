@@ -72,6 +72,14 @@ fn blind_coding_hides_the_other_coder_until_turned_off_on_purpose() {
     let path = copy_supervision(dir.path());
     let csv = dir.path().join("mine.csv");
     let mut h = harness_with(path, Dialogs::scripted([vec![csv.clone()]]), dir.path());
+    // Behind "Who is coding?" nobody's moments show yet.
+    step_until(&mut h, "who is coding", |h| {
+        h.query_by_label("Who is coding?").is_some()
+    });
+    step_until(&mut h, "an empty list", |h| {
+        h.query_by_label("0 moment(s)").is_some()
+    });
+    assert!(authors_on_timeline(&h).is_empty());
     start_coding(&mut h, PATEL, true);
     assert!(ws(&h).blind());
     let project = ws(&h).project().clone();
@@ -164,7 +172,7 @@ fn the_agreement_window_walks_the_disagreements_and_compares_on_the_timeline() {
     );
 
     // A click lands on the first disagreement; Alt+Right and Alt+Left walk.
-    h.get_by_label_contains("frame 198:").click();
+    h.get_by_label_contains("00:00:06:18:").click();
     step_until(&mut h, "frame 198", |h| {
         ws(h).frame() == 198 && !ws(h).engine_busy()
     });
@@ -188,17 +196,20 @@ fn the_agreement_window_walks_the_disagreements_and_compares_on_the_timeline() {
         ws(h)
             .timeline_lanes()
             .iter()
-            .any(|(name, _)| name.ends_with(&format!(" · {OKAFOR}")))
+            .any(|(name, _)| name.starts_with("B · "))
     });
+    assert!(
+        h.query_by_label(&format!("Comparing A {PATEL} with B {OKAFOR}"))
+            .is_some()
+    );
     let lanes = ws(&h).timeline_lanes();
     assert_eq!(lanes.len() % 2, 0);
     for pair in lanes.chunks(2) {
-        assert!(pair[0].0.ends_with(&format!(" · {PATEL}")), "{}", pair[0].0);
-        assert!(
-            pair[1].0.ends_with(&format!(" · {OKAFOR}")),
-            "{}",
-            pair[1].0
-        );
+        assert!(pair[0].0.starts_with("A · "), "{}", pair[0].0);
+        assert!(pair[1].0.starts_with("B · "), "{}", pair[1].0);
+        for id in &pair[0].1 {
+            assert_eq!(project.moment(*id).unwrap().author, PATEL);
+        }
         for id in &pair[1].1 {
             assert_eq!(project.moment(*id).unwrap().author, OKAFOR);
         }

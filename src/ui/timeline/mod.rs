@@ -15,7 +15,7 @@ mod paint;
 mod ruler;
 mod view;
 
-pub use index::{CompareLens, CompareMarks, TimelineIndex, TimelineLens, Verdict};
+pub use index::{COMPARE_LETTERS, CompareLens, CompareMarks, TimelineIndex, TimelineLens, Verdict};
 pub use layout::TimelineLayout;
 pub(crate) use layout::{NAME_WIDTH, desired_height};
 pub(crate) use view::MAX_POINTS_PER_FRAME;

@@ -10,12 +10,20 @@ use std::path::PathBuf;
 use crate::model::{Moment, Project, operations};
 use crate::ui::jobs::{self, Job, Worker};
 
+/// No moment's author: what the views are limited to before anyone has
+/// said who is coding (a control character no typed name holds).
+const NOBODY_YET: &str = "\u{0}";
+
 /// The session's coder and what they may see.
 pub(super) struct Coding {
     /// Written on new moments as their author.
     pub coder: String,
     /// Other coders' moments are hidden while this is on.
     pub blind: bool,
+    /// True until the session's first "Who is coding?" is answered: nobody's
+    /// moments show behind it, so a second coder who means to code blind
+    /// never glimpses the first coder's work.
+    pub undecided: bool,
     /// A question on screen, if any.
     pub asking: Option<CodingQuestion>,
     /// A colleague's project being read for a merge.
@@ -64,6 +72,7 @@ impl Coding {
         Coding {
             coder,
             blind: false,
+            undecided: asking.is_some(),
             asking,
             merging: None,
         }
@@ -72,18 +81,22 @@ impl Coding {
     /// True when `moment` may be shown: always, unless blind coding hides
     /// another coder's work.
     pub(super) fn shows(&self, moment: &Moment) -> bool {
-        !self.blind || moment.author == self.coder
+        !self.undecided && (!self.blind || moment.author == self.coder)
     }
 
-    /// The coder blind coding limits the views to, if it is on.
+    /// The coder blind coding limits the views to, if it is on (before the
+    /// first answer, a name no moment carries).
     pub(super) fn only(&self) -> Option<&str> {
+        if self.undecided {
+            return Some(NOBODY_YET);
+        }
         self.blind.then_some(self.coder.as_str())
     }
 
     /// "coding as …" for the title.
     pub(super) fn title(&self) -> String {
         let who = if self.coder.trim().is_empty() {
-            "nobody named"
+            "no one named yet"
         } else {
             self.coder.as_str()
         };
@@ -170,6 +183,9 @@ impl Coding {
                 });
                 // Escape keeps the coder as it was.
                 close = answer.is_some() || modal.should_close();
+                if close {
+                    self.undecided = false;
+                }
             }
             CodingQuestion::EndBlind => {
                 let modal = egui::Modal::new(egui::Id::unique("end-blind")).show(ctx, |ui| {
@@ -208,7 +224,11 @@ impl super::Workspace {
                 self.commit_draft();
                 log::info!("coder chosen (blind {blind})");
                 self.coding.coder = name;
-                self.set_blind(blind);
+                if blind == self.coding.blind {
+                    self.status = Some(format!("Coding as {}.", self.coding.coder));
+                } else {
+                    self.set_blind(blind);
+                }
             }
             Some(CodingAnswer::EndBlind) => self.set_blind(false),
         }

@@ -52,6 +52,8 @@ pub(super) struct Computed {
     code_names: std::collections::BTreeMap<String, String>,
     disagreements: Vec<Disagreement>,
     marks: Arc<CompareMarks>,
+    /// The clip's rate, for timecodes.
+    rate: crate::model::FrameRate,
 }
 
 type AgreementJob = Job<Result<Computed, String>>;
@@ -119,7 +121,10 @@ fn compute(
         threshold: f64::from(settings.overlap_percent) / 100.0,
         interval_s: settings.interval_s,
     };
-    let name = project.clip(clip).map_or("", |c| c.name.as_str());
+    let the_clip = project
+        .clip(clip)
+        .ok_or("the clip is no longer in the project")?;
+    let (name, rate) = (the_clip.name.as_str(), the_clip.media.frame_rate);
     let agreement = compare(name, &a, &b, &options).map_err(|e| e.to_string())?;
     let disagreements = agreement.disagreements();
     let marks = Arc::new(marks_of(&agreement));
@@ -128,6 +133,7 @@ fn compute(
         code_names,
         disagreements,
         marks,
+        rate,
     })
 }
 
@@ -296,7 +302,7 @@ impl Workspace {
             "Disagreement {} of {}: {}",
             at + 1,
             computed.disagreements.len(),
-            describe(d, &computed.code_names)
+            describe(d, &computed)
         ));
     }
 
@@ -579,7 +585,7 @@ fn results_ui(ui: &mut egui::Ui, computed: &Computed) -> Option<Ask> {
         .show(ui, |ui| {
             for (i, d) in computed.disagreements.iter().enumerate() {
                 if ui
-                    .button(describe(d, &computed.code_names))
+                    .button(describe(d, computed))
                     .on_hover_text("Go to its first frame (Alt+Left/Right walks them)")
                     .clicked()
                 {
@@ -591,19 +597,21 @@ fn results_ui(ui: &mut egui::Ui, computed: &Computed) -> Option<Ask> {
 }
 
 /// One line for a disagreement: where, and who saw what.
-fn describe(d: &Disagreement, names: &std::collections::BTreeMap<String, String>) -> String {
-    let name = |v: &str| names.get(v).cloned().unwrap_or_else(|| v.to_owned());
+fn describe(d: &Disagreement, computed: &Computed) -> String {
+    let name = |v: &str| {
+        computed
+            .code_names
+            .get(v)
+            .cloned()
+            .unwrap_or_else(|| v.to_owned())
+    };
+    let at = computed.rate.timecode(u64::from(d.frame));
     match &d.kind {
-        DisagreementKind::SeenByOneCoder { coder, annotation } => format!(
-            "frame {}: only {coder} coded {}",
-            d.frame,
-            name(&annotation.value)
-        ),
-        DisagreementKind::CodedDifferently { a, b } => format!(
-            "frame {}: {} vs {}",
-            d.frame,
-            name(&a.value),
-            name(&b.value)
-        ),
+        DisagreementKind::SeenByOneCoder { coder, annotation } => {
+            format!("{at}: only {coder} coded {}", name(&annotation.value))
+        }
+        DisagreementKind::CodedDifferently { a, b } => {
+            format!("{at}: {} vs {}", name(&a.value), name(&b.value))
+        }
     }
 }

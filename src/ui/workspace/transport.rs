@@ -200,6 +200,18 @@ impl Transport {
             if ui.button("Whole clip").clicked() {
                 self.timeline_view = Default::default();
             }
+            if let Some(compare) = &lens.compare {
+                ui.label(
+                    egui::RichText::new(format!(
+                        "Comparing {} {} with {} {}",
+                        timeline::COMPARE_LETTERS[0],
+                        compare.coders[0],
+                        timeline::COMPARE_LETTERS[1],
+                        compare.coders[1]
+                    ))
+                    .strong(),
+                );
+            }
         });
         let Some(clip) = self.current.and_then(|c| project.clip(c)).cloned() else {
             ui.label(egui::RichText::new("Pick a clip to see its timeline.").weak());
