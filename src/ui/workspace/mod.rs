@@ -21,6 +21,7 @@ mod questions;
 mod reels;
 mod review;
 mod review_log;
+mod review_notes;
 mod review_view;
 mod selection;
 mod session;

@@ -21,7 +21,7 @@ use crate::ui::reel_player::{Phase, ReelPlayer};
 pub(super) struct ReviewMode {
     pub session: Option<ReviewSession>,
     /// Notes being written for a review log entry.
-    pub notes: Option<super::review_log::NotesDraft>,
+    pub notes: Option<super::review_notes::NotesDraft>,
     /// A review has started and waits to be placed on the screens.
     pub placing: bool,
     /// The presenter's clock, fixed for snapshot tests.
@@ -326,7 +326,7 @@ impl Workspace {
             session.rendered.is_some(),
         );
         if self.apply(made) {
-            self.review.notes = Some(super::review_log::NotesDraft::new(id));
+            self.review.notes = Some(super::review_notes::NotesDraft::new(id));
         }
     }
 }

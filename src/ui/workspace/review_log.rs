@@ -4,24 +4,8 @@
 
 use super::Workspace;
 use super::review::ReviewMode;
+use super::review_notes::NotesDraft;
 use crate::model::{Project, ReviewId};
-
-/// Notes being written for one log entry.
-pub(super) struct NotesDraft {
-    pub review: ReviewId,
-    notes: Option<String>,
-    parent_words: Option<String>,
-}
-
-impl NotesDraft {
-    pub(super) fn new(review: ReviewId) -> Self {
-        Self {
-            review,
-            notes: None,
-            parent_words: None,
-        }
-    }
-}
 
 /// Notes to write into a review log entry: the specialist's, the parent's.
 pub(super) struct WrittenNotes {
