@@ -222,8 +222,10 @@ pub fn plan_import(
     }
     let mut planner = Planner::new(project, annotations);
     let mut moments: Vec<Moment> = Vec::new();
-    // Whether the last moment may take another code from the next span.
-    let mut open_key: Option<MomentKey> = None;
+    // Spans that differ only in their code are one moment with several
+    // codes, wherever they sit in the file: ELAN and BORIS put each code
+    // of a moment on its own tier or behaviour, so they come apart.
+    let mut open: HashMap<MomentKey, usize> = HashMap::new();
     for (index, span) in annotations.spans.iter().enumerate() {
         let clip = planner.clip_for(index, span, target)?;
         let (start, end) = frames_of(index, span, clip, times)?;
@@ -259,11 +261,11 @@ pub fn plan_import(
             caption: span.caption.clone(),
             note: note.clone(),
         };
-        if let (Some(open), Some(last), Some(code)) = (&open_key, moments.last_mut(), &code)
-            && *open == key
-            && !last.codes.contains(code)
+        if let (Some(&at), Some(code)) = (open.get(&key), &code)
+            && let Some(same) = moments.get_mut(at)
+            && !same.codes.contains(code)
         {
-            last.codes.push(code.clone());
+            same.codes.push(code.clone());
             continue;
         }
         moments.push(Moment {
@@ -279,13 +281,13 @@ pub fn plan_import(
             created: target.now,
             modified: target.now,
         });
-        open_key = Some(key);
+        open.insert(key, moments.len() - 1);
     }
     planner.unused_vocabularies();
     Ok(planner.finish(moments))
 }
 
-#[derive(PartialEq, Eq)]
+#[derive(PartialEq, Eq, Hash)]
 struct MomentKey {
     clip: ClipId,
     start: u32,

@@ -225,3 +225,21 @@ fn a_vocabulary_no_span_uses_still_becomes_a_codebook() {
     let again = plan_import(&after, &a, &target(), &ByRate).unwrap();
     assert!(again.work.codebooks.is_empty(), "{:?}", again.summary());
 }
+
+#[test]
+fn one_moment_coded_on_two_tiers_comes_back_as_one_moment() {
+    // ELAN writes each category's tier in turn, so a moment's two codes are
+    // far apart in the file, with other moments between them.
+    let p = project();
+    let a = Annotations {
+        spans: vec![
+            span("Encouraging", "", None, (1000, 2000)),
+            span("Gaze", "", None, (3000, 3500)),
+            span("Receiving", "", None, (1000, 2000)),
+        ],
+        ..Default::default()
+    };
+    let plan = plan_import(&p, &a, &target(), &ByRate).unwrap();
+    assert_eq!(plan.moment_count(), 2, "{:?}", plan.work.moments);
+    assert_eq!(plan.work.moments[0].codes.len(), 2);
+}
